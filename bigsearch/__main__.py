@@ -1,0 +1,3 @@
+from bigsearch.cli import main
+
+main()

@@ -1,0 +1,31 @@
+"""One exception tree. Every message names the fix."""
+
+
+class BigsearchError(Exception):
+    """Base of all errors bigsearch reports to users (exit code 2 on the command line)."""
+
+    exit_code = 2
+
+
+class ConfigError(BigsearchError):
+    """A path, flag or environment variable is unusable."""
+
+
+class ReadError(BigsearchError):
+    """A source file cannot be read or is not a protocol; it is skipped with a warning."""
+
+
+class IndexMissingError(BigsearchError):
+    """No index at the configured location."""
+
+
+class IndexBusyError(BigsearchError):
+    """Another process is writing the index."""
+
+
+class IndexReadOnlyError(BigsearchError):
+    """The index directory cannot be written."""
+
+
+class QueryError(BigsearchError):
+    """The query or a filter cannot be understood."""

@@ -1,0 +1,157 @@
+"""Person names: recognising them in text and resolving first names through the attendee list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+_PARTICLES = {"von", "af", "de", "van", "der", "den", "la", "di", "da", "al", "el", "bin", "ibn"}
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*|\S")
+_NAME_TOKEN = re.compile(r"^[A-ZÅÄÖÉÜ][a-zåäöéüøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)*$")
+_NOT_NAMES = {"närvarande", "kommunstyrelsen", "samtliga", "ledningsgruppen", "alla"}
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    text = resources.files("bigsearch.data").joinpath("firstnames.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def is_name_token(token: str) -> bool:
+    return bool(_NAME_TOKEN.match(token))
+
+
+def looks_like_name(text: str) -> bool:
+    """'Anna-Karin Wågberg Sperring', 'Linn Cederholm von Schmalensee', 'Andy Tu vesson'."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5 or any(ch.isdigit() for ch in text):
+        return False
+    if text.casefold() in _NOT_NAMES or not is_name_token(tokens[0]):
+        return False
+    capitalised = sum(1 for token in tokens if is_name_token(token))
+    return capitalised >= 2 and all(
+        is_name_token(t) or t in _PARTICLES or (t.isalpha() and t.islower() and len(t) <= 8) for t in tokens
+    )
+
+
+def split_names(text: str) -> list[str]:
+    """'närvarande, Anne Jäder, John Köhler samt kommunstyrelsen' -> ['Anne Jäder', 'John Köhler']."""
+    chunks = re.split(r",|;|\bsamt\b|\boch\b", text)
+    names: list[str] = []
+    known = first_names()
+    for chunk in chunks:
+        tokens = chunk.strip().rstrip(".").split()
+        if not tokens:
+            continue
+        # Two names run together without a comma: split where a new first name starts.
+        current: list[str] = []
+        for token in tokens:
+            if len(current) >= 2 and token in known:
+                names.append(" ".join(current))
+                current = []
+            current.append(token)
+        names.append(" ".join(current))
+    return [name for name in names if name]
+
+
+def first_name_of(full_name: str) -> str:
+    return full_name.split()[0]
+
+
+def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]:
+    """Full names written in `text`: a known first name followed by one to three surnames.
+
+    Genitives are undone on the surname ("Johnny Gustavssons tjänst" -> "Johnny Gustavsson").
+    """
+    known = first_names() | set(extra_first_names)
+    tokens = _TOKEN.findall(text)
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        is_first = token in known or (token.endswith("s") and token[:-1] in known and len(token) > 3)
+        if not is_first or not is_name_token(token):
+            i += 1
+            continue
+        j = i + 1
+        parts = [token]
+        while j < len(tokens) and len(parts) < 5:
+            nxt = tokens[j]
+            if is_name_token(nxt) and not nxt.isupper():
+                parts.append(nxt)
+                j += 1
+            elif nxt in _PARTICLES and j + 1 < len(tokens) and is_name_token(tokens[j + 1]):
+                parts.extend([nxt, tokens[j + 1]])
+                j += 2
+            else:
+                break
+        if len(parts) >= 2:
+            if parts[-1].endswith("sons"):
+                parts[-1] = parts[-1][:-1]
+            found.append(" ".join(parts))
+            i = j
+        else:
+            i += 1
+    return found
+
+
+class PersonResolver:
+    """Resolves the names a paragraph mentions against the meeting's attendees.
+
+    A first name alone ("Caroline rapporterade", genitive "Elins") is the attendee of that
+    first name when exactly one attendee has it; otherwise the one full name of the document
+    that has it; otherwise it is left out (a first name alone cannot be told apart).
+    """
+
+    def __init__(self, attendees: Iterable[str], document_names: Iterable[str] = ()):
+        self.attendees = list(dict.fromkeys(attendees))
+        self.document_names = [n for n in dict.fromkeys(document_names) if n not in self.attendees]
+        self.extra_first_names = {first_name_of(name) for name in self.attendees + self.document_names}
+
+    def _by_first_name(self, first: str) -> str | None:
+        for pool in (self.attendees, self.document_names):
+            matches = [name for name in pool if first_name_of(name) == first]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                return None
+        return None
+
+    def _canonical(self, written: str) -> str:
+        for name in self.attendees + self.document_names:
+            if written == name or written == name + "s" or name.startswith(written + " "):
+                return name
+        return written
+
+    def persons(self, text: str) -> list[str]:
+        found: list[tuple[int, str]] = []
+        covered: list[tuple[int, int]] = []
+        for name in sorted(self.attendees + self.document_names, key=len, reverse=True):
+            for match in re.finditer(rf"(?<!\w){re.escape(name)}s?(?!\w)", text):
+                if not any(a <= match.start() < b for a, b in covered):
+                    found.append((match.start(), name))
+                    covered.append((match.start(), match.end()))
+        for written in full_names_in(text, self.extra_first_names):
+            position = text.find(written.split()[0])
+            start = text.find(written)
+            if start >= 0 and any(a <= start < b for a, b in covered):
+                continue
+            if start < 0:
+                start = position
+            found.append((start, self._canonical(written)))
+            covered.append((start, start + len(written)))
+        for match in re.finditer(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]+(?:-[A-ZÅÄÖ][\wåäö]+)?)(?![\w-])", text):
+            if any(a <= match.start() < b for a, b in covered):
+                continue
+            word = match.group(1)
+            name = self._by_first_name(word)
+            if name is None and word.endswith("s"):
+                name = self._by_first_name(word[:-1])
+            if name:
+                found.append((match.start(), name))
+        found.sort()
+        return list(dict.fromkeys(name for _, name in found))

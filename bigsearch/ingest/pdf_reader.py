@@ -1,0 +1,117 @@
+"""PDF -> text with pypdf (pure Python). Repeated page headers/footers are reported as furniture.
+
+Lines are rebuilt from the text layer with their vertical positions, so a larger gap between
+two lines (a paragraph break in the original) becomes a blank line, and a paragraph running
+across a page break continues without one.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import Counter
+
+from bigsearch.errors import ReadError
+
+EDGE_LINES = 3  # how many lines at the top and bottom of a page may be furniture
+_DIGITS = re.compile(r"\d+")
+
+
+def pdf_text(data: bytes) -> tuple[str, frozenset[str]]:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as exc:  # pragma: no cover - dependency is declared
+        raise ReadError("pypdf is not installed — reinstall bigsearch") from exc
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:
+                raise ReadError("encrypted PDF — remove the password first") from exc
+        pages = [_page_lines(page) for page in reader.pages]
+    except ReadError:
+        raise
+    except (PdfReadError, Exception) as exc:  # pypdf raises many kinds for broken files
+        raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})"[:200]) from exc
+    if not any(line.strip() for page in pages for line in page):
+        raise ReadError("no text layer — scanned? Run OCR on it first")
+    furniture = _repeated_edge_lines(pages)
+    lines: list[str] = []
+    for page in pages:
+        kept = [line for line in page if _furniture_key(line) not in furniture]
+        # Trim blank lines at page edges so a paragraph can continue onto the next page.
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        while kept and not kept[-1].strip():
+            kept.pop()
+        lines.extend(kept)
+    return "\n".join(lines), frozenset(furniture)
+
+
+def _furniture_key(line: str) -> str:
+    # Page numbers differ from page to page: compare lines with digits masked.
+    return _DIGITS.sub("#", " ".join(line.split())).lower()
+
+
+def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        content = [line for line in page if line.strip()]
+        edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
+        counts.update({_furniture_key(line) for line in edges})
+    threshold = max(2, (len(pages) + 1) // 2)
+    return {key for key, count in counts.items() if count >= threshold and key}
+
+
+def _page_lines(page) -> list[str]:
+    """Lines of one page, top to bottom, with '' where the vertical gap shows a paragraph break."""
+    fragments: list[tuple[float, float, str]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text:
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        fragments.append((y, x, text))
+
+    page.extract_text(visitor_text=visit)
+    if not fragments:
+        return []
+    # Group fragments into lines by y (within 2 points), keep reading order within a line.
+    rows: list[tuple[float, list[tuple[float, str]]]] = []
+    for y, x, text in fragments:
+        for row_y, parts in rows:
+            if abs(row_y - y) < 2.0:
+                parts.append((x, text))
+                break
+        else:
+            rows.append((y, [(x, text)]))
+    rows.sort(key=lambda row: -row[0])
+    lines: list[tuple[float, str]] = []
+    for y, parts in rows:
+        parts.sort(key=lambda part: part[0])
+        text = "".join(part[1] for part in parts).replace("\n", " ")
+        text = re.sub(r"[ \t]{2,}", _keep_tab_for_columns, text)
+        if text.strip():
+            lines.append((y, text.rstrip()))
+    if not lines:
+        return []
+    gaps = [lines[i][0] - lines[i + 1][0] for i in range(len(lines) - 1)]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    out: list[str] = []
+    for i, (_, text) in enumerate(lines):
+        out.append(text)
+        if i < len(gaps) and usual > 0 and gaps[i] > usual * 1.4:
+            out.append("")
+    return out
+
+
+def _keep_tab_for_columns(match: re.Match) -> str:
+    # Justified text stretches spaces; wide gaps (table columns) are kept as a tab.
+    return "\t" if len(match.group(0)) >= 4 else " "

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed_docs():
+    """The bundled seed protocols, ingested once, keyed by the first three characters of the file name."""
+    from bigsearch.ingest.pipeline import ingest_paths
+
+    return {doc.source[:3]: doc for doc in ingest_paths([CORPUS])}
+
+
+@pytest.fixture(scope="session")
+def all_paragraphs(seed_docs):
+    return [p for doc in seed_docs.values() for p in doc.paragraphs]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Tests never write outside a temp dir: the default index goes to tmp_path."""
+    monkeypatch.setenv("BIGSEARCH_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))

@@ -105,6 +105,203 @@ def export(
     print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
 
 
+def _notify(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _searcher(index_dir: Path | None, corpus: Path | None = None):
+    from bigsearch.config import resolve_corpus, resolve_index
+    from bigsearch.search.session import open_searcher
+
+    return open_searcher(resolve_index(index_dir), resolve_corpus(corpus), notify=_notify)
+
+
+def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None):
+    from bigsearch.search.results import Filters
+
+    return Filters(
+        year=year, date_from=date_from, date_to=date_to, principal=principal, person=person, place=place,
+        doc_type=doc_type.value if doc_type else None,
+    )
+
+
+@command()
+def index(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: the corpus).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-ingest everything from scratch.")] = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """Build or update the index: new and changed files are ingested, vanished ones removed."""
+    from bigsearch.config import resolve_corpus, resolve_index
+    from bigsearch.index.writer import sync
+
+    target = resolve_index(index_dir)
+    sources = paths or [resolve_corpus(corpus)]
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(console=_console_err(), transient=True) as bar:
+            task = bar.add_task("indexing", total=None)
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=name[:40])
+
+            report = sync(target, sources, rebuild=rebuild, warn=_warn, progress=progress)
+    else:
+        report = sync(target, sources, rebuild=rebuild, warn=_warn)
+    print(f"{target}: {report.summary()}", file=sys.stderr)
+
+
+def _console_err():
+    from bigsearch.render import console
+
+    return console(stderr=True)
+
+
+@command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~.')],
+    year: Year = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
+    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Person mentioned.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Place mentioned.")] = None,
+    doc_type: Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")] = None,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
+    limit: Annotated[int, typer.Option("--limit", min=0, max=10000, help="How many hits to show.")] = 10,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+) -> None:
+    """Search the protocols. Exit code 1 when nothing is found."""
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
+    with _searcher(index_dir) as searcher:
+        result = searcher.search(query, filters, sort=sort.value, limit=limit, offset=offset)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json(result.to_json()))
+    else:
+        from bigsearch.render import print_search
+
+        print_search(result, _console(), offset)
+    if result.total == 0:
+        raise typer.Exit(1)
+
+
+@command()
+def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")], as_json: AsJson = False,
+         index_dir: IndexDir = None) -> None:
+    """One paragraph in full with its metadata and its neighbours in the same §."""
+    with _searcher(index_dir) as searcher:
+        hit = searcher.get(paragraph_id)
+        neighbours = searcher.neighbours(paragraph_id)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json({"paragraph": hit.to_json(), "neighbours": [n.to_json() for n in neighbours]}))
+        return
+    from bigsearch.render import print_paragraph
+
+    print_paragraph(hit, _console(), neighbours)
+
+
+@command()
+def principal(
+    name: Annotated[str, typer.Argument(help="Principal, any alias or case (polisen, 'Välfärd Gävle').")],
+    year: Year = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+) -> None:
+    """Everything a principal reported, meeting by meeting (newest first)."""
+    with _searcher(index_dir) as searcher:
+        canonical, grouped = searcher.principal_report(name, _filters(year=year))
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json({"principal": canonical, "meetings": [
+            {"date": date, "paragraphs": [hit.to_json() for hit in hits]} for date, hits in grouped.items()
+        ]}))
+        return
+    from bigsearch.render import print_principal_report
+
+    print_principal_report(canonical, grouped, _console())
+
+
+def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None) -> None:
+    with _searcher(index_dir) as searcher:
+        rows = searcher.listing(facet)
+    if as_json:
+        from dataclasses import asdict
+
+        from bigsearch.render import to_json
+
+        print(to_json([asdict(row) for row in rows]))
+        return
+    from bigsearch.render import print_listing
+
+    print_listing(title, rows, _console())
+
+
+@command()
+def principals(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Principals with paragraph counts and year span."""
+    _listing("principal", "Huvudmän", as_json, index_dir)
+
+
+@command()
+def persons(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Persons mentioned, with paragraph counts and year span."""
+    _listing("person", "Personer", as_json, index_dir)
+
+
+@command()
+def places(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Places mentioned, with paragraph counts and year span."""
+    _listing("place", "Platser", as_json, index_dir)
+
+
+@command()
+def timeline(
+    query: Annotated[str, typer.Argument(help="A query, as for search.")],
+    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+) -> None:
+    """Hits per year as a bar chart."""
+    with _searcher(index_dir) as searcher:
+        counts = searcher.timeline(query, _filters(principal=principal))
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json({"query": query, "years": {str(year): count for year, count in counts.items()}}))
+    else:
+        from bigsearch.render import print_timeline
+
+        print_timeline(query, counts, _console())
+    if not counts:
+        raise typer.Exit(1)
+
+
+@command()
+def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Documents, paragraphs, years, index size and schema version."""
+    with _searcher(index_dir) as searcher:
+        result = searcher.stats()
+    if as_json:
+        from dataclasses import asdict
+
+        from bigsearch.render import to_json
+
+        print(to_json(asdict(result)))
+    else:
+        from bigsearch.render import print_stats
+
+        print_stats(result, _console())
+
+
 def main() -> None:
     """Entry point for the console script and `python -m bigsearch`."""
     app()

@@ -1,4 +1,7 @@
-"""Rendering: documents and search results as JSON, plain text or rich terminal output."""
+"""Rendering: documents and search results as JSON, plain text or rich terminal output.
+
+rich strips styles when stdout is not a terminal, so the same code gives plain text in pipes.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +11,175 @@ import sys
 from collections.abc import Iterator
 
 from bigsearch.ingest.model import Document
+from bigsearch.search.results import Hit, SearchResult
+
+HIGHLIGHT = "bold black on yellow"
+FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "place": "Plats", "doc_type": "Typ"}
 
 
 def console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=False)
+    return Console(
+        stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=not sys.stdout.isatty()
+    )
 
 
-def is_terminal() -> bool:
-    return sys.stdout.isatty()
+def to_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def export_lines(doc: Document, fmt: str) -> Iterator[str]:
     for paragraph in doc.paragraphs:
         if fmt == "jsonl":
             yield json.dumps(paragraph.to_export(), ensure_ascii=False)
-        else:
-            where = f"§ {paragraph.section} {paragraph.section_title or ''}".strip() if paragraph.section else (
-                paragraph.section_title or ""
-            )
-            meta = " · ".join(
-                part for part in (paragraph.date or str(paragraph.year or ""), where, paragraph.principal or "") if part
-            )
-            yield f"[{paragraph.id}] {meta}"
-            if paragraph.persons or paragraph.places:
-                yield f"  persons: {', '.join(paragraph.persons) or '-'}; places: {', '.join(paragraph.places) or '-'}"
-            yield f"  {paragraph.text}"
-            yield ""
+            continue
+        meta = " · ".join(
+            part for part in (paragraph.date or str(paragraph.year or ""), where(paragraph.section, paragraph.section_title), paragraph.principal or "") if part
+        )
+        yield f"[{paragraph.id}] {meta}"
+        if paragraph.persons or paragraph.places:
+            yield f"  persons: {', '.join(paragraph.persons) or '-'}; places: {', '.join(paragraph.places) or '-'}"
+        yield f"  {paragraph.text}"
+        yield ""
+
+
+def where(section: str | None, title: str | None) -> str:
+    if section:
+        return f"§ {section} {title or ''}".strip()
+    return title or ""
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]):
+    from rich.text import Text
+
+    out = Text(text)
+    for start, end in spans:
+        out.stylize(HIGHLIGHT, start, end)
+    return out
+
+
+def hit_heading(hit: Hit):
+    from rich.text import Text
+
+    heading = Text()
+    heading.append(hit.date or str(hit.year or "utan datum"), style="bold cyan")
+    place = where(hit.section, hit.section_title)
+    if place:
+        heading.append("  " + place, style="bold")
+    if hit.principal:
+        heading.append("  · " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), style="magenta")
+    heading.append(f"  [{hit.id}]", style="dim")
+    return heading
+
+
+def print_search(result: SearchResult, out, offset: int = 0) -> None:
+    from rich.text import Text
+
+    if result.total == 0:
+        out.print(f"Inga träffar för {result.query!r}.")
+        if result.suggestion:
+            out.print(f"Menade du: {result.suggestion}?")
+        return
+    shown = len(result.hits)
+    out.print(Text(f"{result.total} träffar för {result.query!r}" + (f" (visar {offset + 1}–{offset + shown})" if shown < result.total else ""), style="bold"))
+    for hit in result.hits:
+        out.print()
+        out.print(hit_heading(hit))
+        out.print(Text("  ").append(highlighted(hit.snippet, hit.snippet_highlights)))
+    print_facets(result.facets, out)
+
+
+def print_facets(facets: dict[str, dict[str, int]], out, top: int = 8) -> None:
+    from rich.text import Text
+
+    if not any(facets.values()):
+        return
+    out.print()
+    for name in ("year", "principal", "person", "place"):
+        values = facets.get(name) or {}
+        if not values:
+            continue
+        items = list(values.items()) if name == "year" else list(values.items())[:top]
+        line = Text(f"{FACET_TITLES[name]}: ", style="bold")
+        line.append(", ".join(f"{value} ({count})" for value, count in items))
+        if len(values) > len(items):
+            line.append(f", … (+{len(values) - len(items)})", style="dim")
+        out.print(line)
+
+
+def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
+    from rich.text import Text
+
+    out.print(hit_heading(hit))
+    details = [("Källa", hit.source), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
+               ("Personer", ", ".join(hit.persons)), ("Platser", ", ".join(hit.places))]
+    for label, value in details:
+        if value:
+            out.print(Text(f"  {label}: ", style="bold").append(value))
+    out.print()
+    out.print(Text("  ").append(highlighted(hit.text, hit.highlights)))
+    if neighbours and len(neighbours) > 1:
+        out.print()
+        out.print(Text(f"  Samma {where(hit.section, hit.section_title) or 'avsnitt'}:", style="bold"))
+        for other in neighbours:
+            marker = "▶" if other.id == hit.id else " "
+            style = "bold" if other.id == hit.id else "dim" if other.id != hit.id else ""
+            out.print(Text(f"  {marker} [{other.id}] ", style="dim").append(Text(other.text, style=style if other.id == hit.id else "")))
+
+
+def print_principal_report(name: str, grouped: dict[str, list[Hit]], out) -> None:
+    from rich.text import Text
+
+    total = sum(len(hits) for hits in grouped.values())
+    out.print(Text(f"{name}: {total} stycken från {len(grouped)} möten", style="bold"))
+    for date, hits in grouped.items():
+        out.print()
+        out.print(Text(date, style="bold cyan"))
+        for hit in hits:
+            label = where(hit.section, hit.section_title)
+            out.print(Text(f"  [{hit.id}] {label}" + (f" ({hit.unit})" if hit.unit else ""), style="dim"))
+            out.print(Text("  " + hit.text))
+
+
+def print_listing(title: str, rows, out) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_edge=False)
+    table.add_column("Namn")
+    table.add_column("Stycken", justify="right")
+    table.add_column("År")
+    for row in rows:
+        span = "" if row.first_year is None else (
+            str(row.first_year) if row.first_year == row.last_year else f"{row.first_year}–{row.last_year}"
+        )
+        table.add_row(row.name, str(row.paragraphs), span)
+    out.print(table)
+
+
+def print_timeline(query: str, counts: dict[int, int], out, width: int = 50) -> None:
+    from rich.text import Text
+
+    if not counts:
+        out.print(f"Inga träffar för {query!r}.")
+        return
+    peak = max(counts.values())
+    out.print(Text(f"Träffar per år för {query!r}", style="bold"))
+    for year in range(min(counts), max(counts) + 1):
+        count = counts.get(year, 0)
+        bar = "█" * max(1 if count else 0, round(count / peak * width))
+        out.print(Text(f"{year}  ").append(bar, style="green").append(f" {count}"))
+
+
+def print_stats(stats, out) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=False, show_edge=False)
+    for label, value in (
+        ("Dokument", stats.documents), ("Stycken", stats.paragraphs),
+        ("År", ", ".join(map(str, stats.years)) or "-"),
+        ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Schemaversion", stats.schema_version),
+        ("Index", stats.index_dir),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)

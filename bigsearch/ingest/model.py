@@ -58,3 +58,4 @@ class Document:
     distribution: list[str] = field(default_factory=list)
     signatories: list[str] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
+    id_prefix: str = ""

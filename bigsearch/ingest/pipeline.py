@@ -43,6 +43,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]
     resolver = PersonResolver(attendee_names, mentioned + doc.distribution + doc.signatories)
     prefix = doc.date or (f"{doc.year}-{doc.doc_type}" if doc.year else f"{doc.doc_type}-{_short_hash(raw.source)}")
+    doc.id_prefix = prefix
     counters: dict[str, int] = {}
     for position, (chunk, paragraph_text) in enumerate(zip(seg.chunks, texts, strict=True)):
         label = f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
@@ -71,16 +72,19 @@ def _short_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
 
 
-def make_ids_unique(doc: Document, taken: set[str]) -> None:
-    """Two protocols of the same date would share ids: the later one gets its file's hash."""
-    if not any(p.id in taken for p in doc.paragraphs):
-        taken.update(p.id for p in doc.paragraphs)
-        return
-    suffix = _short_hash(doc.source)
-    for paragraph in doc.paragraphs:
-        prefix, section, number = paragraph.id.rsplit("-", 2)
-        paragraph.id = f"{prefix}-{suffix}-{section}-{number}"
-    taken.update(p.id for p in doc.paragraphs)
+def make_ids_unique(doc: Document, taken: dict[str, str], owner: str | None = None) -> None:
+    """Two protocols of the same date would share ids: the later one gets its file's hash.
+
+    `taken` maps id prefixes already in use to the file (owner) using them.
+    """
+    owner = owner or doc.source
+    holder = taken.get(doc.id_prefix)
+    if holder is not None and holder != owner:
+        doc.id_prefix = f"{doc.id_prefix}-{_short_hash(doc.source)}"
+        for paragraph in doc.paragraphs:
+            section, number = paragraph.id.rsplit("-", 2)[1:]
+            paragraph.id = f"{doc.id_prefix}-{section}-{number}"
+    taken[doc.id_prefix] = owner
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -114,7 +118,7 @@ def ingest_paths(
 ) -> Iterator[Document]:
     """Documents for every readable file; an unreadable one is reported through `warn` and skipped."""
     report = report if report is not None else IngestReport()
-    taken: set[str] = set()
+    taken: dict[str, str] = {}
     for path in discover(paths):
         try:
             doc = ingest_file(path)
@@ -128,6 +132,6 @@ def ingest_paths(
             if warn:
                 warn(f"skipped {path}: too deeply nested to read ({type(exc).__name__})")
             continue
-        make_ids_unique(doc, taken)
+        make_ids_unique(doc, taken, str(path))
         report.read += 1
         yield doc

@@ -1,0 +1,47 @@
+"""The index schema. Bump SCHEMA_VERSION whenever fields or analysis change: the index is rebuilt."""
+
+from __future__ import annotations
+
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer, words_analyzer
+
+SCHEMA_VERSION = 1
+
+# Field weights for the query parser: whole words first, compound parts and folded spellings low.
+QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}
+
+KIND_PARAGRAPH = "p"
+KIND_FILE = "f"  # one record per source file: the sync manifest, committed with the paragraphs
+
+
+def make_schema() -> Schema:
+    return Schema(
+        kind=ID(),
+        id=ID(stored=True, unique=True),
+        source=ID(stored=True),
+        source_key=ID(stored=True),
+        source_hash=STORED(),
+        id_prefix=STORED(),
+        doc_type=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        section=ID(stored=True),
+        section_title=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
+        principal=ID(stored=True, sortable=True),
+        unit=STORED(),
+        persons=KEYWORD(stored=True, commas=True, scorable=False),
+        places=KEYWORD(stored=True, commas=True, scorable=False),
+        # Per-document facet values for counting over many hits without reading stored fields.
+        persons_facet=COLUMN(VarBytesColumn()),
+        places_facet=COLUMN(VarBytesColumn()),
+        text=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
+        parts=TEXT(analyzer=parts_analyzer(), phrase=True),
+        folded=TEXT(analyzer=folded_analyzer(), phrase=True),
+        words=TEXT(analyzer=words_analyzer(), phrase=False),
+        position=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        title=STORED(),
+        attendees=STORED(),
+        paragraphs=STORED(),
+    )

@@ -1,0 +1,66 @@
+"""What a search returns: plain dataclasses; rendering decides styling."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    date: str | None
+    year: int | None
+    doc_type: str
+    source: str
+    section: str | None
+    section_title: str | None
+    principal: str | None
+    unit: str | None
+    persons: list[str]
+    places: list[str]
+    text: str
+    snippet: str = ""
+    # Character offsets into `text` of the words the query matched, as written (inflected).
+    highlights: list[tuple[int, int]] = field(default_factory=list)
+    # The same, into `snippet`.
+    snippet_highlights: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("snippet_highlights")
+        data["highlights"] = [list(span) for span in self.highlights]
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [hit.to_json() for hit in self.hits],
+            "facets": self.facets,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass
+class Filters:
+    """Filters as the user gave them; `query.build_filter` validates and resolves them."""
+
+    year: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    principal: str | None = None
+    person: str | None = None
+    place: str | None = None
+    doc_type: str | None = None
+    # Values picked in a facet sidebar: field -> value (exact, canonical).
+    facets: dict[str, str] = field(default_factory=dict)

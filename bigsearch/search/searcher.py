@@ -1,0 +1,271 @@
+"""Searching the index: queries with filters, facets, highlights and suggestions; listings and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import query as q
+
+from bigsearch.errors import QueryError
+from bigsearch.index import store
+from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH, SCHEMA_VERSION
+from bigsearch.search import query as query_mod
+from bigsearch.search.facets import facet_counts
+from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
+from bigsearch.search.results import Filters, Hit, SearchResult
+
+SORTS = ("relevance", "date", "-date")
+
+
+@dataclass
+class Listing:
+    name: str
+    paragraphs: int
+    first_year: int | None
+    last_year: int | None
+
+
+@dataclass
+class Stats:
+    documents: int
+    paragraphs: int
+    years: list[int]
+    index_bytes: int
+    schema_version: int
+    index_dir: str
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def hit_from_fields(fields: dict, score: float = 0.0) -> Hit:
+    return Hit(
+        id=fields["id"],
+        score=round(float(score), 4),
+        date=fields.get("date"),
+        year=fields.get("year"),
+        doc_type=fields.get("doc_type", ""),
+        source=fields.get("source", ""),
+        section=fields.get("section"),
+        section_title=fields.get("section_title") or None,
+        principal=fields.get("principal"),
+        unit=fields.get("unit"),
+        persons=[p for p in fields.get("persons", "").split(",") if p],
+        places=[p for p in fields.get("places", "").split(",") if p],
+        text=fields.get("text", ""),
+    )
+
+
+class Searcher:
+    """A read-only view of the index at one committed state."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self.ix = store.open_for_reading(self.index_dir)
+        self.searcher = self.ix.searcher()
+        self._vocabulary: query_mod.Vocabulary | None = None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- vocabulary ---------------------------------------------------------------------------
+
+    def _values(self, fieldname: str) -> list[str]:
+        reader = self.searcher.reader()
+        return [term.decode("utf-8") if isinstance(term, bytes) else str(term) for term in reader.lexicon(fieldname)]
+
+    @property
+    def vocabulary(self) -> query_mod.Vocabulary:
+        if self._vocabulary is None:
+            self._vocabulary = query_mod.Vocabulary(
+                principals=self._values("principal"), persons=self._values("persons"), places=self._values("places")
+            )
+        return self._vocabulary
+
+    # -- search -------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> q.Query:
+        return query_mod.parse_query(text, self.ix.schema, self.vocabulary)
+
+    def search(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = True,
+    ) -> SearchResult:
+        if sort not in SORTS:
+            raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
+        if limit < 0 or offset < 0:
+            raise QueryError("--limit must be 0 or more")
+        parsed = self.parse(text)
+        filter_query = query_mod.build_filter(filters or Filters(), self.vocabulary)
+        kwargs = {}
+        if sort != "relevance":
+            kwargs["sortedby"] = ["date", "position"]
+            kwargs["reverse"] = sort == "-date"
+        results = self.searcher.search(parsed, filter=filter_query, limit=max(1, offset + limit), **kwargs)
+        terms = self.matched_terms(parsed)
+        hits = []
+        for result in list(results)[offset : offset + limit]:
+            hit = hit_from_fields(result.fields(), result.score or 0.0)
+            self._highlight(hit, terms)
+            hits.append(hit)
+        total = len(results)
+        suggestion = self.suggest(text) if total == 0 else None
+        return SearchResult(
+            query=text, total=total, hits=hits, facets=self.facets(parsed, filter_query) if facets else {},
+            suggestion=suggestion,
+        )
+
+    def facets(self, parsed: q.Query, filter_query: q.Query) -> dict[str, dict[str, int]]:
+        docnums = self.searcher.docs_for_query(q.And([parsed, filter_query]))
+        return facet_counts(self.searcher.reader(), docnums)
+
+    def matched_terms(self, parsed: q.Query) -> MatchedTerms:
+        """The index terms the query's positive parts match, by field (prefix and fuzzy terms expanded)."""
+        matched = MatchedTerms()
+        reader = self.searcher.reader()
+
+        def visit(node: q.Query) -> None:
+            if isinstance(node, q.Not):
+                return
+            if isinstance(node, q.Phrase):
+                matched.phrases.setdefault(node.fieldname, []).append([str(w) for w in node.words])
+                return
+            if isinstance(node, q.Term):
+                matched.terms[node.fieldname].add(_text(node.text))
+                return
+            if isinstance(node, q.MultiTerm):  # prefix, wildcard, fuzzy, ranges
+                try:
+                    for text in node._btexts(reader):
+                        matched.terms[node.fieldname].add(_text(text))
+                except Exception:  # a term pattern that lists nothing still searches fine
+                    return
+                return
+            for child in node.children():
+                visit(child)
+
+        visit(parsed)
+        return matched
+
+    @staticmethod
+    def _highlight(hit: Hit, matched: MatchedTerms) -> None:
+        hit.highlights = match_spans(hit.text, matched.terms, matched.phrases)
+        hit.snippet, hit.snippet_highlights = snippet(hit.text, hit.highlights)
+
+    def suggest(self, text: str) -> str | None:
+        """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary."""
+        import re
+
+        corrector = self.searcher.corrector("words")
+        reader = self.searcher.reader()
+        changed = False
+        out = []
+        for piece in re.split(r"(\w+)", text):
+            if not piece or not re.fullmatch(r"\w+", piece) or piece.isupper() and piece in ("AND", "OR", "NOT"):
+                out.append(piece)
+                continue
+            word = piece.lower()
+            if reader.doc_frequency("words", word) == 0 and len(word) > 2:
+                options = corrector.suggest(word, limit=1, maxdist=2)
+                if options:
+                    replacement = options[0]
+                    if piece[:1].isupper():
+                        replacement = replacement[:1].upper() + replacement[1:]
+                    out.append(replacement)
+                    changed = True
+                    continue
+            out.append(piece)
+        return "".join(out) if changed else None
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def get(self, paragraph_id: str) -> Hit:
+        fields = self.searcher.document(id=paragraph_id)
+        if not fields or fields.get("kind") == KIND_FILE or "text" not in fields:
+            raise QueryError(f"no paragraph with id {paragraph_id!r} — ids are shown by `bigsearch search`")
+        hit = hit_from_fields(fields)
+        hit.snippet = hit.text
+        return hit
+
+    def document_paragraphs(self, source_key: str) -> list[Hit]:
+        results = self.searcher.search(
+            q.And([q.Term("kind", KIND_PARAGRAPH), q.Term("source_key", source_key)]), limit=None, sortedby="position"
+        )
+        return [hit_from_fields(r.fields()) for r in results]
+
+    def source_key_of(self, paragraph_id: str) -> str:
+        fields = self.searcher.document(id=paragraph_id)
+        if not fields:
+            raise QueryError(f"no paragraph with id {paragraph_id!r}")
+        return fields["source_key"]
+
+    def neighbours(self, paragraph_id: str) -> list[Hit]:
+        """The paragraphs of the same § (or heading) of the same protocol, in order."""
+        target = self.get(paragraph_id)
+        key = self.source_key_of(paragraph_id)
+        return [
+            hit for hit in self.document_paragraphs(key)
+            if hit.section == target.section and hit.section_title == target.section_title
+        ]
+
+    def document_info(self, source_key: str) -> dict:
+        fields = self.searcher.document(kind=KIND_FILE, source_key=source_key) or {}
+        return fields
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
+        """Everything a principal reported, grouped by meeting date (newest first)."""
+        canonical = query_mod.resolve_principal(name, self.vocabulary)
+        filters = filters or Filters()
+        filters.principal = canonical
+        filter_query = query_mod.build_filter(filters, self.vocabulary)
+        results = self.searcher.search(filter_query, limit=None, sortedby=["date", "position"], reverse=True)
+        grouped: dict[str, list[Hit]] = {}
+        for result in results:
+            hit = hit_from_fields(result.fields())
+            grouped.setdefault(hit.date or str(hit.year or "utan datum"), []).append(hit)
+        for hits in grouped.values():
+            hits.reverse()  # paragraphs in document order within a meeting
+        return canonical, grouped
+
+    def listing(self, facet: str) -> list[Listing]:
+        """Facet values with paragraph counts and year span."""
+        fieldname = {"principal": "principal", "person": "persons", "place": "places"}[facet]
+        reader = self.searcher.reader()
+        years = reader.column_reader("year") if reader.has_column("year") else None
+        out = []
+        for term in reader.lexicon(fieldname):
+            name = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            docnums = list(reader.postings(fieldname, term).all_ids())
+            spans = [years[d] for d in docnums if years is not None and years[d]]
+            out.append(Listing(name, len(docnums), min(spans) if spans else None, max(spans) if spans else None))
+        return sorted(out, key=lambda item: (-item.paragraphs, item.name))
+
+    def timeline(self, text: str, filters: Filters | None = None) -> dict[int, int]:
+        result = self.search(text, filters, limit=0)
+        return {int(year): count for year, count in result.facets.get("year", {}).items()}
+
+    def stats(self) -> Stats:
+        reader = self.searcher.reader()
+        documents = self.searcher.doc_frequency("kind", KIND_FILE)
+        paragraphs = self.searcher.doc_frequency("kind", KIND_PARAGRAPH)
+        years = sorted({int(y) for y in self._year_values()})
+        del reader
+        return Stats(documents, paragraphs, years, store.index_size(self.index_dir), SCHEMA_VERSION, str(self.index_dir))
+
+    def _year_values(self):
+        docnums = self.searcher.docs_for_query(q.Term("kind", KIND_PARAGRAPH))
+        return list(facet_counts(self.searcher.reader(), docnums)["year"])

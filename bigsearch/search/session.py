@@ -1,0 +1,36 @@
+"""Opening the index for reading, building it first when it does not exist yet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bigsearch.errors import IndexMissingError
+from bigsearch.index import store
+from bigsearch.search.searcher import Searcher
+
+
+def open_searcher(
+    index_dir: Path,
+    corpus_dir: Path | None = None,
+    notify: Callable[[str], None] | None = None,
+    build: bool = True,
+) -> Searcher:
+    """A Searcher on the index; builds it from `corpus_dir` first (with a message) when missing or outdated."""
+    if not store.exists(index_dir):
+        if not build or corpus_dir is None:
+            raise IndexMissingError(f"no index at {index_dir} — run `bigsearch index`")
+        if not Path(corpus_dir).is_dir():
+            raise IndexMissingError(
+                f"no index at {index_dir} and no corpus at {corpus_dir} to build it from — "
+                "run `bigsearch index PATH` or set BIGSEARCH_CORPUS"
+            )
+        from bigsearch.index.writer import sync
+
+        if notify:
+            reason = "was built by another version" if store.other_versions(index_dir) else "does not exist yet"
+            notify(f"the index at {index_dir} {reason} — building it from {corpus_dir} …")
+        report = sync(index_dir, [Path(corpus_dir)], warn=notify)
+        if notify:
+            notify(f"index built: {report.summary()}")
+    return Searcher(index_dir)

@@ -302,6 +302,34 @@ def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
         print_stats(result, _console())
 
 
+@command(name="eval")
+def evaluate(
+    queries: Annotated[Path, typer.Option("--queries", help="Relevance judgments (TOML).")] = Path(
+        "tests/relevance/queries.toml"
+    ),
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+) -> None:
+    """Precision@5, recall and nDCG@10 of the search over judged queries."""
+    from bigsearch.search.evaluate import evaluate as run
+    from bigsearch.search.evaluate import load_judgments
+
+    judgments = load_judgments(queries)
+    with _searcher(index_dir) as searcher:
+        evaluation = run(searcher, judgments)
+    if as_json:
+        from dataclasses import asdict
+
+        from bigsearch.render import to_json
+
+        print(to_json({"queries": [asdict(s) for s in evaluation.scores], "mean": {
+            name: evaluation.mean(name) for name in ("precision_at_5", "recall", "ndcg_at_10")}}))
+        return
+    from bigsearch.render import print_evaluation
+
+    print_evaluation(evaluation, _console())
+
+
 def main() -> None:
     """Entry point for the console script and `python -m bigsearch`."""
     app()

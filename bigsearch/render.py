@@ -183,3 +183,15 @@ def print_stats(stats, out) -> None:
     ):
         table.add_row(label, str(value))
     out.print(table)
+
+
+def print_evaluation(evaluation, out) -> None:
+    from rich.table import Table
+
+    table = Table(show_edge=False)
+    for column in ("Fråga", "P@5", "Recall", "nDCG@10", "Saknas"):
+        table.add_column(column, justify="left" if column in ("Fråga", "Saknas") else "right")
+    for s in evaluation.scores:
+        table.add_row(s.query, f"{s.precision_at_5:.2f}", f"{s.recall:.2f}", f"{s.ndcg_at_10:.2f}", ", ".join(s.missing))
+    table.add_row("medel", *(f"{evaluation.mean(n):.3f}" for n in ("precision_at_5", "recall", "ndcg_at_10")), "", style="bold")
+    out.print(table)

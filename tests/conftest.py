@@ -31,3 +31,21 @@ def _isolated_env(monkeypatch, tmp_path):
     """Tests never write outside a temp dir: the default index goes to tmp_path."""
     monkeypatch.setenv("BIGSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> Path:
+    """The bundled corpus indexed once into a temp dir, shared read-only by the search tests."""
+    from bigsearch.index.writer import sync
+
+    index_dir = tmp_path_factory.mktemp("index")
+    sync(index_dir, [CORPUS])
+    return index_dir
+
+
+@pytest.fixture()
+def searcher(built_index):
+    from bigsearch.search.searcher import Searcher
+
+    with Searcher(built_index) as s:
+        yield s

@@ -118,7 +118,7 @@ class Searcher:
         terms = self.matched_terms(parsed)
         hits = []
         for result in list(results)[offset : offset + limit]:
-            hit = hit_from_fields(result.fields(), result.score or 0.0)
+            hit = hit_from_fields(result.fields(), result.score if sort == "relevance" else 0.0)
             self._highlight(hit, terms)
             hits.append(hit)
         total = len(results)

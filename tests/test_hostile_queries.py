@@ -1,0 +1,62 @@
+"""Property-based: any string at search and every filter gives results or a QueryError, fast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from bigsearch.cli import app
+from bigsearch.errors import QueryError
+from bigsearch.search.results import Filters
+
+SYNTAX = ['"', "(", ")", "AND", "OR", "NOT", "-", "*", "~", ":", "^", "[", "]", "{", "}", "TO", "\\", "/",
+          "principal:", "person:", "year:", "place:", "type:", "Andersberg", "våld", "Sätra", "\x00", "\x1b[2J",
+          "\u200b", "\u00ad", " ", "\t", "\n"]
+
+queries = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.sampled_from(SYNTAX), max_size=30).map(" ".join),
+    st.lists(st.sampled_from(SYNTAX), max_size=30).map("".join),
+    st.text(alphabet=st.characters(max_codepoint=0x3000), min_size=500, max_size=3000),
+)
+FILTERS = ("year", "date_from", "date_to", "principal", "person", "place", "doc_type")
+
+
+def run_bounded(searcher, text, filters=None):
+    start = time.monotonic()
+    try:
+        result = searcher.search(text, filters, limit=5)
+        assert result.total >= 0
+    except QueryError as exc:
+        message = str(exc)
+        assert message and "\n" not in message
+    assert time.monotonic() - start < 1.0, repr(text)[:80]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=queries)
+def test_any_query_gives_results_or_a_message(searcher, text):
+    run_bounded(searcher, text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(FILTERS), value=queries)
+def test_any_filter_value_gives_results_or_a_message(searcher, field, value):
+    run_bounded(searcher, "mötet", Filters(**{field: value}))
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "((((", "))", "OR", "NOT", "AND OR NOT", "-", "*", "~", "x" * 100_000, "\x00\x01\x02",
+              "principal:", "year:[2019 TO", "title:", "fritid~9", "*a*", "a" * 300 + "*"],
+)
+def test_cli_never_tracebacks(built_index, query):
+    result = CliRunner().invoke(app, ["search", query, "--index-dir", str(built_index)])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1

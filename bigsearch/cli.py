@@ -330,6 +330,38 @@ def evaluate(
     print_evaluation(evaluation, _console())
 
 
+@command()
+def browse(
+    query: Annotated[str, typer.Argument(help="A query to start with.")] = "",
+    year: Year = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="From this date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
+    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Person mentioned.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Place mentioned.")] = None,
+    doc_type: Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Browse search results in the terminal (a Textual app)."""
+    from bigsearch.errors import ConfigError
+
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        raise ConfigError("browse needs a terminal — in a pipe or script use `bigsearch search QUERY` (or --json)")
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
+    searcher = _searcher(index_dir)
+    if query:
+        searcher.search(query, filters, limit=0, facets=False)  # a bad query or filter fails here, not in the app
+    from bigsearch.tui.app import make_app
+
+    app_ = make_app(searcher.index_dir, query, filters, searcher=searcher)
+    try:
+        app_.run()
+    finally:
+        searcher.close()
+    for copied in app_.copied:
+        print(copied)
+
+
 def main() -> None:
     """Entry point for the console script and `python -m bigsearch`."""
     app()

@@ -1,0 +1,195 @@
+"""`bigsearch browse`: search, filter and read protocols in the terminal.
+
+Uses the same search library as the CLI; widgets talk through messages, the app owns state.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from bigsearch.errors import BigsearchError
+from bigsearch.search.results import Filters, SearchResult
+from bigsearch.search.searcher import Searcher
+from bigsearch.tui.messages import FacetToggled, HitHighlighted, HitOpened, QuerySubmitted
+from bigsearch.tui.screens import HelpScreen, ProtocolScreen
+from bigsearch.tui.widgets.facet_sidebar import FacetSidebar
+from bigsearch.tui.widgets.preview import Preview
+from bigsearch.tui.widgets.results_list import ResultsList
+from bigsearch.tui.widgets.search_box import SearchBox
+from bigsearch.tui.widgets.status_bar import StatusBar
+
+LOADING_AFTER = 0.15  # seconds before a running query shows the loading indicator
+RESULT_LIMIT = 200
+
+
+class BrowseApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "bigsearch"
+    BINDINGS = [
+        Binding("q", "quit", "Avsluta"),
+        Binding("escape", "quit", "Avsluta", show=False),
+        Binding("slash", "focus_search", "Sök"),
+        Binding("question_mark", "help", "Hjälp"),
+        Binding("y", "copy_id", "Kopiera id"),
+        Binding("enter", "open", "Öppna", show=False),
+    ]
+
+    def __init__(self, searcher: Searcher, query: str = "", filters: Filters | None = None) -> None:
+        super().__init__()
+        self.searcher = searcher
+        self.initial_query = query
+        self.base_filters = filters or Filters()
+        self.facet_filters: dict[str, str] = dict(self.base_filters.facets)
+        self.query_text = query
+        self.result: SearchResult | None = None
+        self.copied: list[str] = []
+        self.error: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(self.initial_query)
+        yield StatusBar()
+        with Horizontal(id="main"):
+            yield FacetSidebar()
+            with Vertical(id="right"):
+                yield ResultsList()
+                yield Preview(id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#facets").border_title = "Filter"
+        self.query_one("#results").border_title = "Träffar"
+        self.query_one("#preview").border_title = "Stycke"
+        self.on_resize()
+        if self.initial_query:
+            self.run_search()
+            self.query_one(ResultsList).focus()
+        else:
+            self.query_one(SearchBox).focus()
+
+    def on_resize(self, event=None) -> None:
+        self.set_class(self.size.width < 100, "narrow")
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def filters(self) -> Filters:
+        base = self.base_filters
+        return Filters(year=base.year, date_from=base.date_from, date_to=base.date_to, principal=base.principal,
+                       person=base.person, place=base.place, doc_type=base.doc_type, facets=dict(self.facet_filters))
+
+    def run_search(self) -> None:
+        if not self.query_text.strip():
+            return
+        self._started = time.monotonic()
+        self.set_timer(LOADING_AFTER, self._show_loading)
+        self._search_worker(self.query_text, self.filters())
+
+    def _show_loading(self) -> None:
+        if getattr(self, "_searching", False):
+            self.query_one(ResultsList).loading = True
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search_worker(self, query: str, filters: Filters) -> None:
+        self._searching = True
+        try:
+            result = self.searcher.search(query, filters, limit=RESULT_LIMIT)
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_error, str(exc))
+        else:
+            self.call_from_thread(self._show_result, result)
+        finally:
+            self._searching = False
+
+    def _show_error(self, message: str) -> None:
+        self.error = message
+        self.query_one(ResultsList).loading = False
+        self.query_one(StatusBar).show(None, self.facet_filters, message)
+
+    def _show_result(self, result: SearchResult) -> None:
+        self.error = ""
+        self.result = result
+        results = self.query_one(ResultsList)
+        results.loading = False
+        results.show_hits(result.hits)
+        self.query_one(FacetSidebar).show_facets(result.facets, self.facet_filters)
+        note = f"Menade du: {result.suggestion}?" if result.suggestion else ""
+        if result.total > len(result.hits):
+            note = f"visar de {len(result.hits)} första" + (f" · {note}" if note else "")
+        self.query_one(StatusBar).show(result.total, self.facet_filters, note)
+        if not result.hits:
+            self.query_one(Preview).show(None)
+
+    # -- messages from widgets ------------------------------------------------------------------
+
+    def on_query_submitted(self, message: QuerySubmitted) -> None:
+        self.query_text = message.query
+        self.run_search()
+        self.query_one(ResultsList).focus()
+
+    def on_hit_highlighted(self, message: HitHighlighted) -> None:
+        try:
+            neighbours = self.searcher.neighbours(message.hit.id)
+        except BigsearchError:
+            neighbours = []
+        self.query_one(Preview).show(message.hit, neighbours)
+
+    def on_hit_opened(self, message: HitOpened) -> None:
+        self._open(message.hit)
+
+    def on_facet_toggled(self, message: FacetToggled) -> None:
+        if self.facet_filters.get(message.facet) == message.value:
+            del self.facet_filters[message.facet]
+        else:
+            self.facet_filters[message.facet] = message.value
+        self.run_search()
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def _open(self, hit) -> None:
+        key = self.searcher.source_key_of(hit.id)
+        paragraphs = self.searcher.document_paragraphs(key)
+        info = self.searcher.document_info(key)
+        title = info.get("title") or hit.source
+        self.push_screen(ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})"))
+
+    def action_open(self) -> None:
+        current = self.query_one(ResultsList).current
+        if current is not None and self.focused is self.query_one(ResultsList):
+            self._open(current)
+
+    def action_focus_search(self) -> None:
+        self.query_one(SearchBox).focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_copy_id(self) -> None:
+        current = self.query_one(ResultsList).current
+        if current is None:
+            return
+        self.copy_to_clipboard(current.id)
+        self.copied.append(current.id)
+        self.query_one(StatusBar).show(self.result.total if self.result else None, self.facet_filters,
+                                       f"id {current.id} kopierat (skrivs också ut när du avslutar)")
+        self.notify(f"Kopierade {current.id}", timeout=2)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # In the search box Esc leaves the box (see on_key) instead of quitting.
+        if action == "quit" and isinstance(self.focused, SearchBox):
+            return False
+        return True
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and isinstance(self.focused, SearchBox):
+            event.stop()
+            self.query_one(ResultsList).focus()
+
+
+def make_app(index_dir: Path, query: str = "", filters: Filters | None = None, searcher: Searcher | None = None) -> BrowseApp:
+    return BrowseApp(searcher or Searcher(index_dir), query=query, filters=filters)

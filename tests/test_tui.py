@@ -1,0 +1,150 @@
+"""The terminal browser, driven by Textual's pilot, and snapshots of its main screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from bigsearch.search.searcher import Searcher
+from bigsearch.tui.app import make_app
+from bigsearch.tui.screens import HelpScreen, ProtocolScreen
+from bigsearch.tui.widgets.facet_sidebar import SEPARATOR, FacetSidebar
+from bigsearch.tui.widgets.preview import Preview
+from bigsearch.tui.widgets.results_list import ResultsList
+from bigsearch.tui.widgets.search_box import SearchBox
+from bigsearch.tui.widgets.status_bar import StatusBar
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def rendered(widget) -> str:
+    """The plain text a Static widget shows."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(widget.content)
+    return console.export_text()
+
+
+def preview_text(app) -> str:
+    return rendered(app.query_one(Preview).query_one("#preview-body"))
+
+
+@pytest.fixture()
+def app(built_index):
+    searcher = Searcher(built_index)
+    yield make_app(built_index, searcher=searcher)
+    searcher.close()
+
+
+async def test_type_query_move_open_and_quit(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert app.focused is app.query_one(SearchBox)
+        await pilot.press(*"fritidsgård", "enter")
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        assert len(results.hits) >= 5
+        assert app.focused is results
+        assert "träffar" in rendered(app.query_one(StatusBar))
+        first = results.hits[0]
+        assert first.id in preview_text(app)
+        await pilot.press("j")
+        assert results.highlighted == 1
+        assert results.hits[1].id in preview_text(app)
+        await pilot.press("k", "end")
+        assert results.highlighted == len(results.hits) - 1
+        await pilot.press("home")
+        assert results.highlighted == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProtocolScreen)
+        assert app.screen.target.id == first.id
+        target = app.screen.query_one(".target")
+        assert "fritidsgård" in rendered(target).lower()
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProtocolScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_toggle_facet_filter_and_back(app):
+    app.initial_query = app.query_text = "Bomhus OR Andersberg OR Sätra"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        before = len(results.hits)
+        assert {h.year for h in results.hits} == {2023, 2024}
+        sidebar = app.query_one(FacetSidebar)
+        index = next(i for i in range(sidebar.option_count)
+                     if sidebar.get_option_at_index(i).id == f"year{SEPARATOR}2023")
+        sidebar.focus()
+        sidebar.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {h.year for h in results.hits} == {2023}
+        assert app.facet_filters == {"year": "2023"}
+        assert "År=2023" in rendered(app.query_one(StatusBar))
+        index = next(i for i in range(sidebar.option_count)
+                     if sidebar.get_option_at_index(i).id == f"year{SEPARATOR}2023")
+        sidebar.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(results.hits) == before
+        assert app.facet_filters == {}
+
+
+async def test_keys_help_search_focus_copy(app):
+    app.initial_query = app.query_text = "Andersberg"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("y")
+        assert app.copied == [app.query_one(ResultsList).hits[0].id]
+        await pilot.press("slash")
+        assert app.focused is app.query_one(SearchBox)
+        await pilot.press("q")  # typed into the search box, does not quit
+        assert app.is_running and app.query_one(SearchBox).value.endswith("q")
+        await pilot.press("escape")  # leaves the box
+        assert app.focused is app.query_one(ResultsList)
+
+
+async def test_bad_query_shows_a_message_not_a_crash(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"x --from", "enter")
+        await settle(pilot)
+        await pilot.press("slash", *("a" * 3), "enter")
+        await settle(pilot)
+        app.query_one(SearchBox).value = "\""
+        await pilot.press("slash", "enter")
+        await settle(pilot)
+        assert "tom" in rendered(app.query_one(StatusBar)) or "empty" in rendered(app.query_one(StatusBar))
+
+
+def _wait(pilot):
+    return settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_main_screen_snapshot(snap_compare, built_index, size):
+    searcher = Searcher(built_index)
+    app = make_app(built_index, "Andersberg", searcher=searcher)
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=_wait)
+    finally:
+        searcher.close()
+
+
+def test_browse_without_a_terminal_says_so(built_index):
+    from typer.testing import CliRunner
+
+    from bigsearch.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["browse", "Andersberg", "--index-dir", str(built_index)])
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.output and "bigsearch search" in result.output

@@ -1,0 +1,3 @@
+from bigsearch.index import whoosh_patches
+
+whoosh_patches.apply()

@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer, words_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Field weights for the query parser: whole words first, compound parts and folded spellings low.
 QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}

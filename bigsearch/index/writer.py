@@ -95,15 +95,11 @@ def file_record(doc: Document, key: str, digest: str) -> dict:
         "source_key": key,
         "source_hash": digest,
         "id_prefix": doc.id_prefix,
-        "doc_type": doc.doc_type,
         "title": doc.title or "",
         "attendees": json.dumps(attendees, ensure_ascii=False),
         "paragraphs": len(doc.paragraphs),
     }
-    if doc.date:
-        record["date"] = doc.date
-    if doc.year is not None:
-        record["year"] = doc.year
+    # No indexed date/year/doc_type/text: no paragraph query or filter can ever match a file record.
     return record
 
 
@@ -129,6 +125,19 @@ def _plan(current: dict[str, Path], manifest: Manifest, rebuild: bool, report: S
     return plan
 
 
+PARALLEL_FROM = 200  # files; below this the worker processes cost more than they save
+
+
+def _writer_options(changed: int) -> dict:
+    import os
+
+    procs = min(2, os.cpu_count() or 1) if changed >= PARALLEL_FROM else 1
+    options: dict = {"limitmb": 256}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    return options
+
+
 def sync(
     index_dir: Path,
     paths: list[Path],
@@ -152,7 +161,7 @@ def sync(
             return report
         taken = {prefix: key for key, prefix in manifest.prefixes.items() if key in current}
 
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(**_writer_options(len(plan.changed)))
         try:
             for key in plan.vanished:
                 writer.delete_by_term("source_key", key)

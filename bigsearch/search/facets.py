@@ -18,25 +18,45 @@ FACETS = {
 }
 
 
-def facet_counts(reader, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
-    docnums = list(docnums)
-    counts: dict[str, dict[str, int]] = {}
-    for name, (column, multi) in FACETS.items():
-        counter: Counter[str] = Counter()
-        if reader.has_column(column):
-            values = reader.column_reader(column)
-            for docnum in docnums:
-                value = values[docnum]
-                if not value:
-                    continue
-                if isinstance(value, bytes):
-                    value = value.decode("utf-8")
+class FacetCounter:
+    """Counts facet values over docnums from columns loaded once per searcher."""
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self._columns: dict[str, list] = {}
+
+    def column(self, name: str, multi: bool) -> list:
+        if name not in self._columns:
+            values: list = []
+            if self.reader.has_column(name):
+                for value in self.reader.column_reader(name):
+                    if isinstance(value, bytes):
+                        value = value.decode("utf-8")
+                    if multi:
+                        value = tuple(v for v in value.split("\n") if v) if value else ()
+                    elif value in ("", 0, None):
+                        value = None
+                    else:
+                        value = str(value)
+                    values.append(value)
+            self._columns[name] = values
+        return self._columns[name]
+
+    def count(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+        docnums = docnums if isinstance(docnums, list) else list(docnums)
+        counts: dict[str, dict[str, int]] = {}
+        for name, (column, multi) in FACETS.items():
+            values = self.column(column, multi)
+            counter: Counter = Counter()
+            if values:
                 if multi:
-                    counter.update(v for v in value.split("\n") if v)
+                    for docnum in docnums:
+                        counter.update(values[docnum])
                 else:
-                    counter[str(value)] += 1
-        if name == "year":
-            counts[name] = {key: counter[key] for key in sorted(counter)}
-        else:
-            counts[name] = dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
-    return counts
+                    counter.update(values[docnum] for docnum in docnums)
+                counter.pop(None, None)
+            if name == "year":
+                counts[name] = {key: counter[key] for key in sorted(counter)}
+            else:
+                counts[name] = dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+        return counts

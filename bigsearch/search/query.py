@@ -17,7 +17,7 @@ from whoosh import qparser
 from whoosh import query as q
 
 from bigsearch.errors import QueryError
-from bigsearch.index.schema import KIND_PARAGRAPH, QUERY_FIELDS
+from bigsearch.index.schema import QUERY_FIELDS
 from bigsearch.ingest.dates import first_date
 from bigsearch.ingest.principals import Registry, default_registry
 from bigsearch.search.results import Filters
@@ -202,8 +202,9 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
     return date.isoformat()
 
 
-def build_filter(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> q.Query:
-    parts: list[q.Query] = [q.Term("kind", KIND_PARAGRAPH)]
+def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> list[q.Query]:
+    """The filters as queries; the searcher turns them into document sets (they add nothing to the score)."""
+    parts: list[q.Query] = []
     if filters.year:
         start, end = parse_years(filters.year)
         parts.append(q.NumericRange("year", start, end))
@@ -230,4 +231,45 @@ def build_filter(filters: Filters, vocabulary: Vocabulary, registry: Registry | 
             parts.append(q.NumericRange("year", int(value), int(value)))
         else:
             parts.append(q.Term(fieldname, value))
-    return q.And(parts) if len(parts) > 1 else parts[0]
+    return parts
+
+
+def prune(query: q.Query, reader) -> q.Query:
+    """Drop the low-weight alternatives that cannot change which paragraphs match.
+
+    The folded field only matters where folding finds more than the exact spelling ("Satra"
+    → Sätra); compound parts cannot form phrases. Fewer clauses make common words much cheaper.
+    """
+
+    def df(fieldname: str, text) -> int:
+        try:
+            return reader.doc_frequency(fieldname, text)
+        except Exception:  # a term the field cannot encode
+            return 0
+
+    def visit(node: q.Query) -> q.Query:
+        if isinstance(node, q.Or):
+            children = [visit(child) for child in node.subqueries]
+            text_terms = {
+                tuple(child.words) if isinstance(child, q.Phrase) else child.text: child
+                for child in children
+                if isinstance(child, q.Term | q.Phrase) and child.fieldname == "text"
+            }
+            kept = []
+            for child in children:
+                if isinstance(child, q.Phrase) and child.fieldname == "parts":
+                    continue
+                if isinstance(child, q.Term) and child.fieldname == "folded" and text_terms:
+                    exact = sum(df("text", t) for t in text_terms if isinstance(t, str))
+                    if df("folded", child.text) <= exact:
+                        continue
+                if isinstance(child, q.Phrase) and child.fieldname == "folded" and text_terms:
+                    if all(df("folded", w) <= df("text", w) for w in child.words):
+                        continue
+                kept.append(child)
+            return node.__class__(kept, boost=node.boost) if kept else q.NullQuery
+        if isinstance(node, q.CompoundQuery | q.Not):
+            return node.apply(visit)
+        return node
+
+    return visit(query)

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import query as q
+from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.errors import QueryError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH, SCHEMA_VERSION
 from bigsearch.search import query as query_mod
-from bigsearch.search.facets import facet_counts
+from bigsearch.search.docsets import matching_docs
+from bigsearch.search.facets import FacetCounter
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.results import Filters, Hit, SearchResult
 
@@ -34,6 +36,10 @@ class Stats:
     index_bytes: int
     schema_version: int
     index_dir: str
+
+
+def _has_negation(node: q.Query) -> bool:
+    return isinstance(node, q.Not) or any(_has_negation(child) for child in node.children())
 
 
 def _text(value) -> str:
@@ -66,6 +72,7 @@ class Searcher:
         self.ix = store.open_for_reading(self.index_dir)
         self.searcher = self.ix.searcher()
         self._vocabulary: query_mod.Vocabulary | None = None
+        self._facets: FacetCounter | None = None
 
     def close(self) -> None:
         self.searcher.close()
@@ -108,29 +115,51 @@ class Searcher:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QueryError("--limit must be 0 or more")
-        parsed = self.parse(text)
-        filter_query = query_mod.build_filter(filters or Filters(), self.vocabulary)
+        parsed = query_mod.prune(self.parse(text), self.searcher.reader())
+        restrictions = query_mod.build_filters(filters or Filters(), self.vocabulary)
+        if _has_negation(parsed):
+            # A negation alone would also match the index's file records.
+            restrictions.append(q.Term("kind", KIND_PARAGRAPH))
         kwargs = {}
         if sort != "relevance":
             kwargs["sortedby"] = ["date", "position"]
             kwargs["reverse"] = sort == "-date"
-        results = self.searcher.search(parsed, filter=filter_query, limit=max(1, offset + limit), **kwargs)
+        try:
+            # Filters are document sets: they narrow the hits without touching the score.
+            allowed = self._allowed(restrictions)
+            results = self.searcher.search(parsed, filter=allowed, limit=max(1, offset + limit), **kwargs)
+            matched = matching_docs(self.searcher, parsed)
+        except WhooshQueryError as exc:
+            raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
+        if allowed is not None:
+            matched &= allowed
+        docnums = sorted(matched)
         terms = self.matched_terms(parsed)
         hits = []
-        for result in list(results)[offset : offset + limit]:
+        for index in range(offset, min(results.scored_length(), offset + limit)):
+            result = results[index]
             hit = hit_from_fields(result.fields(), result.score if sort == "relevance" else 0.0)
             self._highlight(hit, terms)
             hits.append(hit)
-        total = len(results)
+        total = len(docnums)
         suggestion = self.suggest(text) if total == 0 else None
         return SearchResult(
-            query=text, total=total, hits=hits, facets=self.facets(parsed, filter_query) if facets else {},
+            query=text, total=total, hits=hits, facets=self.facet_counter.count(docnums) if facets else {},
             suggestion=suggestion,
         )
 
-    def facets(self, parsed: q.Query, filter_query: q.Query) -> dict[str, dict[str, int]]:
-        docnums = self.searcher.docs_for_query(q.And([parsed, filter_query]))
-        return facet_counts(self.searcher.reader(), docnums)
+    def _allowed(self, restrictions: list[q.Query]) -> set[int] | None:
+        allowed: set[int] | None = None
+        for restriction in restrictions:
+            docs = matching_docs(self.searcher, restriction)
+            allowed = docs if allowed is None else allowed & docs
+        return allowed
+
+    @property
+    def facet_counter(self) -> FacetCounter:
+        if self._facets is None:
+            self._facets = FacetCounter(self.searcher.reader())
+        return self._facets
 
     def matched_terms(self, parsed: q.Query) -> MatchedTerms:
         """The index terms the query's positive parts match, by field (prefix and fuzzy terms expanded)."""
@@ -202,7 +231,7 @@ class Searcher:
     def document_paragraphs(self, source_key: str) -> list[Hit]:
         results = self.searcher.search(
             q.And([q.Term("kind", KIND_PARAGRAPH), q.Term("source_key", source_key)]), limit=None, sortedby="position"
-        )
+        )  # both terms are rare: the intersection is cheap
         return [hit_from_fields(r.fields()) for r in results]
 
     def source_key_of(self, paragraph_id: str) -> str:
@@ -231,7 +260,7 @@ class Searcher:
         canonical = query_mod.resolve_principal(name, self.vocabulary)
         filters = filters or Filters()
         filters.principal = canonical
-        filter_query = query_mod.build_filter(filters, self.vocabulary)
+        filter_query = q.And(query_mod.build_filters(filters, self.vocabulary))
         results = self.searcher.search(filter_query, limit=None, sortedby=["date", "position"], reverse=True)
         grouped: dict[str, list[Hit]] = {}
         for result in results:
@@ -259,13 +288,11 @@ class Searcher:
         return {int(year): count for year, count in result.facets.get("year", {}).items()}
 
     def stats(self) -> Stats:
-        reader = self.searcher.reader()
-        documents = self.searcher.doc_frequency("kind", KIND_FILE)
-        paragraphs = self.searcher.doc_frequency("kind", KIND_PARAGRAPH)
+        documents = sum(1 for _ in self.searcher.docs_for_query(q.Term("kind", KIND_FILE)))
+        paragraphs = sum(1 for _ in self.searcher.docs_for_query(q.Term("kind", KIND_PARAGRAPH)))
         years = sorted({int(y) for y in self._year_values()})
-        del reader
         return Stats(documents, paragraphs, years, store.index_size(self.index_dir), SCHEMA_VERSION, str(self.index_dir))
 
     def _year_values(self):
         docnums = self.searcher.docs_for_query(q.Term("kind", KIND_PARAGRAPH))
-        return list(facet_counts(self.searcher.reader(), docnums)["year"])
+        return list(self.facet_counter.count(docnums)["year"])

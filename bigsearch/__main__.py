@@ -1,3 +1,3 @@
-from bigsearch.cli import main
+from bigsearch.entry import main
 
 main()

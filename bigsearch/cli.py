@@ -176,19 +176,12 @@ def search(
     index_dir: IndexDir = None,
 ) -> None:
     """Search the protocols. Exit code 1 when nothing is found."""
+    from bigsearch.commands import SearchArgs, run_search
+
     filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
-    with _searcher(index_dir) as searcher:
-        result = searcher.search(query, filters, sort=sort.value, limit=limit, offset=offset)
-    if as_json:
-        from bigsearch.render import to_json
-
-        print(to_json(result.to_json()))
-    else:
-        from bigsearch.render import print_search
-
-        print_search(result, _console(), offset)
-    if result.total == 0:
-        raise typer.Exit(1)
+    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir))
+    if code:
+        raise typer.Exit(code)
 
 
 @command()
@@ -363,5 +356,5 @@ def browse(
 
 
 def main() -> None:
-    """Entry point for the console script and `python -m bigsearch`."""
+    """The typer app alone (the console script starts at bigsearch.entry)."""
     app()

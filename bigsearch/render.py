@@ -73,21 +73,71 @@ def hit_heading(hit: Hit):
     return heading
 
 
-def print_search(result: SearchResult, out, offset: int = 0) -> None:
-    from rich.text import Text
+_ANSI = {"bold": "1", "cyan": "36", "magenta": "35", "dim": "2", "highlight": "1;30;43"}
 
+
+def _style(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if color and text else text
+
+
+def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    if not color:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(_style(text[start:end], "highlight", color))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
+    """Search results as text: one block per hit, then facet counts.
+
+    Written without rich on purpose: `bigsearch search` is the command people run most, and
+    importing rich would cost more than the search itself.
+    """
+    lines: list[str] = []
     if result.total == 0:
-        out.print(f"Inga träffar för {result.query!r}.")
+        lines.append(f"Inga träffar för {result.query!r}.")
         if result.suggestion:
-            out.print(f"Menade du: {result.suggestion}?")
-        return
+            lines.append(f"Menade du: {result.suggestion}?")
+        return "\n".join(lines)
     shown = len(result.hits)
-    out.print(Text(f"{result.total} träffar för {result.query!r}" + (f" (visar {offset + 1}–{offset + shown})" if shown < result.total else ""), style="bold"))
+    heading = f"{result.total} träffar för {result.query!r}"
+    if shown < result.total:
+        heading += f" (visar {offset + 1}–{offset + shown})"
+    lines.append(_style(heading, "bold", color))
     for hit in result.hits:
-        out.print()
-        out.print(hit_heading(hit))
-        out.print(Text("  ").append(highlighted(hit.snippet, hit.snippet_highlights)))
-    print_facets(result.facets, out)
+        lines.append("")
+        parts = [_style(hit.date or str(hit.year or "utan datum"), "cyan", color)]
+        place = where(hit.section, hit.section_title)
+        if place:
+            parts.append(_style(place, "bold", color))
+        if hit.principal:
+            parts.append(_style("· " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), "magenta", color))
+        parts.append(_style(f"[{hit.id}]", "dim", color))
+        lines.append("  ".join(parts))
+        lines.append("  " + _marked(hit.snippet, hit.snippet_highlights, color))
+    facet_lines = []
+    for name in ("year", "principal", "person", "place"):
+        values = result.facets.get(name) or {}
+        if not values:
+            continue
+        items = list(values.items()) if name == "year" else list(values.items())[:8]
+        text = ", ".join(f"{value} ({count})" for value, count in items)
+        if len(values) > len(items):
+            text += f", … (+{len(values) - len(items)})"
+        facet_lines.append(_style(f"{FACET_TITLES[name]}:", "bold", color) + " " + text)
+    if facet_lines:
+        lines.append("")
+        lines.extend(facet_lines)
+    return "\n".join(lines)
 
 
 def print_facets(facets: dict[str, dict[str, int]], out, top: int = 8) -> None:

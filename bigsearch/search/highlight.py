@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bigsearch.analysis.compounds import compound_parts
 from bigsearch.analysis.stemming import fold, stem
 
 _WORD = re.compile(r"\w+")
@@ -52,10 +51,19 @@ def match_spans(
             stemmed in main
             or word in words
             or (folded and stem(fold(word)) in folded)
-            or (parts and any(stem(part) in parts for part in compound_parts(word)))
+            or (parts and _contains_part(word, parts))
         ):
             spans.append((match.start(), match.end()))
     return sorted(set(spans))
+
+
+def _contains_part(word: str, parts: set[str]) -> bool:
+    """A compound holding a matched part ("våldsförebyggande" for "våld").
+
+    Checked on the letters, not by splitting again: the splitter's word list is heavy to load
+    and only the paragraphs the parts field already matched are highlighted.
+    """
+    return any(len(part) >= 3 and len(word) > len(part) and part in word for part in parts)
 
 
 def snippet(text: str, spans: Iterable[tuple[int, int]], width: int = 240) -> tuple[str, list[tuple[int, int]]]:

@@ -8,19 +8,20 @@ title/rubrik). Facet values accept any alias or case ("polisen", "Välfärd Gäv
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from whoosh import qparser
 from whoosh import query as q
 
 from bigsearch.errors import QueryError
 from bigsearch.index.schema import QUERY_FIELDS
-from bigsearch.ingest.dates import first_date
-from bigsearch.ingest.principals import Registry, default_registry
 from bigsearch.search.results import Filters
+
+if TYPE_CHECKING:
+    from bigsearch.ingest.principals import Registry
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
@@ -86,7 +87,7 @@ def parse_query(text: str, schema, vocabulary: Vocabulary, registry: Registry | 
         parsed = make_parser(schema).parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"could not understand the query ({exc}) — check quotes, parentheses and operators") from exc
-    parsed = _resolve_field_values(parsed, vocabulary, registry or default_registry())
+    parsed = _resolve_field_values(parsed, vocabulary, registry)
     if _count_terms(parsed) > MAX_TERMS:
         raise QueryError(f"the query has more than {MAX_TERMS} terms — narrow it down")
     if parsed is q.NullQuery or isinstance(parsed, type(q.NullQuery)):
@@ -98,7 +99,7 @@ def _count_terms(node: q.Query) -> int:
     return sum(1 for _ in node.leaves()) if node.is_leaf() is False else 1
 
 
-def _resolve_field_values(node: q.Query, vocabulary: Vocabulary, registry: Registry) -> q.Query:
+def _resolve_field_values(node: q.Query, vocabulary: Vocabulary, registry: Registry | None) -> q.Query:
     def fix(leaf):
         fieldname = getattr(leaf, "fieldname", None)
         if isinstance(leaf, q.Phrase) and fieldname in ("principal", "persons", "places", "doc_type"):
@@ -118,11 +119,15 @@ def _resolve_field_values(node: q.Query, vocabulary: Vocabulary, registry: Regis
 
 
 def _close(value: str, known: list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
     return f" — did you mean {', '.join(close)}?" if close else ""
 
 
 def resolve_principal(value: str, vocabulary: Vocabulary, registry: Registry | None = None) -> str:
+    from bigsearch.ingest.principals import default_registry
+
     registry = registry or default_registry()
     value = clean_input(value, "principal")
     match = registry.resolve(value)
@@ -196,6 +201,8 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
             last = (dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)).day
             return f"{year:04d}-{mon:02d}-{last:02d}"
         return f"{year:04d}-{mon:02d}-01"
+    from bigsearch.ingest.dates import first_date
+
     date = first_date(text) if len(text) < 40 else None
     if date is None:
         raise QueryError(f"{option} {value!r}: give a date as 2024-02-09, 2024-02, 2024 or '9 februari 2024'")

@@ -127,6 +127,8 @@ class Searcher:
         try:
             # Filters are document sets: they narrow the hits without touching the score.
             allowed = self._allowed(restrictions)
+            if allowed is not None and not allowed:
+                parsed = q.NullQuery  # nothing passes the filters (an empty filter set would mean "no filter")
             results = self.searcher.search(parsed, filter=allowed, limit=max(1, offset + limit), **kwargs)
             matched = matching_docs(self.searcher, parsed)
         except WhooshQueryError as exc:

@@ -1,0 +1,239 @@
+"""The engines the benchmark compares over the same paragraphs: bigsearch, SQLite FTS5, stock Whoosh.
+
+Each engine builds from a JSONL file of ingested paragraphs (FTS5, stock Whoosh) or from the
+protocol files themselves (bigsearch, which ingests as part of its build), and answers the
+same query mix in-process with a warm searcher.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bigsearch.analysis.stemming import stem
+
+
+@dataclass(frozen=True)
+class BenchQuery:
+    text: str  # bigsearch query language
+    year: tuple[int, int] | None = None
+    principal: str | None = None
+    kind: str = "word"  # word, common, inflected, compound, phrase, prefix, folded, filtered
+
+    @property
+    def label(self) -> str:
+        extra = []
+        if self.year:
+            extra.append(f"year {self.year[0]}..{self.year[1]}")
+        if self.principal:
+            extra.append(f"principal {self.principal}")
+        return self.text + (f" [{', '.join(extra)}]" if extra else "")
+
+
+def read_paragraphs(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def stemmed(text: str) -> str:
+    """The same Snowball-stemmed words bigsearch's main field indexes, as plain text for FTS5."""
+    return " ".join(stem(word) for word in _WORD.findall(text.lower()))
+
+
+# -- SQLite FTS5 ----------------------------------------------------------------------------------
+
+
+def fts5_build(jsonl: Path, db_path: Path) -> int:
+    if db_path.exists():
+        db_path.unlink()
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(text, title, id UNINDEXED, year UNINDEXED, principal UNINDEXED,"
+        " tokenize='unicode61')"
+    )
+    db.execute("CREATE TABLE person(docid INTEGER, name TEXT)")
+    db.execute("CREATE TABLE place(docid INTEGER, name TEXT)")
+    count = 0
+    rows, persons, places = [], [], []
+    for count, paragraph in enumerate(read_paragraphs(jsonl), start=1):
+        rows.append((count, stemmed(paragraph["text"]), stemmed(paragraph["section_title"] or ""), paragraph["id"],
+                     paragraph["year"], paragraph["principal"]))
+        persons += [(count, name) for name in paragraph["persons"]]
+        places += [(count, name) for name in paragraph["places"]]
+        if len(rows) >= 5000:
+            _flush(db, rows, persons, places)
+    _flush(db, rows, persons, places)
+    db.execute("CREATE INDEX person_doc ON person(docid)")
+    db.execute("CREATE INDEX place_doc ON place(docid)")
+    db.commit()
+    db.close()
+    return count
+
+
+def _flush(db, rows, persons, places) -> None:
+    db.executemany("INSERT INTO fts(rowid, text, title, id, year, principal) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO person VALUES (?, ?)", persons)
+    db.executemany("INSERT INTO place VALUES (?, ?)", places)
+    rows.clear()
+    persons.clear()
+    places.clear()
+
+
+def fts5_match(query: str) -> str:
+    """bigsearch's query language (words, "phrases", prefix*) as an FTS5 MATCH over stemmed text."""
+    parts = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query):
+        if phrase:
+            parts.append('"' + stemmed(phrase) + '"')
+        elif word.endswith("*"):
+            parts.append(word[:-1].lower() + "*")
+        else:
+            parts.extend(f'"{stem(w)}"' for w in _WORD.findall(word.lower()))
+    return " AND ".join(parts)
+
+
+class Fts5:
+    def __init__(self, db_path: Path) -> None:
+        self.db = sqlite3.connect(db_path)
+
+    def _where(self, query: BenchQuery) -> tuple[str, list]:
+        clauses, params = ["fts MATCH ?"], [fts5_match(query.text)]
+        if query.year:
+            clauses.append("year BETWEEN ? AND ?")
+            params += list(query.year)
+        if query.principal:
+            clauses.append("principal = ?")
+            params.append(query.principal)
+        return " AND ".join(clauses), params
+
+    def search(self, query: BenchQuery, limit: int = 10, facets: bool = True) -> tuple[list[str], int, dict]:
+        where, params = self._where(query)
+        hits = [row[0] for row in self.db.execute(
+            f"SELECT id FROM fts WHERE {where} ORDER BY bm25(fts) LIMIT ?", [*params, limit])]
+        total = self.db.execute(f"SELECT count(*) FROM fts WHERE {where}", params).fetchone()[0]
+        counts: dict = {}
+        if facets:
+            counts["year"] = dict(self.db.execute(f"SELECT year, count(*) FROM fts WHERE {where} GROUP BY year", params))
+            counts["principal"] = dict(self.db.execute(
+                f"SELECT principal, count(*) FROM fts WHERE {where} AND principal IS NOT NULL GROUP BY principal", params))
+            for table in ("person", "place"):
+                counts[table] = dict(self.db.execute(
+                    f"SELECT name, count(*) FROM {table} WHERE docid IN (SELECT rowid FROM fts WHERE {where}) GROUP BY name",
+                    params))
+        return hits, total, counts
+
+    def all_ids(self, query: BenchQuery) -> set[str]:
+        where, params = self._where(query)
+        return {row[0] for row in self.db.execute(f"SELECT id FROM fts WHERE {where}", params)}
+
+
+# -- stock Whoosh -----------------------------------------------------------------------------------
+
+
+def stock_whoosh_build(jsonl: Path, index_dir: Path) -> int:
+    from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    schema = Schema(id=ID(stored=True), text=TEXT(analyzer=StemmingAnalyzer()), year=NUMERIC(int, stored=True),
+                    principal=ID(stored=True))
+    ix = index.create_in(str(index_dir), schema)
+    writer = ix.writer(limitmb=256)
+    count = 0
+    for paragraph in read_paragraphs(jsonl):
+        count += 1
+        record = {"id": paragraph["id"], "text": paragraph["text"]}
+        if paragraph["year"] is not None:
+            record["year"] = paragraph["year"]
+        if paragraph["principal"]:
+            record["principal"] = paragraph["principal"]
+        writer.add_document(**record)
+    writer.commit()
+    return count
+
+
+class StockWhoosh:
+    def __init__(self, index_dir: Path) -> None:
+        from whoosh import index
+        from whoosh.qparser import QueryParser
+
+        self.ix = index.open_dir(str(index_dir))
+        self.searcher = self.ix.searcher()
+        self.parser = QueryParser("text", self.ix.schema)
+
+    def search(self, query: BenchQuery, limit: int = 10) -> tuple[list[str], int]:
+        from whoosh import query as q
+
+        parsed = self.parser.parse(query.text)
+        filters = []
+        if query.year:
+            filters.append(q.NumericRange("year", *query.year))
+        if query.principal:
+            filters.append(q.Term("principal", query.principal))
+        results = self.searcher.search(parsed, limit=limit, filter=q.And(filters) if filters else None)
+        return [hit["id"] for hit in results], len(results)
+
+
+# -- bigsearch ------------------------------------------------------------------------------------------
+
+
+class Bigsearch:
+    def __init__(self, index_dir: Path) -> None:
+        from bigsearch.search.searcher import Searcher
+
+        self.searcher = Searcher(index_dir)
+
+    @staticmethod
+    def filters(query: BenchQuery):
+        from bigsearch.search.results import Filters
+
+        return Filters(year=f"{query.year[0]}..{query.year[1]}" if query.year else None, principal=query.principal)
+
+    def search(self, query: BenchQuery, limit: int = 10, facets: bool = True):
+        result = self.searcher.search(query.text, self.filters(query), limit=limit, facets=facets)
+        return [hit.id for hit in result.hits], result.total, result.facets
+
+    def all_ids(self, query: BenchQuery) -> set[str]:
+        result = self.searcher.search(query.text, self.filters(query), limit=100_000, facets=False)
+        return {hit.id for hit in result.hits}
+
+
+QUERY_MIX: list[BenchQuery] = [
+    # rare and mid-frequency words
+    BenchQuery("Andersberg"), BenchQuery("Hemlingby"), BenchQuery("Strömsbro"), BenchQuery("polisen"),
+    BenchQuery("samverkan"), BenchQuery("trygghet"), BenchQuery("ungdomar"), BenchQuery("kommunen"),
+    BenchQuery("narkotika"), BenchQuery("protokoll"),
+    # common words
+    BenchQuery("och", kind="common"), BenchQuery("att", kind="common"), BenchQuery("jag", kind="common"),
+    BenchQuery("det är", kind="common"),
+    # inflected forms
+    BenchQuery("fritidsgården", kind="inflected"), BenchQuery("utredningen", kind="inflected"),
+    BenchQuery("skolorna", kind="inflected"), BenchQuery("Andersbergs", kind="inflected"),
+    # compound parts
+    BenchQuery("våld", kind="compound"), BenchQuery("fritid", kind="compound"), BenchQuery("brott", kind="compound"),
+    # phrases
+    BenchQuery('"stolt och nykter"', kind="phrase"), BenchQuery('"rädda barnen"', kind="phrase"),
+    BenchQuery('"det är"', kind="phrase"), BenchQuery('"i samverkan med"', kind="phrase"),
+    # prefix and folded spellings
+    BenchQuery("fritids*", kind="prefix"), BenchQuery("Satra", kind="folded"), BenchQuery("Brynas", kind="folded"),
+    # with filters
+    BenchQuery("polisen", year=(2010, 2015), kind="filtered"),
+    BenchQuery("trygghet", principal="Polisen", kind="filtered"),
+    BenchQuery("och", principal="Välfärd Gävle", kind="filtered"),
+    BenchQuery("skolan", year=(2020, 2020), kind="filtered"),
+    BenchQuery("Andersberg", year=(2005, 2012), principal="Livsmiljö Gävle", kind="filtered"),
+]
+
+# Queries whose hits are the same in every engine that stems the same way (no compounds, no folding).
+EXACT_WORDS = ["Hemlingby", "Valbo", "Hille", "Bomhus", "Andersberg", "Skogmur", "Lexe"]

@@ -1,0 +1,45 @@
+"""The fast start-up path of `bigsearch search` prints exactly what the typer command prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from bigsearch.cli import app
+from bigsearch.entry import fast_search
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "Andersberg"],
+        ["search", "fritidsgård", "--principal", "livsmiljö", "--limit", "2", "--sort", "-date"],
+        ["search", '"stolt och nykter"', "--json"],
+        ["search", "mötet", "--year", "2019..2020", "--type", "protokoll", "--offset", "1"],
+        ["search", "Andersbrg"],
+        ["search", "x", "--from", "inte ett datum"],
+        ["search", "oro", "--place", "bomhus", "--person", "Caroline Engberg"],
+    ],
+)
+def test_fast_path_matches_typer(built_index, args):
+    argv = [*args, "--index-dir", str(built_index)]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = fast_search(argv)
+    assert code is not None
+    typer_result = CliRunner().invoke(app, argv)
+    assert code == typer_result.exit_code
+    assert out.getvalue() == typer_result.stdout
+    assert err.getvalue() == typer_result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["search", "--help"], ["search", "x", "--limit", "-1"], ["search", "x", "--sort", "bogus"], ["search"],
+     ["search", "x", "--unknown"], ["index"], []],
+)
+def test_anything_unusual_goes_to_typer(argv):
+    assert fast_search(argv) is None

@@ -122,3 +122,8 @@ def test_listings_and_stats(searcher):
     assert stats.documents == 5
     assert stats.years == [2018, 2019, 2020, 2023, 2024]
     assert searcher.timeline("Andersberg") == {2024: 3}
+
+
+def test_filters_that_match_nothing_give_nothing(searcher):
+    result = searcher.search("Andersberg", Filters(year="1990"))
+    assert result.total == 0 and result.hits == []

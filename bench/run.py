@@ -35,20 +35,6 @@ PYTHON = sys.executable
 # -- measuring --------------------------------------------------------------------------------------
 
 
-def run_measured(args: list[str], env: dict | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall seconds and peak RSS (MiB) of a child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    out, err = proc.communicate()
-    elapsed = time.perf_counter() - start
-    # ru_maxrss of the waited children so far is a running maximum: measure each build in its
-    # own short-lived parent so the figure is this build's alone.
-    completed = subprocess.CompletedProcess(args, proc.returncode, out, err)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
-    return elapsed, 0, completed
-
-
 def measured_child(code: str) -> tuple[float, float]:
     """Runs `code` in a fresh Python and returns (seconds, peak RSS MiB) as it reports them."""
     wrapper = (
@@ -132,33 +118,24 @@ def bench_size(size: int, workdir: Path, repeat: int, e2e_repeat: int) -> dict:
     print(f"[{size}] {paragraphs} paragraphs", flush=True)
     result: dict = {"protocols": size, "paragraphs": paragraphs}
 
-    big_index = base / "bigsearch-index"
-    shutil.rmtree(big_index, ignore_errors=True)
-    seconds, peak = measured_child(
-        "from pathlib import Path\nfrom bigsearch.index.writer import sync\n"
-        f"sync(Path({str(big_index)!r}), [Path({str(corpus)!r})])"
-    )
-    result["bigsearch_build"] = {"seconds": seconds, "paragraphs_per_s": paragraphs / seconds, "peak_rss_mib": peak}
-    print(f"[{size}] bigsearch build {seconds:.1f}s", flush=True)
-
-    fts_db = base / "fts5.sqlite"
-    seconds, peak = measured_child(
-        "from pathlib import Path\nfrom bench.engines import fts5_build\n"
-        f"fts5_build(Path({str(jsonl)!r}), Path({str(fts_db)!r}))"
-    )
-    result["fts5_build"] = {"seconds": seconds, "paragraphs_per_s": paragraphs / seconds, "peak_rss_mib": peak,
-                            "note": "from already-ingested paragraphs"}
-    print(f"[{size}] fts5 build {seconds:.1f}s", flush=True)
-
-    stock_index = base / "stock-whoosh"
-    shutil.rmtree(stock_index, ignore_errors=True)
-    seconds, peak = measured_child(
-        "from pathlib import Path\nfrom bench.engines import stock_whoosh_build\n"
-        f"stock_whoosh_build(Path({str(jsonl)!r}), Path({str(stock_index)!r}))"
-    )
-    result["stock_whoosh_build"] = {"seconds": seconds, "paragraphs_per_s": paragraphs / seconds, "peak_rss_mib": peak,
-                                    "note": "from already-ingested paragraphs"}
-    print(f"[{size}] stock whoosh build {seconds:.1f}s", flush=True)
+    big_index, fts_db, stock_index = base / "bigsearch-index", base / "fts5.sqlite", base / "stock-whoosh"
+    # name -> (module, function, its arguments, the output to start afresh, what it builds from)
+    builds = {
+        "bigsearch_build": ("bigsearch.index.writer", "sync", f"Path({str(big_index)!r}), [Path({str(corpus)!r})]",
+                            big_index, "from the protocol files, ingest included"),
+        "fts5_build": ("bench.engines", "fts5_build", f"Path({str(jsonl)!r}), Path({str(fts_db)!r})",
+                       fts_db, "from already-ingested paragraphs"),
+        "stock_whoosh_build": ("bench.engines", "stock_whoosh_build", f"Path({str(jsonl)!r}), Path({str(stock_index)!r})",
+                               stock_index, "from already-ingested paragraphs"),
+    }
+    for name, (module, function, arguments, output, note) in builds.items():
+        if output.is_dir():
+            shutil.rmtree(output)
+        elif output.exists():
+            output.unlink()
+        seconds, peak = measured_child(f"from pathlib import Path\nfrom {module} import {function}\n{function}({arguments})")
+        result[name] = {"seconds": seconds, "paragraphs_per_s": paragraphs / seconds, "peak_rss_mib": peak, "note": note}
+        print(f"[{size}] {name} {seconds:.1f}s", flush=True)
 
     env = {**os.environ, "BIGSEARCH_INDEX": str(big_index)}
     cli = [PYTHON, "-m", "bigsearch"]

@@ -126,6 +126,25 @@ async def test_bad_query_shows_a_message_not_a_crash(app):
         assert "tom" in rendered(app.query_one(StatusBar)) or "empty" in rendered(app.query_one(StatusBar))
 
 
+async def test_slow_query_shows_loading_then_results(app, monkeypatch):
+    import time as clock
+
+    real_search = app.searcher.search
+
+    def slow_search(*args, **kwargs):
+        clock.sleep(0.6)
+        return real_search(*args, **kwargs)
+
+    monkeypatch.setattr(app.searcher, "search", slow_search)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Bomhus", "enter")
+        await pilot.pause(0.35)
+        assert app.query_one(ResultsList).loading
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        assert not results.loading and len(results.hits) == 3
+
+
 def _wait(pilot):
     return settle(pilot)
 

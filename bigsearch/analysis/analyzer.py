@@ -5,7 +5,6 @@
 - `parts`: the parts of compound words, stemmed, at index time only ("våldsförebyggande" ->
   våld, förebygg); a query term passes through stemmed, so "våld" finds the compound.
 - `folded`: like `main` after å ä → a, ö → o, so "Satra" finds "Sätra".
-- `words`: lowercased surface words, the vocabulary for did-you-mean suggestions.
 """
 
 from __future__ import annotations
@@ -77,10 +76,6 @@ def parts_analyzer():
 
 def folded_analyzer():
     return tokenizer() | LowercaseFilter() | FoldFilter() | SwedishStemFilter()
-
-
-def words_analyzer():
-    return tokenizer() | LowercaseFilter()
 
 
 def terms(analyzer, text: str, mode: str = "query") -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer, words_analyzer
+from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Field weights for the query parser: whole words first, compound parts and folded spellings low.
 QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}
@@ -39,7 +39,6 @@ def make_schema() -> Schema:
         text=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
-        words=TEXT(analyzer=words_analyzer(), phrase=False),
         position=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         title=STORED(),
         attendees=STORED(),

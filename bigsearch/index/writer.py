@@ -73,7 +73,6 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             "text": paragraph.text,
             "parts": paragraph.text,
             "folded": paragraph.text,
-            "words": paragraph.text,
             "position": paragraph.position,
             "title": doc.title or "",
         }

@@ -110,9 +110,13 @@ class PersonResolver:
     def __init__(self, attendees: Iterable[str], document_names: Iterable[str] = ()):
         self.attendees = list(dict.fromkeys(attendees))
         self.document_names = [n for n in dict.fromkeys(document_names) if n not in self.attendees]
-        self.extra_first_names = {first_name_of(name) for name in self.attendees + self.document_names}
+        known = self.attendees + self.document_names
+        self.extra_first_names = {first_name_of(name) for name in known}
+        alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
+        self._known = re.compile(rf"(?<!\w)({alternatives})s?(?!\w)") if known else None
+        self._first = {first: self._resolve_first(first) for first in self.extra_first_names}
 
-    def _by_first_name(self, first: str) -> str | None:
+    def _resolve_first(self, first: str) -> str | None:
         for pool in (self.attendees, self.document_names):
             matches = [name for name in pool if first_name_of(name) == first]
             if len(matches) == 1:
@@ -130,28 +134,29 @@ class PersonResolver:
     def persons(self, text: str) -> list[str]:
         found: list[tuple[int, str]] = []
         covered: list[tuple[int, int]] = []
-        for name in sorted(self.attendees + self.document_names, key=len, reverse=True):
-            for match in re.finditer(rf"(?<!\w){re.escape(name)}s?(?!\w)", text):
-                if not any(a <= match.start() < b for a, b in covered):
-                    found.append((match.start(), name))
-                    covered.append((match.start(), match.end()))
+        if self._known is not None:
+            for match in self._known.finditer(text):
+                found.append((match.start(), match.group(1)))
+                covered.append((match.start(), match.end()))
         for written in full_names_in(text, self.extra_first_names):
-            position = text.find(written.split()[0])
             start = text.find(written)
-            if start >= 0 and any(a <= start < b for a, b in covered):
-                continue
             if start < 0:
-                start = position
+                start = text.find(written.split()[0])
+            if any(a <= start < b for a, b in covered):
+                continue
             found.append((start, self._canonical(written)))
             covered.append((start, start + len(written)))
-        for match in re.finditer(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]+(?:-[A-ZÅÄÖ][\wåäö]+)?)(?![\w-])", text):
+        for match in _CAPITALISED.finditer(text):
             if any(a <= match.start() < b for a, b in covered):
                 continue
             word = match.group(1)
-            name = self._by_first_name(word)
+            name = self._first.get(word)
             if name is None and word.endswith("s"):
-                name = self._by_first_name(word[:-1])
+                name = self._first.get(word[:-1])
             if name:
                 found.append((match.start(), name))
         found.sort()
         return list(dict.fromkeys(name for _, name in found))
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]+(?:-[A-ZÅÄÖ][\wåäö]+)?)(?![\w-])")

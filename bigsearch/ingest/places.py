@@ -9,29 +9,24 @@ from importlib import resources
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[tuple[str, re.Pattern], ...]:
+def gazetteer() -> tuple[dict[str, str], re.Pattern]:
+    """Every written form -> its place, and one pattern that finds any of them."""
     data = tomllib.loads(resources.files("bigsearch.data").joinpath("places.toml").read_text("utf-8"))
     forms: dict[str, list[str]] = data.get("forms", {})
-    entries = []
+    canonical: dict[str, str] = {}
     for place in data["places"]:
-        written = [place, *forms.get(place, [])]
-        alternatives = "|".join(re.escape(w) for w in sorted(written, key=len, reverse=True))
-        # Capitalised as a proper noun; genitive -s allowed ("Andersbergs").
-        entries.append((place, re.compile(rf"(?<![\w-])(?:{alternatives})s?(?![\w-])")))
-    return tuple(entries)
+        for written in (place, *forms.get(place, [])):
+            canonical[written] = place
+    alternatives = "|".join(re.escape(w) for w in sorted(canonical, key=len, reverse=True))
+    # Capitalised as a proper noun; genitive -s allowed ("Andersbergs").
+    return canonical, re.compile(rf"(?<![\w-])({alternatives})s?(?![\w-])")
 
 
 def place_names() -> list[str]:
-    return [name for name, _ in gazetteer()]
+    return list(dict.fromkeys(gazetteer()[0].values()))
 
 
 def places_in(text: str) -> list[str]:
-    hits: list[tuple[int, str]] = []
-    for name, pattern in gazetteer():
-        match = pattern.search(text)
-        if match:
-            hits.append((match.start(), name))
-    hits.sort()
-    # A longer name ("Sörby urfjäll") hides the shorter one it contains ("Sörby").
-    names = [name for _, name in hits]
-    return [n for n in dict.fromkeys(names) if not any(n != m and m.startswith(n + " ") for m in names)]
+    """Places in order of first mention; the longest written form wins ("Sörby urfjäll", not "Sörby")."""
+    canonical, pattern = gazetteer()
+    return list(dict.fromkeys(canonical[match.group(1)] for match in pattern.finditer(text)))

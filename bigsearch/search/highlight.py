@@ -21,7 +21,7 @@ class MatchedTerms:
 
 
 def _analysed(word: str) -> dict[str, str]:
-    return {"text": stem(word), "section_title": stem(word), "folded": stem(fold(word)), "words": word}
+    return {"text": stem(word), "section_title": stem(word), "folded": stem(fold(word))}
 
 
 def match_spans(
@@ -29,14 +29,14 @@ def match_spans(
 ) -> list[tuple[int, int]]:
     """Offsets of every word in `text` whose analysed form is one of the query's terms.
 
-    `terms` maps a field ("text", "folded", "parts", "words") to the set of its terms the
+    `terms` maps a field ("text", "folded", "parts") to the set of its terms the
     query matched. The inflected word is highlighted, not its stem.
     """
-    main, folded, parts, words = (terms.get(name, set()) for name in ("text", "folded", "parts", "words"))
+    main, folded, parts = (terms.get(name, set()) for name in ("text", "folded", "parts"))
     spans: list[tuple[int, int]] = []
     tokens = list(_WORD.finditer(text))
     for fieldname, sequences in (phrases or {}).items():
-        if fieldname not in ("text", "folded", "section_title", "words"):
+        if fieldname not in ("text", "folded", "section_title"):
             continue
         analysed = [_analysed(t.group(0).lower())[fieldname] for t in tokens]
         for sequence in sequences:
@@ -49,7 +49,6 @@ def match_spans(
         stemmed = stem(word)
         if (
             stemmed in main
-            or word in words
             or (folded and stem(fold(word)) in folded)
             or (parts and _contains_part(word, parts))
         ):

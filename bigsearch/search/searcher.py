@@ -196,29 +196,48 @@ class Searcher:
         hit.snippet, hit.snippet_highlights = snippet(hit.text, hit.highlights)
 
     def suggest(self, text: str) -> str | None:
-        """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary."""
+        """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary.
+
+        Candidates come from the stemmed vocabulary; the suggestion is shown as the word is
+        written in a paragraph that holds it ("andersberg" -> "Andersberg").
+        """
         import re
 
-        corrector = self.searcher.corrector("words")
+        from bigsearch.analysis.stemming import stem
+
+        corrector = self.searcher.corrector("text")
         reader = self.searcher.reader()
         changed = False
         out = []
         for piece in re.split(r"(\w+)", text):
-            if not piece or not re.fullmatch(r"\w+", piece) or piece.isupper() and piece in ("AND", "OR", "NOT"):
+            word = piece.lower()
+            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or reader.doc_frequency("text", stem(word)):
                 out.append(piece)
                 continue
-            word = piece.lower()
-            if reader.doc_frequency("words", word) == 0 and len(word) > 2:
-                options = corrector.suggest(word, limit=1, maxdist=2)
-                if options:
-                    replacement = options[0]
-                    if piece[:1].isupper():
-                        replacement = replacement[:1].upper() + replacement[1:]
-                    out.append(replacement)
-                    changed = True
-                    continue
-            out.append(piece)
+            options = corrector.suggest(stem(word), limit=1, maxdist=2)
+            surface = self._surface_form(options[0]) if options else None
+            if surface is None:
+                out.append(piece)
+                continue
+            if piece[:1].isupper():
+                surface = surface[:1].upper() + surface[1:]
+            out.append(surface)
+            changed = True
         return "".join(out) if changed else None
+
+    def _surface_form(self, stemmed: str) -> str | None:
+        """The word as written in the first paragraph holding the stem."""
+        import re
+
+        from bigsearch.analysis.stemming import stem
+
+        results = self.searcher.search(q.Term("text", stemmed), limit=1)
+        if not results.scored_length():
+            return None
+        for word in re.findall(r"\w+", results[0].get("text", "")):
+            if stem(word.lower()) == stemmed:
+                return word
+        return None
 
     # -- documents ----------------------------------------------------------------------------
 

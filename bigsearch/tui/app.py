@@ -5,7 +5,6 @@ Uses the same search library as the CLI; widgets talk through messages, the app 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual import work
@@ -51,6 +50,8 @@ class BrowseApp(App):
         self.result: SearchResult | None = None
         self.copied: list[str] = []
         self.error: str = ""
+        self._search_token = 0
+        self._pending: int | None = None
 
     def compose(self) -> ComposeResult:
         yield SearchBox(self.initial_query)
@@ -86,36 +87,46 @@ class BrowseApp(App):
     def run_search(self) -> None:
         if not self.query_text.strip():
             return
-        self._started = time.monotonic()
-        self.set_timer(LOADING_AFTER, self._show_loading)
-        self._search_worker(self.query_text, self.filters())
+        # A token per search, touched only on the app's thread: a late timer or an older
+        # search's result never overrides a newer one.
+        self._search_token += 1
+        token = self._pending = self._search_token
+        self.set_timer(LOADING_AFTER, lambda: self._show_loading(token))
+        self._search_worker(token, self.query_text, self.filters())
 
-    def _show_loading(self) -> None:
-        if getattr(self, "_searching", False):
+    def _show_loading(self, token: int) -> None:
+        if self._pending == token:
             self.query_one(ResultsList).loading = True
 
     @work(thread=True, exclusive=True, group="search")
-    def _search_worker(self, query: str, filters: Filters) -> None:
-        self._searching = True
+    def _search_worker(self, token: int, query: str, filters: Filters) -> None:
         try:
             result = self.searcher.search(query, filters, limit=RESULT_LIMIT)
         except BigsearchError as exc:
-            self.call_from_thread(self._show_error, str(exc))
+            self.call_from_thread(self._show_error, token, str(exc))
         else:
-            self.call_from_thread(self._show_result, result)
-        finally:
-            self._searching = False
+            self.call_from_thread(self._show_result, token, result)
 
-    def _show_error(self, message: str) -> None:
-        self.error = message
+    def _finish(self, token: int) -> bool:
+        """Marks `token` done; False when a newer search has started since."""
+        if token != self._search_token:
+            return False
+        self._pending = None
         self.query_one(ResultsList).loading = False
+        return True
+
+    def _show_error(self, token: int, message: str) -> None:
+        if not self._finish(token):
+            return
+        self.error = message
         self.query_one(StatusBar).show(None, self.facet_filters, message)
 
-    def _show_result(self, result: SearchResult) -> None:
+    def _show_result(self, token: int, result: SearchResult) -> None:
+        if not self._finish(token):
+            return
         self.error = ""
         self.result = result
         results = self.query_one(ResultsList)
-        results.loading = False
         results.show_hits(result.hits)
         self.query_one(FacetSidebar).show_facets(result.facets, self.facet_filters)
         note = f"Menade du: {result.suggestion}?" if result.suggestion else ""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Field weights for the query parser: whole words first, compound parts and folded spellings low.
 QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}
@@ -26,7 +26,8 @@ def make_schema() -> Schema:
         id_prefix=STORED(),
         doc_type=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),
-        year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        # One term per year (no tiered range terms): ranges span a few dozen years at most.
+        year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False, shift_step=0),
         section=ID(stored=True),
         section_title=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
         principal=ID(stored=True, sortable=True),
@@ -39,7 +40,7 @@ def make_schema() -> Schema:
         text=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
-        position=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        position=COLUMN(NumericColumn("I")),  # order within the protocol: sorting only, never searched
         title=STORED(),
         attendees=STORED(),
         paragraphs=STORED(),

@@ -3,6 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests write only to temp dirs: no example database in the checkout.
+settings.register_profile("bigsearch", database=None)
+settings.load_profile("bigsearch")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -87,7 +88,8 @@ def test_listings_show_timeline_stats(run):
 
 
 def test_eval_reports_metrics(run):
-    result = run("eval", "--queries", "tests/relevance/queries.toml", "--json")
+    queries = Path(__file__).parent / "relevance" / "queries.toml"
+    result = run("eval", "--queries", str(queries), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["mean"]["recall"] >= 0.95
 

@@ -96,7 +96,7 @@ def parse_query(text: str, schema, vocabulary: Vocabulary, registry: Registry | 
 
 
 def _count_terms(node: q.Query) -> int:
-    return sum(1 for _ in node.leaves()) if node.is_leaf() is False else 1
+    return 1 if node.is_leaf() else sum(1 for _ in node.leaves())
 
 
 def _resolve_field_values(node: q.Query, vocabulary: Vocabulary, registry: Registry | None) -> q.Query:

@@ -9,9 +9,12 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from bigsearch.ingest.model import Document
 from bigsearch.search.results import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from bigsearch.ingest.model import Document
 
 HIGHLIGHT = "bold black on yellow"
 FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "place": "Plats", "doc_type": "Typ"}

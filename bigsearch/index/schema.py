@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Field weights for the query parser: whole words first, compound parts and folded spellings low.
 QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}
@@ -23,6 +23,7 @@ def make_schema() -> Schema:
         source=ID(stored=True),
         source_key=ID(stored=True),
         source_hash=STORED(),
+        source_stat=STORED(),  # size and mtime: an unchanged file is recognised without reading it
         id_prefix=STORED(),
         doc_type=ID(stored=True, sortable=True),
         date=ID(stored=True, sortable=True),

@@ -42,6 +42,7 @@ class Manifest:
 
     hashes: dict[str, str] = field(default_factory=dict)
     prefixes: dict[str, str] = field(default_factory=dict)
+    stats: dict[str, str] = field(default_factory=dict)
 
 
 def read_manifest(ix) -> Manifest:
@@ -50,6 +51,7 @@ def read_manifest(ix) -> Manifest:
         for fields in searcher.documents(kind=KIND_FILE):
             manifest.hashes[fields["source_key"]] = fields.get("source_hash", "")
             manifest.prefixes[fields["source_key"]] = fields.get("id_prefix", "")
+            manifest.stats[fields["source_key"]] = fields.get("source_stat", "")
     return manifest
 
 
@@ -85,7 +87,12 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
         yield record
 
 
-def file_record(doc: Document, key: str, digest: str) -> dict:
+def file_stat(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
     attendees = [[a.name, a.organisation or "", a.principal or ""] for a in doc.attendees]
     record = {
         "kind": KIND_FILE,
@@ -93,6 +100,7 @@ def file_record(doc: Document, key: str, digest: str) -> dict:
         "source": doc.source,
         "source_key": key,
         "source_hash": digest,
+        "source_stat": stat,
         "id_prefix": doc.id_prefix,
         "title": doc.title or "",
         "attendees": json.dumps(attendees, ensure_ascii=False),
@@ -105,13 +113,17 @@ def file_record(doc: Document, key: str, digest: str) -> dict:
 @dataclass
 class _Plan:
     vanished: list[str]
-    changed: list[tuple[str, Path, bytes, str]]  # key, path, content, digest
+    changed: list[tuple[str, Path, bytes, str, str]]  # key, path, content, digest, stat
 
 
 def _plan(current: dict[str, Path], manifest: Manifest, rebuild: bool, report: SyncReport, warn) -> _Plan:
     plan = _Plan(vanished=[key for key in manifest.hashes if key not in current], changed=[])
     for key, path in current.items():
         try:
+            stat = file_stat(path)
+            if not rebuild and stat == manifest.stats.get(key):
+                report.unchanged += 1  # same size and modification time: not even read
+                continue
             data = path.read_bytes()
         except OSError as exc:
             _fail(report, warn, path, f"cannot read: {exc.strerror or exc}")
@@ -120,7 +132,7 @@ def _plan(current: dict[str, Path], manifest: Manifest, rebuild: bool, report: S
         if not rebuild and manifest.hashes.get(key) == digest:
             report.unchanged += 1
         else:
-            plan.changed.append((key, path, data, digest))
+            plan.changed.append((key, path, data, digest, stat))
     return plan
 
 
@@ -165,7 +177,7 @@ def sync(
             for key in plan.vanished:
                 writer.delete_by_term("source_key", key)
                 report.removed += 1
-            for number, (key, path, data, digest) in enumerate(plan.changed, start=1):
+            for number, (key, path, data, digest, stat) in enumerate(plan.changed, start=1):
                 if progress:
                     progress(number, len(plan.changed), path.name)
                 known = key in manifest.hashes
@@ -187,7 +199,7 @@ def sync(
                 make_ids_unique(doc, taken, key)
                 for record in paragraph_records(doc, key):
                     writer.add_document(**record)
-                writer.add_document(**file_record(doc, key, digest))
+                writer.add_document(**file_record(doc, key, digest, stat))
                 report.paragraphs += len(doc.paragraphs)
             if rebuild:
                 from whoosh.writing import CLEAR

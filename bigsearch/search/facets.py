@@ -18,43 +18,60 @@ FACETS = {
 }
 
 
+def _decode(value, multi: bool):
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if multi:
+        return tuple(v for v in value.split("\n") if v) if value else ()
+    return None if value in ("", 0, None) else str(value)
+
+
 class FacetCounter:
-    """Counts facet values over docnums from columns loaded once per searcher."""
+    """Counts facet values over docnums.
+
+    A few hits read their values straight from the columns; many hits (a common word over a
+    large index) use the whole columns, decoded once per searcher and kept.
+    """
+
+    # Below this share of the index, reading value by value beats decoding whole columns.
+    WHOLE_COLUMN_SHARE = 0.05
 
     def __init__(self, reader) -> None:
         self.reader = reader
         self._columns: dict[str, list] = {}
+        self._readers: dict[str, object] = {}
 
     def column(self, name: str, multi: bool) -> list:
         if name not in self._columns:
             values: list = []
             if self.reader.has_column(name):
-                for value in self.reader.column_reader(name):
-                    if isinstance(value, bytes):
-                        value = value.decode("utf-8")
-                    if multi:
-                        value = tuple(v for v in value.split("\n") if v) if value else ()
-                    elif value in ("", 0, None):
-                        value = None
-                    else:
-                        value = str(value)
-                    values.append(value)
+                values = [_decode(value, multi) for value in self.reader.column_reader(name)]
             self._columns[name] = values
         return self._columns[name]
+
+    def _values(self, name: str, multi: bool, docnums: list[int]):
+        if name in self._columns or len(docnums) > self.WHOLE_COLUMN_SHARE * self.reader.doc_count_all():
+            values = self.column(name, multi)
+            return (values[docnum] for docnum in docnums) if values else ()
+        if not self.reader.has_column(name):
+            return ()
+        if name not in self._readers:
+            self._readers[name] = self.reader.column_reader(name)
+        column = self._readers[name]
+        return (_decode(column[docnum], multi) for docnum in docnums)
 
     def count(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
         docnums = docnums if isinstance(docnums, list) else list(docnums)
         counts: dict[str, dict[str, int]] = {}
         for name, (column, multi) in FACETS.items():
-            values = self.column(column, multi)
             counter: Counter = Counter()
-            if values:
-                if multi:
-                    for docnum in docnums:
-                        counter.update(values[docnum])
-                else:
-                    counter.update(values[docnum] for docnum in docnums)
-                counter.pop(None, None)
+            values = self._values(column, multi, docnums)
+            if multi:
+                for value in values:
+                    counter.update(value)
+            else:
+                counter.update(values)
+            counter.pop(None, None)
             if name == "year":
                 counts[name] = {key: counter[key] for key in sorted(counter)}
             else:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from whoosh import qparser
@@ -37,13 +38,23 @@ FIELD_ALIASES = {
 DOC_TYPES = ("protokoll", "yttrande", "dokument")
 
 
-@dataclass
 class Vocabulary:
-    """The facet values the index holds, to resolve what users type."""
+    """The facet values the index holds, to resolve what users type; each list is read when first needed."""
 
-    principals: list[str]
-    persons: list[str]
-    places: list[str]
+    def __init__(self, values: Callable[[str], list[str]]) -> None:
+        self._values = values
+
+    @cached_property
+    def principals(self) -> list[str]:
+        return self._values("principal")
+
+    @cached_property
+    def persons(self) -> list[str]:
+        return self._values("persons")
+
+    @cached_property
+    def places(self) -> list[str]:
+        return self._values("places")
 
 
 def clean_input(text: str, what: str = "query") -> str:

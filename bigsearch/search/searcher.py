@@ -92,9 +92,7 @@ class Searcher:
     @property
     def vocabulary(self) -> query_mod.Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = query_mod.Vocabulary(
-                principals=self._values("principal"), persons=self._values("persons"), places=self._values("places")
-            )
+            self._vocabulary = query_mod.Vocabulary(self._values)
         return self._vocabulary
 
     # -- search -------------------------------------------------------------------------------

@@ -142,3 +142,19 @@ def test_read_only_by_permissions(tmp_path, corpus_dir):  # pragma: no cover - r
         assert result.exit_code == 2 and "read-only" in result.output
     finally:
         index_dir.chmod(0o755)
+
+
+def test_index_files_open_without_copying(tmp_path, corpus_dir):
+    """The mapped-segment reader: reads, seeks and lines behave like a file."""
+    from bigsearch.index.whoosh_patches import _MemoryReader
+
+    reader = _MemoryReader(memoryview(b"ett\ntv\xc3\xa5\ntre"))
+    assert reader.readline() == b"ett\n"
+    assert reader.tell() == 4
+    assert list(reader) == [b"tv\xc3\xa5\n", b"tre"]
+    reader.seek(-3, 2)
+    assert reader.read() == b"tre"
+    reader.seek(1)
+    assert reader.read(2) == b"tt"
+    with pytest.raises(OSError):
+        reader.write(b"x")

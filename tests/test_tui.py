@@ -132,14 +132,18 @@ async def test_slow_query_shows_loading_then_results(app, monkeypatch):
     real_search = app.searcher.search
 
     def slow_search(*args, **kwargs):
-        clock.sleep(0.6)
+        clock.sleep(1.5)
         return real_search(*args, **kwargs)
 
     monkeypatch.setattr(app.searcher, "search", slow_search)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Bomhus", "enter")
-        await pilot.pause(0.35)
-        assert app.query_one(ResultsList).loading
+        app.query_one(SearchBox).value = "Bomhus"
+        await pilot.press("enter")
+        seen_loading = False
+        for _ in range(20):  # the indicator appears after a moment, while the search still runs
+            await pilot.pause(0.05)
+            seen_loading = seen_loading or app.query_one(ResultsList).loading
+        assert seen_loading
         await settle(pilot)
         results = app.query_one(ResultsList)
         assert not results.loading and len(results.hits) == 3

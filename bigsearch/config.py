@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
 # The bundled corpus next to the package, for a run outside the repository's root.
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-@dataclass(frozen=True)
-class Config:
-    index_dir: Path
-    corpus_dir: Path
 
 
 def resolve_corpus(flag: Path | None = None) -> Path:
@@ -36,7 +29,3 @@ def resolve_index(flag: Path | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_INDEX
-
-
-def load_config(index_dir: Path | None = None, corpus_dir: Path | None = None) -> Config:
-    return Config(index_dir=resolve_index(index_dir), corpus_dir=resolve_corpus(corpus_dir))

@@ -143,24 +143,6 @@ def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
     return "\n".join(lines)
 
 
-def print_facets(facets: dict[str, dict[str, int]], out, top: int = 8) -> None:
-    from rich.text import Text
-
-    if not any(facets.values()):
-        return
-    out.print()
-    for name in ("year", "principal", "person", "place"):
-        values = facets.get(name) or {}
-        if not values:
-            continue
-        items = list(values.items()) if name == "year" else list(values.items())[:top]
-        line = Text(f"{FACET_TITLES[name]}: ", style="bold")
-        line.append(", ".join(f"{value} ({count})" for value, count in items))
-        if len(values) > len(items):
-            line.append(f", … (+{len(values) - len(items)})", style="dim")
-        out.print(line)
-
-
 def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
     from rich.text import Text
 

@@ -30,6 +30,11 @@ CorpusDir = Annotated[
     typer.Option("--corpus", help="Corpus directory (default: $BIGSEARCH_CORPUS or ./corpus)."),
 ]
 Year = Annotated[str | None, typer.Option("--year", help="A year (2024) or a range (2019..2023).")]
+DateFrom = Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")]
+DateTo = Annotated[str | None, typer.Option("--to", help="Up to this date.")]
+Principal = Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")]
+Person = Annotated[str | None, typer.Option("--person", help="Person mentioned.")]
+Place = Annotated[str | None, typer.Option("--place", help="Place mentioned.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
@@ -48,6 +53,9 @@ class DocType(StrEnum):
     protokoll = "protokoll"
     yttrande = "yttrande"
     dokument = "dokument"
+
+
+TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
 
 
 def command(*args, **kwargs):
@@ -163,12 +171,12 @@ def _console_err():
 def search(
     query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~.')],
     year: Year = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
-    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="Person mentioned.")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Place mentioned.")] = None,
-    doc_type: Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
     limit: Annotated[int, typer.Option("--limit", min=0, max=10000, help="How many hits to show.")] = 10,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
@@ -259,7 +267,7 @@ def places(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
 @command()
 def timeline(
     query: Annotated[str, typer.Argument(help="A query, as for search.")],
-    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
+    principal: Principal = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
 ) -> None:
@@ -327,12 +335,12 @@ def evaluate(
 def browse(
     query: Annotated[str, typer.Argument(help="A query to start with.")] = "",
     year: Year = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="From this date.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Up to this date.")] = None,
-    principal: Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")] = None,
-    person: Annotated[str | None, typer.Option("--person", help="Person mentioned.")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Place mentioned.")] = None,
-    doc_type: Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
     index_dir: IndexDir = None,
 ) -> None:
     """Browse search results in the terminal (a Textual app)."""

@@ -127,3 +127,25 @@ def test_listings_and_stats(searcher):
 def test_filters_that_match_nothing_give_nothing(searcher):
     result = searcher.search("Andersberg", Filters(year="1990"))
     assert result.total == 0 and result.hits == []
+
+
+def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
+    """Deleted paragraphs still in a segment are not counted in totals, facets or stats."""
+    from whoosh.query import Term
+
+    from bigsearch.index import store
+    from bigsearch.index.writer import sync
+    from bigsearch.search.docsets import matching_docs
+    from bigsearch.search.searcher import Searcher
+
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [corpus_dir])
+    writer = store.open_for_writing(index_dir).writer()
+    writer.delete_by_term("id", "2024-02-09-s6-p13")  # Polisen's Andersberg paragraph
+    writer.commit(merge=False)  # keep the deletion inside the segment
+    with Searcher(index_dir) as fresh:
+        assert fresh.searcher.reader().has_deletions()
+        assert len(matching_docs(fresh.searcher, Term("places", "Andersberg"))) == 2
+        result = fresh.search("Andersberg")
+        assert result.total == 2 and "Polisen" not in result.facets["principal"]
+        assert fresh.stats().paragraphs == sum(1 for _ in fresh.searcher.docs_for_query(Term("kind", "p")))

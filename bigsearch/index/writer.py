@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,7 @@ from bigsearch.errors import ReadError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
-from bigsearch.ingest.pipeline import discover, make_ids_unique, parse
-from bigsearch.ingest.readers import read_bytes
+from bigsearch.ingest.pipeline import discover, ingest_bytes, make_ids_unique
 
 
 @dataclass
@@ -140,8 +140,6 @@ PARALLEL_FROM = 200  # files; below this the worker processes cost more than the
 
 
 def _writer_options(changed: int) -> dict:
-    import os
-
     procs = min(2, os.cpu_count() or 1) if changed >= PARALLEL_FROM else 1
     options: dict = {"limitmb": 256}
     if procs > 1:
@@ -184,12 +182,9 @@ def sync(
                 if known:  # changed, or turned unreadable: its old paragraphs go either way
                     writer.delete_by_term("source_key", key)
                 try:
-                    doc = parse(read_bytes(path.name, data, path.suffix))
+                    doc = ingest_bytes(path.name, data, path.suffix)
                 except ReadError as exc:
                     _fail(report, warn, path, str(exc))
-                    continue
-                except RecursionError:
-                    _fail(report, warn, path, "too deeply nested to read")
                     continue
                 if known:
                     report.updated += 1

@@ -14,7 +14,7 @@ from bigsearch.ingest.model import Document, Paragraph, RawText
 from bigsearch.ingest.names import PersonResolver, full_names_in, looks_like_name, split_names
 from bigsearch.ingest.places import places_in
 from bigsearch.ingest.principals import Registry, default_registry
-from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_path
+from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import segment
 
 
@@ -109,8 +109,21 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _parsed(raw: RawText) -> Document:
+    try:
+        return parse(raw)
+    except RecursionError as exc:  # pathological input is a bad file, not a crash
+        raise ReadError("too deeply nested to read") from exc
+
+
 def ingest_file(path: Path) -> Document:
-    return parse(read_path(path))
+    """One protocol file as a Document; ReadError when it cannot be read."""
+    return _parsed(read_path(path))
+
+
+def ingest_bytes(name: str, data: bytes, suffix: str) -> Document:
+    """A protocol already read into memory as a Document; ReadError when it cannot be read."""
+    return _parsed(read_bytes(name, data, suffix))
 
 
 def ingest_paths(
@@ -126,11 +139,6 @@ def ingest_paths(
             report.skipped.append((str(path), str(exc)))
             if warn:
                 warn(f"skipped {path}: {exc}")
-            continue
-        except RecursionError as exc:  # pathological input must not stop the run
-            report.skipped.append((str(path), "too deeply nested to read"))
-            if warn:
-                warn(f"skipped {path}: too deeply nested to read ({type(exc).__name__})")
             continue
         make_ids_unique(doc, taken, str(path))
         report.read += 1

@@ -22,18 +22,18 @@ def _term_ids(searcher, fieldname: str, text) -> set[int]:
             matcher = reader.postings(fieldname, text)
         except Exception:  # a term the field cannot encode matches nothing
             continue
-        if not isinstance(matcher, W3LeafMatcher):
-            ids.update(offset + docnum for docnum in matcher.all_ids())
-            continue
         block: set[int] = set()
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            block.update(matcher._ids[matcher._i :])
-            matcher._next_block()
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                block.update(matcher._ids[matcher._i :])
+                matcher._next_block()
+        else:
+            block.update(matcher.all_ids())
         if reader.has_deletions():
-            block.difference_update(reader.deleted_docs())
-        ids.update(offset + docnum for docnum in block) if offset else ids.update(block)
+            block.difference_update(reader.deleted_docs_set)  # a cached property
+        ids.update(offset + docnum for docnum in block)
     return ids
 
 

@@ -268,20 +268,16 @@ def prune(query: q.Query, reader) -> q.Query:
     def visit(node: q.Query) -> q.Query:
         if isinstance(node, q.Or):
             children = [visit(child) for child in node.subqueries]
-            text_terms = {
-                tuple(child.words) if isinstance(child, q.Phrase) else child.text: child
-                for child in children
-                if isinstance(child, q.Term | q.Phrase) and child.fieldname == "text"
-            }
+            text_words = [c.text for c in children if isinstance(c, q.Term) and c.fieldname == "text"]
+            has_text = bool(text_words) or any(isinstance(c, q.Phrase) and c.fieldname == "text" for c in children)
             kept = []
             for child in children:
                 if isinstance(child, q.Phrase) and child.fieldname == "parts":
                     continue
-                if isinstance(child, q.Term) and child.fieldname == "folded" and text_terms:
-                    exact = sum(df("text", t) for t in text_terms if isinstance(t, str))
-                    if df("folded", child.text) <= exact:
+                if isinstance(child, q.Term) and child.fieldname == "folded" and has_text:
+                    if df("folded", child.text) <= sum(df("text", word) for word in text_words):
                         continue
-                if isinstance(child, q.Phrase) and child.fieldname == "folded" and text_terms:
+                if isinstance(child, q.Phrase) and child.fieldname == "folded" and has_text:
                     if all(df("folded", w) <= df("text", w) for w in child.words):
                         continue
                 kept.append(child)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import query as q
 from whoosh.query.qcore import QueryError as WhooshQueryError
 
+from bigsearch.analysis.stemming import stem
 from bigsearch.errors import QueryError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH, SCHEMA_VERSION
@@ -86,8 +88,7 @@ class Searcher:
     # -- vocabulary ---------------------------------------------------------------------------
 
     def _values(self, fieldname: str) -> list[str]:
-        reader = self.searcher.reader()
-        return [term.decode("utf-8") if isinstance(term, bytes) else str(term) for term in reader.lexicon(fieldname)]
+        return [_text(term) for term in self.searcher.reader().lexicon(fieldname)]
 
     @property
     def vocabulary(self) -> query_mod.Vocabulary:
@@ -199,10 +200,6 @@ class Searcher:
         Candidates come from the stemmed vocabulary; the suggestion is shown as the word is
         written in a paragraph that holds it ("andersberg" -> "Andersberg").
         """
-        import re
-
-        from bigsearch.analysis.stemming import stem
-
         corrector = self.searcher.corrector("text")
         reader = self.searcher.reader()
         changed = False
@@ -225,10 +222,6 @@ class Searcher:
 
     def _surface_form(self, stemmed: str) -> str | None:
         """The word as written in the first paragraph holding the stem."""
-        import re
-
-        from bigsearch.analysis.stemming import stem
-
         results = self.searcher.search(q.Term("text", stemmed), limit=1)
         if not results.scored_length():
             return None
@@ -239,11 +232,14 @@ class Searcher:
 
     # -- documents ----------------------------------------------------------------------------
 
-    def get(self, paragraph_id: str) -> Hit:
+    def _paragraph_fields(self, paragraph_id: str) -> dict:
         fields = self.searcher.document(id=paragraph_id)
         if not fields or fields.get("kind") == KIND_FILE or "text" not in fields:
             raise QueryError(f"no paragraph with id {paragraph_id!r} — ids are shown by `bigsearch search`")
-        hit = hit_from_fields(fields)
+        return fields
+
+    def get(self, paragraph_id: str) -> Hit:
+        hit = hit_from_fields(self._paragraph_fields(paragraph_id))
         hit.snippet = hit.text
         return hit
 
@@ -254,17 +250,14 @@ class Searcher:
         return [hit_from_fields(r.fields()) for r in results]
 
     def source_key_of(self, paragraph_id: str) -> str:
-        fields = self.searcher.document(id=paragraph_id)
-        if not fields:
-            raise QueryError(f"no paragraph with id {paragraph_id!r}")
-        return fields["source_key"]
+        return self._paragraph_fields(paragraph_id)["source_key"]
 
     def neighbours(self, paragraph_id: str) -> list[Hit]:
         """The paragraphs of the same § (or heading) of the same protocol, in order."""
-        target = self.get(paragraph_id)
-        key = self.source_key_of(paragraph_id)
+        fields = self._paragraph_fields(paragraph_id)
+        target = hit_from_fields(fields)
         return [
-            hit for hit in self.document_paragraphs(key)
+            hit for hit in self.document_paragraphs(fields["source_key"])
             if hit.section == target.section and hit.section_title == target.section_title
         ]
 
@@ -277,8 +270,7 @@ class Searcher:
     def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
         """Everything a principal reported, grouped by meeting date (newest first)."""
         canonical = query_mod.resolve_principal(name, self.vocabulary)
-        filters = filters or Filters()
-        filters.principal = canonical
+        filters = replace(filters or Filters(), principal=canonical)  # the caller's filters stay as given
         filter_query = q.And(query_mod.build_filters(filters, self.vocabulary))
         results = self.searcher.search(filter_query, limit=None, sortedby=["date", "position"], reverse=True)
         grouped: dict[str, list[Hit]] = {}
@@ -296,7 +288,7 @@ class Searcher:
         years = reader.column_reader("year") if reader.has_column("year") else None
         out = []
         for term in reader.lexicon(fieldname):
-            name = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            name = _text(term)
             docnums = list(reader.postings(fieldname, term).all_ids())
             spans = [years[d] for d in docnums if years is not None and years[d]]
             out.append(Listing(name, len(docnums), min(spans) if spans else None, max(spans) if spans else None))
@@ -307,11 +299,8 @@ class Searcher:
         return {int(year): count for year, count in result.facets.get("year", {}).items()}
 
     def stats(self) -> Stats:
-        documents = sum(1 for _ in self.searcher.docs_for_query(q.Term("kind", KIND_FILE)))
-        paragraphs = sum(1 for _ in self.searcher.docs_for_query(q.Term("kind", KIND_PARAGRAPH)))
-        years = sorted({int(y) for y in self._year_values()})
-        return Stats(documents, paragraphs, years, store.index_size(self.index_dir), SCHEMA_VERSION, str(self.index_dir))
-
-    def _year_values(self):
-        docnums = self.searcher.docs_for_query(q.Term("kind", KIND_PARAGRAPH))
-        return list(self.facet_counter.count(docnums)["year"])
+        documents = len(matching_docs(self.searcher, q.Term("kind", KIND_FILE)))
+        paragraphs = sorted(matching_docs(self.searcher, q.Term("kind", KIND_PARAGRAPH)))
+        years = sorted(int(year) for year in self.facet_counter.count(paragraphs)["year"])
+        return Stats(documents, len(paragraphs), years, store.index_size(self.index_dir), SCHEMA_VERSION,
+                     str(self.index_dir))

@@ -37,7 +37,6 @@ class BrowseApp(App):
         Binding("slash", "focus_search", "Sök"),
         Binding("question_mark", "help", "Hjälp"),
         Binding("y", "copy_id", "Kopiera id"),
-        Binding("enter", "open", "Öppna", show=False),
     ]
 
     def __init__(self, searcher: Searcher, query: str = "", filters: Filters | None = None) -> None:
@@ -168,11 +167,6 @@ class BrowseApp(App):
         info = self.searcher.document_info(key)
         title = info.get("title") or hit.source
         self.push_screen(ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})"))
-
-    def action_open(self) -> None:
-        current = self.query_one(ResultsList).current
-        if current is not None and self.focused is self.query_one(ResultsList):
-            self._open(current)
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBox).focus()

@@ -72,6 +72,31 @@ def is_double_spaced(lines: list[str]) -> bool:
     return continued / len(followed) >= 0.2
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?:;…)\"”]$")
+
+
+def is_line_per_paragraph(lines: list[str]) -> bool:
+    """Text saved with one line per paragraph and no blank lines between (LibreOffice's .txt).
+
+    Wrapped text (a PDF's soft line breaks, a text file wrapped at 72 columns) has lines that
+    stop mid-sentence and continue in lower case; here almost no line does.
+    """
+    content = [line.strip() for line in lines if line.strip()]
+    first, last = _content_span(lines)
+    if len(content) < 4 or any(not line.strip() for line in lines[first:last]):
+        return False
+    continued = sum(
+        1 for line, nxt in zip(content, content[1:], strict=False)
+        if not _ENDS_SENTENCE.search(line) and (nxt[:1].islower() or line.endswith(("-", ",")))
+    )
+    return continued / (len(content) - 1) < 0.1 and max(len(line) for line in content) > 80
+
+
+def _content_span(lines: list[str]) -> tuple[int, int]:
+    indexes = [i for i, line in enumerate(lines) if line.strip()]
+    return (indexes[0], indexes[-1] + 1) if indexes else (0, 0)
+
+
 def blocks(lines: list[str]) -> tuple[list[Block], bool]:
     """Group lines into blocks separated by paragraph breaks; returns (blocks, double_spaced).
 
@@ -80,6 +105,8 @@ def blocks(lines: list[str]) -> tuple[list[Block], bool]:
     file has none, two or more empty lines in a row.
     """
     double = is_double_spaced(lines)
+    if not double and is_line_per_paragraph(lines):
+        return [[line.strip(" \u00a0")] for line in lines if line.strip()], False
     if double:
         has_space_lines = any(line and not line.strip() for line in lines)
 

@@ -110,7 +110,7 @@ def export(
     for doc in ingest_paths(targets, report, warn=_warn):
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
-    print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
 
 
 def _notify(message: str) -> None:
@@ -158,7 +158,9 @@ def index(
             report = sync(target, sources, rebuild=rebuild, warn=_warn, progress=progress)
     else:
         report = sync(target, sources, rebuild=rebuild, warn=_warn)
-    print(f"{target}: {report.summary()}", file=sys.stderr)
+    from bigsearch.textsafe import safe_name
+
+    print(f"{safe_name(target)}: {report.summary()}", file=sys.stderr)
 
 
 def _console_err():

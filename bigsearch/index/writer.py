@@ -17,7 +17,9 @@ from bigsearch.errors import ReadError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
-from bigsearch.ingest.pipeline import discover, ingest_bytes, make_ids_unique
+from bigsearch.ingest.pipeline import discover, document_warnings, ingest_bytes, make_ids_unique
+from bigsearch.ingest.readers import read_file_bytes
+from bigsearch.textsafe import printable, safe_name
 
 
 @dataclass
@@ -28,11 +30,18 @@ class SyncReport:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: int = 0
+    warned: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a warning
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
 
     def summary(self) -> str:
+        extra = ""
+        if self.warned:
+            extra += f", {len({name for name, _ in self.warned})} with a warning"
+        if self.ignored:
+            extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed; {self.paragraphs} paragraphs indexed"
+            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed"
         )
 
 
@@ -56,7 +65,7 @@ def read_manifest(ix) -> Manifest:
 
 
 def source_key(path: Path) -> str:
-    return str(path.resolve())
+    return printable(str(path.resolve()))  # a name that is not UTF-8 is stored escaped
 
 
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
@@ -93,7 +102,7 @@ def file_stat(path: Path) -> str:
 
 
 def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
-    attendees = [[a.name, a.organisation or "", a.principal or ""] for a in doc.attendees]
+    attendees = [[a.name, a.organisation or "", a.principal or "", a.role or ""] for a in doc.attendees]
     record = {
         "kind": KIND_FILE,
         "id": f"file:{key}",
@@ -124,9 +133,12 @@ def _plan(current: dict[str, Path], manifest: Manifest, rebuild: bool, report: S
             if not rebuild and stat == manifest.stats.get(key):
                 report.unchanged += 1  # same size and modification time: not even read
                 continue
-            data = path.read_bytes()
+            data = read_file_bytes(path)  # size checked before reading, bounded read
         except OSError as exc:
             _fail(report, warn, path, f"cannot read: {exc.strerror or exc}")
+            continue
+        except ReadError as exc:
+            _fail(report, warn, path, str(exc))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if not rebuild and manifest.hashes.get(key) == digest:
@@ -155,8 +167,14 @@ def sync(
     progress: Callable[[int, int, str], None] | None = None,
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`."""
-    files = discover(paths)
     report = SyncReport()
+
+    def ignore(path: Path, reason: str) -> None:
+        report.ignored.append((str(path), reason))
+        if warn:
+            warn(f"skipped {safe_name(path)}: {reason}")
+
+    files = discover(paths, on_skip=ignore)
     with store.write_lock(index_dir, on_wait=warn):
         old_versions = store.other_versions(index_dir)
         if old_versions and warn:
@@ -192,6 +210,10 @@ def sync(
                     report.added += 1
                 taken.pop(manifest.prefixes.get(key, ""), None)
                 make_ids_unique(doc, taken, key)
+                for line in document_warnings(doc, path):
+                    report.warned.append((str(path), line))
+                    if warn:
+                        warn(line)
                 for record in paragraph_records(doc, key):
                     writer.add_document(**record)
                 writer.add_document(**file_record(doc, key, digest, stat))
@@ -213,4 +235,4 @@ def sync(
 def _fail(report: SyncReport, warn, path: Path, reason: str) -> None:
     report.failed.append((str(path), reason))
     if warn:
-        warn(f"skipped {path}: {reason}")
+        warn(f"skipped {safe_name(path)}: {reason}")

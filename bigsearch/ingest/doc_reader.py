@@ -108,7 +108,7 @@ def _pieces(word: bytes, clx: bytes, wanted: int) -> str:
 
 def _clean(text: str) -> str:
     text = _FIELD.sub(lambda m: m[1] or "", text)  # field codes: keep the shown result only
-    text = text.replace("\x07\r\x07", "\n").replace("\x07\x07", "\n")  # end of a table row
+    text = text.replace("\x07\r\x07", "\n\n").replace("\x07\x07", "\n\n")  # end of a table row
     text = text.replace("\x07", "\t").replace("\r", "\n\n").replace("\x0b", "\n").replace("\x0c", "\n\n")
     text = text.replace("\x1e", "-").replace("\x1f", "").replace("\x02", "").replace("\x01", "").replace("\x08", "")
     return re.sub(r"[\x13\x14\x15]", "", text)

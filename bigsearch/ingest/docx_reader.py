@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from bigsearch.errors import ReadError
+from bigsearch.ingest.zipsafe import open_zip
 
 
 def docx_text(data: bytes) -> str:
@@ -18,6 +19,8 @@ def docx_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("python-docx is not installed — reinstall bigsearch") from exc
+    with open_zip(data):  # member count and uncompressed size checked before any inflating
+        pass
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for corrupt files

@@ -49,6 +49,21 @@ def drop_furniture(lines: Iterable[str], extra: frozenset[str] = frozenset()) ->
             yield line
 
 
+def repeated_lines(lines: list[str], at_least: int = 3) -> frozenset[str]:
+    """Letterhead lines a text repeats on every page ("VILHELMINA KOMMUN PROTOKOLL 3"), digits masked.
+
+    Only lines of three or more words that are not item headings; a PDF's reader finds its own
+    from the page edges.
+    """
+    from collections import Counter
+
+    counts = Counter(
+        _digits_masked(" ".join(line.split())) for line in lines
+        if 3 <= len(line.split()) <= 12 and len(line) <= 100 and "§" not in line
+    )
+    return frozenset(key for key, count in counts.items() if count >= at_least)
+
+
 def _digits_masked(line: str) -> str:
     return re.sub(r"\d+", "#", line).lower()
 

@@ -165,9 +165,14 @@ def _decide_date(lines: list[HeaderLine], warnings: list[str]) -> tuple[dt.date 
     title_dates: list[dt.date] = []
     loose: list[dt.date] = []
     title: str | None = None
+    signing = False  # after "Justering"/"ANSLAG/BEVIS", a "Plats och tid" is the signing's or posting's
     for index, part in enumerate(fields):
         kind = part.label.kind if part.label else None
         texts = [line.text for line in part.lines]
+        if kind in ("justify", "notice"):
+            signing = True
+        if kind == "date" and signing:
+            continue
         if kind == "date":
             dates = [d for t in texts for _, d in find_dates(t)]
             if not dates and index + 1 < len(fields) and fields[index + 1].label is None:

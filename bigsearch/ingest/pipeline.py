@@ -24,7 +24,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     """One file's text -> a Document with its paragraphs and their metadata."""
     registry = registry or default_registry()
     text = clean.normalise(raw.text)
-    lines = list(clean.drop_furniture(text.split("\n"), raw.furniture))
+    furniture = raw.furniture | clean.repeated_lines(text.split("\n"))
+    lines = list(clean.drop_furniture(text.split("\n"), furniture))
     blocks, double_spaced = clean.blocks(lines)
     if not blocks:
         raise ReadError("no text in the file")

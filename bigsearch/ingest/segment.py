@@ -162,6 +162,8 @@ def segment(blocks: list[Block], registry: Registry, double_spaced: bool, body_f
         # A title block: a few short lines, not a sentence. Longer text is body, never header.
         if first and len(first) <= 3 and not _SENTENCE_END.search(first[-1]) and all(len(t.split()) <= 15 for t in first):
             body_start = len(first)
+        if not body_from_start:
+            body_start = max(body_start, _field_blocks_end(blocks))
     header = [HeaderLine(line.text, line.block) for line in lines[:body_start]]
 
     end = len(lines)
@@ -185,6 +187,21 @@ def segment(blocks: list[Block], registry: Registry, double_spaced: bool, body_f
         if chunk.principal and chunk.unit is None:
             chunk.unit = registry.find_unit(chunk.principal, chunk.text)
     return Segmented(header=header, chunks=[c for c in chunks if c.text.strip()], signature=signature, has_sections=has_sections)
+
+
+def _field_blocks_end(blocks: list[Block]) -> int:
+    """Lines taken by leading blocks of header fields ("Plats och tid", "Beslutande", …)."""
+    from bigsearch.ingest.header import match_label
+
+    end_block = -1
+    for index, block in enumerate(blocks[:40]):
+        if any(match_label(line) for line in block):
+            end_block = index
+        elif index > end_block + 1:
+            break
+    if end_block < 0:
+        return 0
+    return sum(len(block) for block in blocks[: end_block + 1])
 
 
 def _walk(

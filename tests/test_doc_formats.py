@@ -97,3 +97,26 @@ def test_odt_headers_in_styles_are_left_out(office):
         assert "sidhuvud" in archive.read("styles.xml").decode("utf-8").lower()  # the fixture has one
     doc = ingest_file(office["office.odt"])
     assert not any("sidhuvud" in p.text.lower() for p in doc.paragraphs)
+
+
+def test_pdf_page_furniture_and_source_pages(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from bigsearch.cli import app
+    from tests.fixtures.make_fixtures import MINUTES_PDF_ITEMS, write_minutes_pdf
+
+    path = write_minutes_pdf(tmp_path / "minutes.pdf")
+    doc = ingest_file(path)
+    assert (doc.date, doc.doc_type) == ("2019-11-21", "protokoll")
+    assert [(a.name, a.organisation, a.role) for a in doc.attendees] == [("Anna Ek", "S", "ordförande"), ("Per Berg", "M", None)]
+    assert [(p.section, p.section_title, p.text, p.page) for p in doc.paragraphs] == [
+        (marker[2:], title, body, page) for page, (marker, title, body) in enumerate(MINUTES_PDF_ITEMS, start=1)
+    ]
+    assert doc.paragraphs[0].principal == "Polisen"  # "Information från polisen"
+    result = CliRunner().invoke(app, ["export", str(path)])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["source"] for row in rows] == [{"file": "minutes.pdf", "page": n} for n in (1, 2, 3)]
+    assert rows[0]["attendees"][0] == {"name": "Anna Ek", "organisation": "S", "role": "ordförande",
+                                       "principal": None, "status": "beslutande"}

@@ -98,7 +98,8 @@ def doc_type_of(text: str, has_sections: bool) -> str:
     head = text[:600].lower()
     if "yttrande" in head:
         return "yttrande"
-    if "protokoll" in head or "minnesanteckning" in head or (has_sections and "närvarande" in head):
+    attendance = re.search(r"närvarande|beslutande|ledamöter|justera|sammanträde", head)
+    if "protokoll" in head or "minnesanteckning" in head or (has_sections and attendance):
         return "protokoll"
     return "dokument"
 

@@ -252,3 +252,18 @@ def test_ids_do_not_depend_on_order_or_on_the_other_files(corpus_dir, tmp_path):
     with_twin = ids_by_file([MINUTES, twin])
     assert with_twin["kf_kil_2011-01-27.txt"] == together["kf_kil_2011-01-27.txt"]
     assert set(with_twin["twin.txt"]).isdisjoint(with_twin["kf_kil_2011-01-27.txt"])
+
+
+@pytest.mark.parametrize(
+    ("line", "principal"),
+    [
+        ("Information från polisen om läget i centrum", "Polisen"),
+        ("Ordföranden informerar", None),
+        ("Anna Ek informerar", None),
+        ("Information från AB Bostäder", "AB Bostäder"),
+        ("Rapport från mötet med skolan", None),
+    ],
+)
+def test_who_a_report_phrase_names(line, principal):
+    d = doc(f"{HEAD}§ 1 {line}\n\nLugnt i stan.\n")
+    assert d.paragraphs[0].principal == principal

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from bigsearch.ingest.clean import Block, join_lines
 from bigsearch.ingest.header import HeaderLine
+from bigsearch.ingest.names import looks_like_name
 from bigsearch.ingest.principals import Match, Registry
 
 # A body's abbreviation before an item number: "KS", "KSAU", "BUN", "Sn", "Au".
@@ -38,6 +39,11 @@ _REPORT_FROM = re.compile(
     re.IGNORECASE,
 )
 _INFORMS = re.compile(r"^(?P<who>[A-ZÅÄÖ][^.,;:]{1,50}?)\s+(?:informerar|rapporterar|berättar)(?:\s+om\b.*)?\s*:?$")
+_ROLE = re.compile(
+    r"ordförande|sekreterare|chef|handläggare|samordnare|strateg|rektor|ledamot|ledamöter|ordf|direktör|"
+    r"föredragande|utredare|controller|ekonom|jurist|kommunalråd|presidiet|ersättare",
+    re.IGNORECASE,
+)
 _NOT_REPORTERS = re.compile(r"respektive|huvudm|parter|deltagare|samtliga|alla|varje|övriga|organisationer", re.IGNORECASE)
 _INLINE_HEADING = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
@@ -300,12 +306,15 @@ def _reporter_heading(text: str, registry: Registry) -> Match | None:
     match = _REPORT_FROM.match(text) or _INFORMS.match(text)
     if not match:
         return None
-    who = match["who"].strip()
+    # "Information från polisen om läget" -> "polisen"
+    who = re.split(r"\s+(?:om|angående|gällande|kring|avseende|rörande|till|för)\s+", match["who"].strip())[0]
     if _NOT_REPORTERS.search(who):
         return None
     known = registry.resolve(who)
     if known is not None:
         return known
+    if _ROLE.search(who) or looks_like_name(who):  # "Ordföranden informerar", "Anna Ek informerar": a person
+        return None
     return Match(who[:1].upper() + who[1:]) if _looks_like_org_heading(who) else None
 
 

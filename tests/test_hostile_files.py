@@ -213,3 +213,20 @@ def test_links_out_of_the_folder_are_not_followed(tmp_path):
     assert "not followed" in result.stderr
     hits = CliRunner().invoke(app, ["search", "nologin", "--json", "--index-dir", str(tmp_path / "ix")])
     assert '"total": 0' in hits.stdout
+
+
+def test_many_files_of_unknown_type_are_counted_and_summarised(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(MINUTES, "utf-8")
+    for number in range(30):
+        (folder / f"photo{number:02}.jpg").write_bytes(b"\xff\xd8\xff")
+    messages: list[str] = []
+    from bigsearch.ingest.pipeline import IngestReport
+
+    report = IngestReport()
+    assert len(list(ingest_paths([folder], report, warn=messages.append))) == 1
+    assert len(report.unknown) == 30
+    assert sum("unknown file type (.jpg)" in m for m in messages) == 20
+    assert any("only the first 20 are named" in m for m in messages)
+    assert "30 of unknown type" in report.summary()

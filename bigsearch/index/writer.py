@@ -17,7 +17,7 @@ from bigsearch.errors import ReadError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
-from bigsearch.ingest.pipeline import discover, document_warnings, ingest_bytes, make_ids_unique
+from bigsearch.ingest.pipeline import LimitedWarnings, discover, document_warnings, ingest_bytes, make_ids_unique
 from bigsearch.ingest.readers import read_file_bytes
 from bigsearch.textsafe import printable, safe_name
 
@@ -171,10 +171,8 @@ def sync(
 
     def ignore(path: Path, reason: str) -> None:
         report.ignored.append((str(path), reason))
-        if warn:
-            warn(f"skipped {safe_name(path)}: {reason}")
 
-    files = discover(paths, on_skip=ignore)
+    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
     with store.write_lock(index_dir, on_wait=warn):
         old_versions = store.other_versions(index_dir)
         if old_versions and warn:

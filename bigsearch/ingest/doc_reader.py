@@ -51,6 +51,8 @@ def _piece_table_text(data: bytes) -> str:
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if ole.exists("EncryptedPackage"):
+                raise ReadError("an encrypted Office file — remove the password first")
             if not ole.exists("WordDocument"):
                 raise ReadError("an Office file that is not a Word document (Excel or PowerPoint?)")
             word = ole.openstream("WordDocument").read()

@@ -213,6 +213,25 @@ def _inside(path: Path, real_root: Path) -> bool:
     return True
 
 
+class LimitedWarnings:
+    """Names each file skipped during discovery, one line each up to `limit`, then one summary line
+    (a folder of 10,000 photos must not bury the other warnings)."""
+
+    def __init__(self, warn: Callable[[str], None] | None, limit: int = 20):
+        self.warn, self.limit, self.count = warn, limit, 0
+
+    def wrap(self, record: Skip) -> Skip:
+        def on_skip(path: Path, reason: str) -> None:
+            record(path, reason)
+            self.count += 1
+            if self.warn and self.count <= self.limit:
+                self.warn(f"skipped {safe_name(path)}: {reason}")
+            elif self.warn and self.count == self.limit + 1:
+                self.warn(f"skipped more files that are not protocols; only the first {self.limit} are named")
+
+        return on_skip
+
+
 @dataclass
 class IngestReport:
     read: int = 0
@@ -260,11 +279,10 @@ def ingest_paths(
 
     def skip_unknown(path: Path, reason: str) -> None:
         report.unknown.append(str(path))
-        if warn:
-            warn(f"skipped {safe_name(path)}: {reason}")
 
+    limited = LimitedWarnings(warn)
     taken: dict[str, str] = {}
-    for path in discover(paths, on_skip=skip_unknown):
+    for path in discover(paths, on_skip=limited.wrap(skip_unknown)):
         try:
             doc = ingest_file(path)
         except ReadError as exc:

@@ -17,7 +17,13 @@ from bigsearch.errors import ReadError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
-from bigsearch.ingest.pipeline import LimitedWarnings, discover, document_warnings, ingest_bytes, make_ids_unique
+from bigsearch.ingest.pipeline import (
+    LimitedWarnings,
+    discover,
+    document_warnings,
+    ingest_bytes,
+    make_ids_unique,
+)
 from bigsearch.ingest.readers import read_file_bytes
 from bigsearch.textsafe import printable, safe_name
 

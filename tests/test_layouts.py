@@ -267,3 +267,23 @@ def test_ids_do_not_depend_on_order_or_on_the_other_files(corpus_dir, tmp_path):
 def test_who_a_report_phrase_names(line, principal):
     d = doc(f"{HEAD}§ 1 {line}\n\nLugnt i stan.\n")
     assert d.paragraphs[0].principal == principal
+
+
+def test_reports_without_blank_lines_and_organisations_in_brackets():
+    d = doc(
+        "Minnesanteckningar trygghetsrådet\nTid: 2019-03-05 kl 13.00-15.00\nPlats: Stadshuset\n"
+        "Närvarande: Anna Ek (Polisen), Per Berg (Socialtjänsten), Eva Lind (Räddningstjänsten)\n\n"
+        "1. Inledning\nAnna hälsade välkomna.\n\n"
+        "2. Aktuellt\nPolisen\nLugnt i Sätra.\nRäddningstjänsten\nTvå bränder i Hille.\n"
+    )
+    assert d.date == "2019-03-05"
+    assert [(a.name, a.organisation, a.principal) for a in d.attendees] == [
+        ("Anna Ek", "Polisen", "Polisen"), ("Per Berg", "Socialtjänsten", "Välfärd Gävle"),
+        ("Eva Lind", "Räddningstjänsten", None)]
+    assert [(p.principal, p.text) for p in d.paragraphs if p.section == "2"] == [
+        ("Polisen", "Lugnt i Sätra."), ("Räddningstjänsten", "Två bränder i Hille.")]
+
+
+def test_principal_heading_with_the_reporter_in_brackets():
+    d = doc(HEAD + "§ 1 Aktuellt från respektive huvudman\n\nPolisen (Eva Holm):\nLugnt i Sätra.\n")
+    assert d.paragraphs[0].principal == "Polisen"

@@ -26,7 +26,8 @@ _COLUMNS = re.compile(r"\t+|\s{2,}")
 _ISO_WRAP_END = re.compile(r"(?<!\d)(\d{4}-(?:\d{1,2}-?)?)$")
 _ISO_WRAP_START = re.compile(r"^\d{1,2}(?:-\d{1,2})?(?!\d)")
 _LONG_WRAP_END = re.compile(r"(?:\bden\s+)?\b\d{1,2}(?:\s+[a-zåäö]+)?$", re.IGNORECASE)
-_PARTY = re.compile(r"^\s*\(\s*([A-Za-zÅÄÖåäö]{1,5}|-)\s*\)")
+# "(S)", "(kd)", "(-)", or an organisation in brackets: "(Polisen)", "(Gästrike Räddningstjänst)".
+_PARTY = re.compile(r"^\s*\(\s*([A-Za-zÅÄÖåäö][\w&./ -]{0,39}|-)\s*\)")
 _TRAILING_PARTY = re.compile(r"\s+([A-ZÅÄÖ]{1,3})$")
 # Partial attendance written after a name: "§§ 50-61", "t.o.m. punkt 5", "ej 13", "del av § 159", "kl 13-15".
 _ATTENDANCE_NOTE = re.compile(
@@ -372,7 +373,8 @@ def _several(text: str, registry: Registry) -> list[Attendee]:
         party = _PARTY.fullmatch(rest.strip()) if name else None
         if not party:
             return []
-        entries.append(Attendee(name=name, organisation=party[1]))
+        match = registry.resolve(party[1])
+        entries.append(Attendee(name=name, organisation=party[1], principal=match.principal if match else None))
     return entries
 
 

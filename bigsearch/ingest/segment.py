@@ -263,6 +263,8 @@ def _walk(
                 continue  # a heading; a sentence ("Polisen informerar om …") is also body text
         if in_reports:
             match = registry.resolve(text) if len(text) <= 70 else None
+            if match is None and "(" in text and len(text) <= 70:  # "Polisen (Eva Holm):"
+                match = registry.resolve(re.sub(r"\s*\([^)]*\)", "", text))
             inline = None
             if match is None:
                 found = _INLINE_HEADING.match(text)
@@ -360,7 +362,10 @@ def _standalone_heading(lines: list[Line], position: int, text: str) -> bool:
         position + 1 >= len(lines) or lines[position + 1].block != lines[position].block
     )
     following = lines[position + 1].text.strip() if position + 1 < len(lines) else ""
-    return (alone or text.endswith(":")) and bool(following) and not _is_title_line(following)
+    previous = lines[position - 1].text.strip() if position > 0 else ""
+    # Inside a block: a name on a line of its own between one sentence's end and the next's start.
+    between = (not previous or _SENTENCE_END.search(previous) or previous.endswith(":")) and following[:1].isupper()
+    return (alone or text.endswith(":") or (between and len(words) <= 3)) and bool(following) and not _is_title_line(following)
 
 
 def _starts_block(lines: list[Line], position: int) -> bool:

@@ -33,7 +33,8 @@ Year = Annotated[str | None, typer.Option("--year", help="A year (2024) or a ran
 DateFrom = Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")]
 DateTo = Annotated[str | None, typer.Option("--to", help="Up to this date.")]
 Principal = Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")]
-Person = Annotated[str | None, typer.Option("--person", help="Person mentioned.")]
+Person = Annotated[str | None, typer.Option("--person", help="Person mentioned or present.")]
+Attendee = Annotated[str | None, typer.Option("--attendee", help="Person present at the meeting.")]
 Place = Annotated[str | None, typer.Option("--place", help="Place mentioned.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
@@ -124,12 +125,13 @@ def _searcher(index_dir: Path | None, corpus: Path | None = None):
     return open_searcher(resolve_index(index_dir), resolve_corpus(corpus), notify=_notify)
 
 
-def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None):
+def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None,
+             attendee=None):
     from bigsearch.search.results import Filters
 
     return Filters(
         year=year, date_from=date_from, date_to=date_to, principal=principal, person=person, place=place,
-        doc_type=doc_type.value if doc_type else None,
+        doc_type=doc_type.value if doc_type else None, attendee=attendee,
     )
 
 
@@ -175,6 +177,7 @@ def search(
     date_to: DateTo = None,
     principal: Principal = None,
     person: Person = None,
+    attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
@@ -182,21 +185,22 @@ def search(
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Search the protocols. Exit code 1 when nothing is found."""
     from bigsearch.commands import SearchArgs, run_search
 
-    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
-    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir))
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir, corpus))
     if code:
         raise typer.Exit(code)
 
 
 @command()
 def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")], as_json: AsJson = False,
-         index_dir: IndexDir = None) -> None:
+         index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """One paragraph in full with its metadata and its neighbours in the same §."""
-    with _searcher(index_dir) as searcher:
+    with _searcher(index_dir, corpus) as searcher:
         hit = searcher.get(paragraph_id)
         neighbours = searcher.neighbours(paragraph_id)
     if as_json:
@@ -215,9 +219,10 @@ def principal(
     year: Year = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Everything a principal reported, meeting by meeting (newest first)."""
-    with _searcher(index_dir) as searcher:
+    with _searcher(index_dir, corpus) as searcher:
         canonical, grouped = searcher.principal_report(name, _filters(year=year))
     if as_json:
         from bigsearch.render import to_json
@@ -231,8 +236,8 @@ def principal(
     print_principal_report(canonical, grouped, _console())
 
 
-def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None) -> None:
-    with _searcher(index_dir) as searcher:
+def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
+    with _searcher(index_dir, corpus) as searcher:
         rows = searcher.listing(facet)
     if as_json:
         from dataclasses import asdict
@@ -247,21 +252,21 @@ def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None) -> N
 
 
 @command()
-def principals(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def principals(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Principals with paragraph counts and year span."""
-    _listing("principal", "Huvudmän", as_json, index_dir)
+    _listing("principal", "Huvudmän", as_json, index_dir, corpus)
 
 
 @command()
-def persons(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def persons(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Persons mentioned, with paragraph counts and year span."""
-    _listing("person", "Personer", as_json, index_dir)
+    _listing("person", "Personer", as_json, index_dir, corpus)
 
 
 @command()
-def places(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def places(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Places mentioned, with paragraph counts and year span."""
-    _listing("place", "Platser", as_json, index_dir)
+    _listing("place", "Platser", as_json, index_dir, corpus)
 
 
 @command()
@@ -270,26 +275,28 @@ def timeline(
     principal: Principal = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
-    """Hits per year as a bar chart."""
-    with _searcher(index_dir) as searcher:
-        counts = searcher.timeline(query, _filters(principal=principal))
+    """Hits per year as a bar chart (years without any protocol shown as gaps, undated hits apart)."""
+    with _searcher(index_dir, corpus) as searcher:
+        result = searcher.timeline(query, _filters(principal=principal))
     if as_json:
         from bigsearch.render import to_json
 
-        print(to_json({"query": query, "years": {str(year): count for year, count in counts.items()}}))
+        print(to_json({"query": query, "years": {str(year): count for year, count in result.rows()},
+                       "undated": result.undated}))
     else:
         from bigsearch.render import print_timeline
 
-        print_timeline(query, counts, _console())
-    if not counts:
+        print_timeline(result, _console())
+    if not result.counts and not result.undated:
         raise typer.Exit(1)
 
 
 @command()
-def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def stats(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Documents, paragraphs, years, index size and schema version."""
-    with _searcher(index_dir) as searcher:
+    with _searcher(index_dir, corpus) as searcher:
         result = searcher.stats()
     if as_json:
         from dataclasses import asdict
@@ -305,18 +312,20 @@ def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
 
 @command(name="eval")
 def evaluate(
-    queries: Annotated[Path, typer.Option("--queries", help="Relevance judgments (TOML).")] = Path(
-        "tests/relevance/queries.toml"
-    ),
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="Relevance judgments (TOML; default: the set shipped with bigsearch).")
+    ] = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Precision@5, recall and nDCG@10 of the search over judged queries."""
+    from bigsearch.config import RELEVANCE_SET
     from bigsearch.search.evaluate import evaluate as run
     from bigsearch.search.evaluate import load_judgments
 
-    judgments = load_judgments(queries)
-    with _searcher(index_dir) as searcher:
+    judgments = load_judgments(queries or RELEVANCE_SET)
+    with _searcher(index_dir, corpus) as searcher:
         evaluation = run(searcher, judgments)
     if as_json:
         from dataclasses import asdict
@@ -339,17 +348,19 @@ def browse(
     date_to: DateTo = None,
     principal: Principal = None,
     person: Person = None,
+    attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Browse search results in the terminal (a Textual app)."""
     from bigsearch.errors import ConfigError
 
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
         raise ConfigError("browse needs a terminal — in a pipe or script use `bigsearch search QUERY` (or --json)")
-    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
-    searcher = _searcher(index_dir)
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    searcher = _searcher(index_dir, corpus)
     if query:
         searcher.search(query, filters, limit=0, facets=False)  # a bad query or filter fails here, not in the app
     from bigsearch.tui.app import make_app

@@ -19,6 +19,7 @@ class SearchArgs:
     offset: int = 0
     as_json: bool = False
     index_dir: Path | None = None
+    corpus: Path | None = None
 
 
 def notify(message: str) -> None:
@@ -30,8 +31,10 @@ def run_search(args: SearchArgs) -> int:
     from bigsearch.config import resolve_corpus, resolve_index
     from bigsearch.search.session import open_searcher
 
-    with open_searcher(resolve_index(args.index_dir), resolve_corpus(None), notify=notify) as searcher:
+    with open_searcher(resolve_index(args.index_dir), resolve_corpus(args.corpus), notify=notify) as searcher:
         result = searcher.search(args.query, args.filters, sort=args.sort, limit=args.limit, offset=args.offset)
+    for note in result.notes:
+        notify(f"note: {note}")
     if args.as_json:
         from bigsearch.render import to_json
 

@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> _Parser:
     parser = _Parser(prog="bigsearch search", add_help=False, allow_abbrev=False)
     parser.add_argument("query")
-    for flag in ("--year", "--from", "--to", "--principal", "--person", "--place"):
+    for flag in ("--year", "--from", "--to", "--principal", "--person", "--attendee", "--place"):
         parser.add_argument(flag)
     parser.add_argument("--type", choices=TYPES)
     parser.add_argument("--sort", choices=SORTS, default="relevance")
@@ -35,6 +35,7 @@ def _parser() -> _Parser:
     parser.add_argument("--offset", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--index-dir", type=Path)
+    parser.add_argument("--corpus", type=Path)
     return parser
 
 
@@ -61,9 +62,9 @@ def fast_search(argv: list[str]) -> int | None:
     from bigsearch.search.results import Filters
 
     filters = Filters(year=ns.year, date_from=getattr(ns, "from"), date_to=ns.to, principal=ns.principal,
-                      person=ns.person, place=ns.place, doc_type=ns.type)
+                      person=ns.person, attendee=ns.attendee, place=ns.place, doc_type=ns.type)
     try:
-        return run_search(SearchArgs(ns.query, filters, ns.sort, ns.limit, ns.offset, ns.json, ns.index_dir))
+        return run_search(SearchArgs(ns.query, filters, ns.sort, ns.limit, ns.offset, ns.json, ns.index_dir, ns.corpus))
     except BigsearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -72,10 +73,26 @@ def fast_search(argv: list[str]) -> int | None:
         return 130
 
 
-def main() -> None:
-    code = fast_search(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
-    from bigsearch.cli import app
+def _quiet_broken_pipe() -> None:
+    """The reader went away (`bigsearch search x | head -1`): stop quietly, as grep does."""
+    import os
 
-    app(prog_name="bigsearch")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def main() -> None:
+    try:
+        code = fast_search(sys.argv[1:])
+        if code is None:
+            from bigsearch.cli import app
+
+            try:
+                app(prog_name="bigsearch", standalone_mode=True)
+            except SystemExit as exc:
+                code = exc.code
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        sys.exit(0)
+    sys.exit(code)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from bigsearch.ingest.model import Document
 
 HIGHLIGHT = "bold black on yellow"
-FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "place": "Plats", "doc_type": "Typ"}
+FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "attendee": "Närvarande", "place": "Plats",
+                "doc_type": "Typ"}
 
 
 def console(stderr: bool = False):
@@ -53,6 +54,20 @@ def where(section: str | None, title: str | None) -> str:
     return title or ""
 
 
+def title_offset(section: str | None) -> int:
+    """Where the § title starts in `where(section, title)`: title highlights shift by this much."""
+    return len(f"§ {section} ") if section else 0
+
+
+def shifted(spans: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
+    return [(start + by, end + by) for start, end in spans]
+
+
+def shows_doc_title(hit: Hit) -> bool:
+    """A protocol's title only repeats its date; other documents' titles (with dnr) say what they are."""
+    return bool(hit.doc_title) and (hit.doc_type != "protokoll" or bool(hit.doc_title_highlights))
+
+
 def highlighted(text: str, spans: list[tuple[int, int]]):
     from rich.text import Text
 
@@ -69,7 +84,9 @@ def hit_heading(hit: Hit):
     heading.append(hit.date or str(hit.year or "utan datum"), style="bold cyan")
     place = where(hit.section, hit.section_title)
     if place:
-        heading.append("  " + place, style="bold")
+        heading.append("  ")
+        heading.append_text(highlighted(place, shifted(hit.title_highlights, title_offset(hit.section))))
+        heading.stylize("bold", len(heading) - len(place), len(heading))
     if hit.principal:
         heading.append("  · " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), style="magenta")
     heading.append(f"  [{hit.id}]", style="dim")
@@ -121,14 +138,19 @@ def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
         parts = [_style(hit.date or str(hit.year or "utan datum"), "cyan", color)]
         place = where(hit.section, hit.section_title)
         if place:
-            parts.append(_style(place, "bold", color))
+            parts.append(_marked(place, shifted(hit.title_highlights, title_offset(hit.section)), color))
         if hit.principal:
             parts.append(_style("· " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), "magenta", color))
         parts.append(_style(f"[{hit.id}]", "dim", color))
         lines.append("  ".join(parts))
+        if shows_doc_title(hit):
+            lines.append("  " + _marked(hit.doc_title, hit.doc_title_highlights, color))
+        if hit.matched_attendees:
+            names = ", ".join(_style(name, "highlight", color) for name in hit.matched_attendees)
+            lines.append(f"  Närvarande: {names}")
         lines.append("  " + _marked(hit.snippet, hit.snippet_highlights, color))
     facet_lines = []
-    for name in ("year", "principal", "person", "place"):
+    for name in ("year", "principal", "person", "attendee", "place"):
         values = result.facets.get(name) or {}
         if not values:
             continue
@@ -140,6 +162,9 @@ def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)
+    if result.undated_excluded:
+        lines.append(f"({result.undated_excluded} odaterade stycken matchar också men saknar datum och "
+                     "faller utanför år-/datumfiltret)")
     return "\n".join(lines)
 
 
@@ -181,29 +206,39 @@ def print_listing(title: str, rows, out) -> None:
     from rich.table import Table
 
     table = Table(title=title, show_edge=False)
+    attended = any(row.attended is not None for row in rows)
     table.add_column("Namn")
     table.add_column("Stycken", justify="right")
+    if attended:
+        table.add_column("Närvarande (möten)", justify="right")
     table.add_column("År")
     for row in rows:
         span = "" if row.first_year is None else (
             str(row.first_year) if row.first_year == row.last_year else f"{row.first_year}–{row.last_year}"
         )
-        table.add_row(row.name, str(row.paragraphs), span)
+        cells = [row.name, str(row.paragraphs)] + ([str(row.attended or 0)] if attended else []) + [span]
+        table.add_row(*cells)
     out.print(table)
 
 
-def print_timeline(query: str, counts: dict[int, int], out, width: int = 50) -> None:
+def print_timeline(timeline, out, width: int = 50) -> None:
     from rich.text import Text
 
-    if not counts:
-        out.print(f"Inga träffar för {query!r}.")
+    rows = timeline.rows()
+    if not rows and not timeline.undated:
+        out.print(f"Inga träffar för {timeline.query!r}.")
         return
-    peak = max(counts.values())
-    out.print(Text(f"Träffar per år för {query!r}", style="bold"))
-    for year in range(min(counts), max(counts) + 1):
-        count = counts.get(year, 0)
+    peak = max([count or 0 for _, count in rows] + [timeline.undated, 1])
+    out.print(Text(f"Träffar per år för {timeline.query!r}", style="bold"))
+    for year, count in rows:
+        if count is None:
+            out.print(Text(f"{year}  ").append("– inga protokoll detta år", style="dim"))
+            continue
         bar = "█" * max(1 if count else 0, round(count / peak * width))
         out.print(Text(f"{year}  ").append(bar, style="green").append(f" {count}"))
+    if timeline.undated:
+        bar = "█" * max(1, round(timeline.undated / peak * width))
+        out.print(Text("utan datum  ").append(bar, style="yellow").append(f" {timeline.undated}"))
 
 
 def print_stats(stats, out) -> None:
@@ -213,6 +248,7 @@ def print_stats(stats, out) -> None:
     for label, value in (
         ("Dokument", stats.documents), ("Stycken", stats.paragraphs),
         ("År", ", ".join(map(str, stats.years)) or "-"),
+        ("Utan datum", f"{stats.undated} stycken"),
         ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Schemaversion", stats.schema_version),
         ("Index", stats.index_dir),
     ):

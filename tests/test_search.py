@@ -121,7 +121,7 @@ def test_listings_and_stats(searcher):
     stats = searcher.stats()
     assert stats.documents == 5
     assert stats.years == [2018, 2019, 2020, 2023, 2024]
-    assert searcher.timeline("Andersberg") == {2024: 3}
+    assert searcher.timeline("Andersberg").counts == {2024: 3}
 
 
 def test_filters_that_match_nothing_give_nothing(searcher):

@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+import re
 
-from bigsearch.analysis.compounds import compound_parts
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis.acore import Token
+
+from bigsearch.analysis.compounds import compound_parts, coordinated_form
 from bigsearch.analysis.stemming import fold, stem
 
 WORD_PATTERN = r"\w+"
@@ -62,8 +65,46 @@ class CompoundPartsFilter(Filter):
             token.text = original
 
 
+_COORDINATED = re.compile(r"-\s*(?:och|eller|samt|resp\.?|respektive)\s+(\w+)", re.IGNORECASE)
+
+
+class SwedishTokenizer(RegexTokenizer):
+    """Words, plus at index time the full form of a coordinated compound's first member:
+    "drog- och brottsförebyggande" also yields "drogförebyggande" (at the position of "drog")."""
+
+    def __init__(self):
+        super().__init__(WORD_PATTERN)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        if not tokenize or mode == "query" or "-" not in value:
+            yield from super().__call__(value, positions, chars, keeporiginal, removestops, start_pos, start_char,
+                                        tokenize, mode, **kwargs)
+            return
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, match in enumerate(self.expression.finditer(value)):
+            texts = [match.group(0)]
+            follow = _COORDINATED.match(value, match.end())
+            if follow:
+                full = coordinated_form(match.group(0), follow.group(1))
+                if full:
+                    texts.append(full)
+            for text in texts:
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = text
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar = start_char + match.start()
+                    t.endchar = start_char + match.end()
+                yield t
+
+
 def tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(WORD_PATTERN)
+    return SwedishTokenizer()
 
 
 def main_analyzer():

@@ -60,7 +60,8 @@ def source_key(path: Path) -> str:
 
 
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
-    for paragraph in doc.paragraphs:
+    names = list(dict.fromkeys(a.name.replace(",", " ") for a in doc.attendees if a.name))
+    for number, paragraph in enumerate(doc.paragraphs):
         record = {
             "kind": KIND_PARAGRAPH,
             "id": paragraph.id,
@@ -77,6 +78,11 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             "folded": paragraph.text,
             "position": paragraph.position,
             "title": doc.title or "",
+            "doc_title": doc.title or "",
+            "attendees": ",".join(names),
+            # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
+            "attendee_words": " ".join(names) if number == 0 else "",
+            "attendees_facet": "\n".join(names).encode("utf-8"),
         }
         for name in ("date", "section", "principal", "unit"):
             value = getattr(paragraph, name)
@@ -84,6 +90,8 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
                 record[name] = value
         if paragraph.year is not None:
             record["year"] = paragraph.year
+        else:
+            record["undated"] = "1"
         yield record
 
 
@@ -93,7 +101,10 @@ def file_stat(path: Path) -> str:
 
 
 def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
-    attendees = [[a.name, a.organisation or "", a.principal or ""] for a in doc.attendees]
+    attendees = [
+        {"name": a.name, "organisation": a.organisation, "principal": a.principal, "role": getattr(a, "role", None)}
+        for a in doc.attendees
+    ]
     record = {
         "kind": KIND_FILE,
         "id": f"file:{key}",
@@ -103,7 +114,7 @@ def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
         "source_stat": stat,
         "id_prefix": doc.id_prefix,
         "title": doc.title or "",
-        "attendees": json.dumps(attendees, ensure_ascii=False),
+        "attendee_records": json.dumps(attendees, ensure_ascii=False),
         "paragraphs": len(doc.paragraphs),
     }
     # No indexed date/year/doc_type/text: no paragraph query or filter can ever match a file record.

@@ -13,9 +13,21 @@ FACETS = {
     "year": ("year", False),
     "principal": ("principal", False),
     "person": ("persons_facet", True),
+    "attendee": ("attendees_facet", True),
     "place": ("places_facet", True),
     "doc_type": ("doc_type", False),
 }
+UNDATED = "undated"
+MIN_YEAR, MAX_YEAR = 1000, 2999
+
+
+def year_value(value) -> int | None:
+    """A stored year, or None for an undated paragraph (its column holds a filler value)."""
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return None
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
 
 
 def _decode(value, multi: bool):
@@ -73,7 +85,14 @@ class FacetCounter:
                 counter.update(values)
             counter.pop(None, None)
             if name == "year":
-                counts[name] = {key: counter[key] for key in sorted(counter)}
+                years: Counter = Counter()
+                for key, count in counter.items():
+                    year = year_value(key)
+                    years[str(year) if year else UNDATED] += count
+                dated = sorted((key for key in years if key != UNDATED), key=int)
+                counts[name] = {key: years[key] for key in dated}
+                if years[UNDATED]:
+                    counts[name][UNDATED] = years[UNDATED]
             else:
                 counts[name] = dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
         return counts

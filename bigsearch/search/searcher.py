@@ -14,8 +14,10 @@ from bigsearch.errors import QueryError
 from bigsearch.index import store
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH, SCHEMA_VERSION
 from bigsearch.search import query as query_mod
+from bigsearch.search.compile import WhooshLexicon
 from bigsearch.search.docsets import matching_docs
-from bigsearch.search.facets import FacetCounter
+from bigsearch.search.expand import Budget, closest_term
+from bigsearch.search.facets import UNDATED, FacetCounter, year_value
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.results import Filters, Hit, SearchResult
 
@@ -28,6 +30,23 @@ class Listing:
     paragraphs: int
     first_year: int | None
     last_year: int | None
+    attended: int | None = None  # persons only: meetings present at
+
+
+@dataclass
+class Timeline:
+    query: str
+    counts: dict[int, int]  # hits per year
+    undated: int  # hits in undated paragraphs
+    years_with_protocols: list[int]  # a year missing here holds no protocol at all (a gap, not "0 hits")
+
+    def rows(self) -> list[tuple[int, int | None]]:
+        """(year, hits) from the first to the last year with hits; hits is None for a year without protocols."""
+        if not self.counts:
+            return []
+        have = set(self.years_with_protocols)
+        return [(year, self.counts.get(year, 0) if year in have else None)
+                for year in range(min(self.counts), max(self.counts) + 1)]
 
 
 @dataclass
@@ -38,10 +57,7 @@ class Stats:
     index_bytes: int
     schema_version: int
     index_dir: str
-
-
-def _has_negation(node: q.Query) -> bool:
-    return isinstance(node, q.Not) or any(_has_negation(child) for child in node.children())
+    undated: int = 0  # paragraphs without a meeting date
 
 
 def _text(value) -> str:
@@ -53,7 +69,7 @@ def hit_from_fields(fields: dict, score: float = 0.0) -> Hit:
         id=fields["id"],
         score=round(float(score), 4),
         date=fields.get("date"),
-        year=fields.get("year"),
+        year=year_value(fields.get("year")),
         doc_type=fields.get("doc_type", ""),
         source=fields.get("source", ""),
         section=fields.get("section"),
@@ -63,6 +79,8 @@ def hit_from_fields(fields: dict, score: float = 0.0) -> Hit:
         persons=[p for p in fields.get("persons", "").split(",") if p],
         places=[p for p in fields.get("places", "").split(",") if p],
         text=fields.get("text", ""),
+        doc_title=fields.get("title") or None,
+        attendees=[p for p in fields.get("attendees", "").split(",") if p],
     )
 
 
@@ -98,9 +116,6 @@ class Searcher:
 
     # -- search -------------------------------------------------------------------------------
 
-    def parse(self, text: str) -> q.Query:
-        return query_mod.parse_query(text, self.ix.schema, self.vocabulary)
-
     def search(
         self,
         text: str,
@@ -113,16 +128,15 @@ class Searcher:
         if sort not in SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
-            raise QueryError("--limit must be 0 or more")
-        parsed = query_mod.prune(self.parse(text), self.searcher.reader())
-        restrictions = query_mod.build_filters(filters or Filters(), self.vocabulary)
-        if _has_negation(parsed):
-            # A negation alone would also match the index's file records.
-            restrictions.append(q.Term("kind", KIND_PARAGRAPH))
+            raise QueryError("--limit and --offset must be 0 or more")
+        compiled, notes = query_mod.parse_query(text, WhooshLexicon(self.searcher.reader()), self.vocabulary)
+        filters = filters or Filters()
+        restrictions = query_mod.build_filters(filters, self.vocabulary)
         kwargs = {}
         if sort != "relevance":
             kwargs["sortedby"] = ["date", "position"]
             kwargs["reverse"] = sort == "-date"
+        parsed = compiled.query
         try:
             # Filters are document sets: they narrow the hits without touching the score.
             allowed = self._allowed(restrictions)
@@ -132,21 +146,24 @@ class Searcher:
             matched = matching_docs(self.searcher, parsed)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
+        undated_excluded = 0
         if allowed is not None:
+            if filters.year or filters.date_from or filters.date_to:
+                undated = matching_docs(self.searcher, q.Term("undated", "1"))
+                undated_excluded = len((matched & undated) - allowed)
             matched &= allowed
         docnums = sorted(matched)
-        terms = self.matched_terms(parsed)
         hits = []
         for index in range(offset, min(results.scored_length(), offset + limit)):
             result = results[index]
             hit = hit_from_fields(result.fields(), result.score if sort == "relevance" else 0.0)
-            self._highlight(hit, terms)
+            self._highlight(hit, compiled.matched)
             hits.append(hit)
         total = len(docnums)
         suggestion = self.suggest(text) if total == 0 else None
         return SearchResult(
             query=text, total=total, hits=hits, facets=self.facet_counter.count(docnums) if facets else {},
-            suggestion=suggestion,
+            suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,
         )
 
     def _allowed(self, restrictions: list[q.Query]) -> set[int] | None:
@@ -162,55 +179,38 @@ class Searcher:
             self._facets = FacetCounter(self.searcher.reader())
         return self._facets
 
-    def matched_terms(self, parsed: q.Query) -> MatchedTerms:
-        """The index terms the query's positive parts match, by field (prefix and fuzzy terms expanded)."""
-        matched = MatchedTerms()
-        reader = self.searcher.reader()
-
-        def visit(node: q.Query) -> None:
-            if isinstance(node, q.Not):
-                return
-            if isinstance(node, q.Phrase):
-                matched.phrases.setdefault(node.fieldname, []).append([str(w) for w in node.words])
-                return
-            if isinstance(node, q.Term):
-                matched.terms[node.fieldname].add(_text(node.text))
-                return
-            if isinstance(node, q.MultiTerm):  # prefix, wildcard, fuzzy, ranges
-                try:
-                    for text in node._btexts(reader):
-                        matched.terms[node.fieldname].add(_text(text))
-                except Exception:  # a term pattern that lists nothing still searches fine
-                    return
-                return
-            for child in node.children():
-                visit(child)
-
-        visit(parsed)
-        return matched
-
     @staticmethod
     def _highlight(hit: Hit, matched: MatchedTerms) -> None:
         hit.highlights = match_spans(hit.text, matched.terms, matched.phrases)
         hit.snippet, hit.snippet_highlights = snippet(hit.text, hit.highlights)
+        title_terms = {"text": matched.terms.get("text", set()), "folded": matched.terms.get("folded", set())}
+        if hit.section_title:
+            hit.title_highlights = match_spans(hit.section_title, title_terms, matched.phrases)
+        if hit.doc_title:
+            hit.doc_title_highlights = match_spans(hit.doc_title, title_terms, matched.phrases)
+        if not (hit.highlights or hit.title_highlights or hit.doc_title_highlights):
+            words = matched.terms.get("text", set())
+            hit.matched_attendees = [
+                name for name in hit.attendees if any(stem(part.lower()) in words for part in re.findall(r"\w+", name))
+            ]
 
     def suggest(self, text: str) -> str | None:
         """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary.
 
-        Candidates come from the stemmed vocabulary; the suggestion is shown as the word is
-        written in a paragraph that holds it ("andersberg" -> "Andersberg").
+        Candidates come from the stemmed vocabulary under a fixed scan bound (expand.MAX_SCAN);
+        the suggestion is shown as the word is written in a paragraph that holds it.
         """
-        corrector = self.searcher.corrector("text")
-        reader = self.searcher.reader()
+        lexicon = WhooshLexicon(self.searcher.reader())
+        budget = Budget()
         changed = False
         out = []
         for piece in re.split(r"(\w+)", text):
             word = piece.lower()
-            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or reader.doc_frequency("text", stem(word)):
+            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
                 out.append(piece)
                 continue
-            options = corrector.suggest(stem(word), limit=1, maxdist=2)
-            surface = self._surface_form(options[0]) if options else None
+            closest = closest_term(lexicon, "text", stem(word), budget)
+            surface = self._surface_form(closest) if closest else None
             if surface is None:
                 out.append(piece)
                 continue
@@ -282,25 +282,65 @@ class Searcher:
         return canonical, grouped
 
     def listing(self, facet: str) -> list[Listing]:
-        """Facet values with paragraph counts and year span."""
+        """Facet values with paragraph counts and year span; for persons also the meetings attended."""
         fieldname = {"principal": "principal", "person": "persons", "place": "places"}[facet]
         reader = self.searcher.reader()
         years = reader.column_reader("year") if reader.has_column("year") else None
-        out = []
+
+        def span(docnums: set[int]) -> list[int]:
+            found = (year_value(years[d]) for d in docnums) if years is not None else ()
+            return [y for y in found if y]
+
+        rows: dict[str, Listing] = {}
         for term in reader.lexicon(fieldname):
             name = _text(term)
-            docnums = list(reader.postings(fieldname, term).all_ids())
-            spans = [years[d] for d in docnums if years is not None and years[d]]
-            out.append(Listing(name, len(docnums), min(spans) if spans else None, max(spans) if spans else None))
-        return sorted(out, key=lambda item: (-item.paragraphs, item.name))
+            docnums = matching_docs(self.searcher, q.Term(fieldname, name))
+            spans = span(docnums)
+            rows[name] = Listing(name, len(docnums), min(spans, default=None), max(spans, default=None))
+        if facet == "person":
+            for name, meetings in self.attendance().items():
+                row = rows.setdefault(name, Listing(name, 0, None, None))
+                row.attended = len(meetings)
+                spans = [y for y in (row.first_year, row.last_year) if y] + [int(d[:4]) for d in meetings if d[:4].isdigit()]
+                row.first_year, row.last_year = min(spans, default=None), max(spans, default=None)
+        return sorted(rows.values(), key=lambda item: (-(item.paragraphs + (item.attended or 0)), item.name))
 
-    def timeline(self, text: str, filters: Filters | None = None) -> dict[int, int]:
+    def attendance(self) -> dict[str, list[str]]:
+        """Each attendee's meetings (dates, or the file name of an undated one)."""
+        import json
+
+        out: dict[str, list[str]] = {}
+        for fields in self.searcher.documents(kind=KIND_FILE):
+            try:
+                people = json.loads(fields.get("attendee_records") or "[]")
+            except ValueError:
+                continue
+            first = self.searcher.document(kind=KIND_PARAGRAPH, source_key=fields["source_key"]) or {}
+            when = first.get("date") or fields.get("source", "")
+            for person in people:
+                if isinstance(person, dict) and person.get("name"):
+                    out.setdefault(person["name"], []).append(when)
+        return out
+
+    def timeline(self, text: str, filters: Filters | None = None) -> Timeline:
         result = self.search(text, filters, limit=0)
-        return {int(year): count for year, count in result.facets.get("year", {}).items()}
+        counts = result.facets.get("year", {})
+        return Timeline(
+            query=text,
+            counts={int(year): count for year, count in counts.items() if year != UNDATED},
+            undated=counts.get(UNDATED, 0),
+            years_with_protocols=self.years(),
+        )
+
+    def years(self) -> list[int]:
+        """The years that hold any paragraph at all."""
+        paragraphs = sorted(matching_docs(self.searcher, q.Term("kind", KIND_PARAGRAPH)))
+        return sorted(int(year) for year in self.facet_counter.count(paragraphs)["year"] if year != UNDATED)
 
     def stats(self) -> Stats:
         documents = len(matching_docs(self.searcher, q.Term("kind", KIND_FILE)))
         paragraphs = sorted(matching_docs(self.searcher, q.Term("kind", KIND_PARAGRAPH)))
-        years = sorted(int(year) for year in self.facet_counter.count(paragraphs)["year"])
+        counts = self.facet_counter.count(paragraphs)["year"]
+        years = sorted(int(year) for year in counts if year != UNDATED)
         return Stats(documents, len(paragraphs), years, store.index_size(self.index_dir), SCHEMA_VERSION,
-                     str(self.index_dir))
+                     str(self.index_dir), undated=counts.get(UNDATED, 0))

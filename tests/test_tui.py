@@ -114,16 +114,24 @@ async def test_keys_help_search_focus_copy(app):
         assert app.focused is app.query_one(ResultsList)
 
 
-async def test_bad_query_shows_a_message_not_a_crash(app):
+@pytest.mark.parametrize("bad", ["år:", '"stolt och', "year:[2019 TO", "(Andersberg", "NOT", "*a"])
+async def test_each_bad_query_shows_a_message_not_a_crash(app, bad):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"x --from", "enter")
+        app.query_one(SearchBox).value = bad
+        await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("slash", *("a" * 3), "enter")
+        assert app.is_running
+        assert app.error, bad
+        assert app.error in rendered(app.query_one(StatusBar)).replace("\n", "")
+
+
+async def test_year_field_in_the_browser_finds_that_year(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(SearchBox).value = "år:2024 Andersberg"
+        await pilot.press("enter")
         await settle(pilot)
-        app.query_one(SearchBox).value = "\""
-        await pilot.press("slash", "enter")
-        await settle(pilot)
-        assert "tom" in rendered(app.query_one(StatusBar)) or "empty" in rendered(app.query_one(StatusBar))
+        hits = app.query_one(ResultsList).hits
+        assert not app.error and len(hits) == 3 and {hit.year for hit in hits} == {2024}
 
 
 async def test_slow_query_shows_loading_then_results(app, monkeypatch):

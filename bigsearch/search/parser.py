@@ -77,7 +77,8 @@ def _tokens(text: str) -> list[_Token]:
             tokens.append(_Token("rparen", ch, start))
         elif ch == '"':
             i = _phrase(text, i, tokens, None, None)
-        elif ch == "-" and i + 1 < len(text) and not text[i + 1].isspace() and (i == 0 or text[i - 1] in " ("):
+        elif ch == "-" and i + 1 < len(text) and not text[i + 1].isspace():
+            # At the start of a term a dash is NOT ("-Bomhus"); inside a word it is a letter ("covid-19").
             tokens.append(_Token("minus", ch, i))
             i += 1
         else:
@@ -270,8 +271,6 @@ class _Parser:
         if not text or not re.search(r"\w", text):
             what = "*" if prefix else ("~" if fuzzy else token.text)
             raise _error(f"{what!r} without a word", pos, "put letters before it, e.g. polis* or Andersberg~1")
-        if fuzzy == 0 and "~" in token.text:
-            fuzzy = 0
         return ast.Word(text, field, prefix, fuzzy, boost)
 
 
@@ -311,6 +310,4 @@ def parse(text: str) -> Parsed:
     count = sum(1 for _ in ast.leaves(tree))
     if count > MAX_LEAVES:
         raise QueryError(f"the query has {count} words and phrases — use at most {MAX_LEAVES}")
-    if all(isinstance(leaf, ast.Range) for leaf in ast.leaves(tree)) and ast.has_negation(tree) is False:
-        pass  # a range alone lists every paragraph of those years: allowed
     return Parsed(tree, parser.notes)

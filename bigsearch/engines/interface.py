@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bigsearch.facets import FACETS
+
 # -- the query tree an engine receives -------------------------------------------------------------
 
 
@@ -94,8 +96,7 @@ TEXT_FIELDS = ("text", "section_title", "doc_title", "parts", "folded", "attende
 KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "section", "id", "source_key", "undated")
 RANGE_FIELDS = ("year", "date")
 # Facets an engine counts: facet name -> record key (multi-valued keys hold lists).
-FACET_KEYS = {"year": "year", "principal": "principal", "person": "persons", "attendee": "attendees",
-              "place": "places", "doc_type": "doc_type"}
+FACET_KEYS = {facet.name: facet.record_key for facet in FACETS}
 SORTS = ("relevance", "date", "-date")
 
 

@@ -11,14 +11,14 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from bigsearch.facets import FACETS
 from bigsearch.search.results import Hit, SearchResult
 
 if TYPE_CHECKING:
     from bigsearch.ingest.model import Document
 
 HIGHLIGHT = "bold black on yellow"
-FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "attendee": "Närvarande", "place": "Plats",
-                "doc_type": "Typ"}
+FACET_TITLES = {facet.name: facet.title for facet in FACETS}
 
 
 def console(stderr: bool = False):

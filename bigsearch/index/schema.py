@@ -40,6 +40,7 @@ def make_schema() -> Schema:
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
         position=COLUMN(NumericColumn("I")),  # order within the protocol: sorting only, never searched
+        order=STORED(),  # the same, returned with the paragraph
         # The document's title with its dnr, and who attended: searchable on every paragraph.
         title=STORED(),
         doc_title=TEXT(analyzer=main_analyzer(), phrase=False),

@@ -77,6 +77,7 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             "parts": paragraph.text,
             "folded": paragraph.text,
             "position": paragraph.position,
+            "order": paragraph.position,
             "title": doc.title or "",
             "doc_title": doc.title or "",
             "attendees": ",".join(names),

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from whoosh import query as q
-
+from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
+from bigsearch.facets import BY_NAME, UNDATED
 from bigsearch.search.compile import Compiled, Compiler, Resolvers
 from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from bigsearch.ingest.principals import Registry
 
 DOC_TYPES = ("protokoll", "yttrande", "dokument")
-UNDATED = "undated"
 
 
 class Vocabulary:
@@ -176,39 +175,37 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
     return date.isoformat()
 
 
-def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> list[q.Query]:
-    """The filters as queries; the searcher turns them into document sets (they add nothing to the score)."""
-    parts: list[q.Query] = []
+def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> list[q.Q]:
+    """The filters as engine queries; engines apply them as document sets (they add nothing to the score)."""
+    parts: list[q.Q] = []
     if filters.year:
         start, end = parse_years(filters.year)
-        parts.append(q.NumericRange("year", start, end))
+        parts.append(q.Range("year", start, end))
     if filters.date_from or filters.date_to:
         low = parse_date(filters.date_from, "--from") if filters.date_from else None
         high = parse_date(filters.date_to, "--to", end=True) if filters.date_to else None
         if low and high and low > high:
             raise QueryError(f"--from {filters.date_from} is after --to {filters.date_to} — swap them")
-        parts.append(q.TermRange("date", low, high))
+        parts.append(q.Range("date", low, high))
     if filters.principal:
         parts.append(q.Term("principal", resolve_principal(filters.principal, vocabulary, registry)))
     if filters.person:
         name = resolve_person(filters.person, vocabulary.people)
-        parts.append(q.Or([q.Term("persons", name), q.Term("attendees", name)]))
+        parts.append(q.Or((q.Term("persons", name), q.Term("attendees", name))))
     if filters.attendee:
         parts.append(q.Term("attendees", resolve_person(filters.attendee, vocabulary.attendees, "present at any meeting")))
     if filters.place:
         parts.append(q.Term("places", resolve_place(filters.place, vocabulary)))
     if filters.doc_type:
         parts.append(q.Term("doc_type", resolve_doc_type(filters.doc_type)))
-    facet_fields = {"year": "year", "principal": "principal", "person": "persons", "attendee": "attendees",
-                    "place": "places", "doc_type": "doc_type"}
-    for facet, value in filters.facets.items():
-        fieldname = facet_fields.get(facet)
-        if fieldname is None:
-            raise QueryError(f"unknown facet {facet!r} — use one of {', '.join(facet_fields)}")
-        if fieldname == "year" and str(value) == UNDATED:
+    for name, value in filters.facets.items():
+        facet = BY_NAME.get(name)
+        if facet is None:
+            raise QueryError(f"unknown facet {name!r} — use one of {', '.join(BY_NAME)}")
+        if name == "year" and str(value) == UNDATED:
             parts.append(q.Term("undated", "1"))
-        elif fieldname == "year":
-            parts.append(q.NumericRange("year", int(value), int(value)))
+        elif name == "year":
+            parts.append(q.Term("year", int(value)))
         else:
-            parts.append(q.Term(fieldname, value))
+            parts.append(q.Term(facet.record_key, value))
     return parts

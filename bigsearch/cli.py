@@ -16,7 +16,7 @@ app = typer.Typer(
     name="bigsearch",
     help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -59,6 +59,24 @@ class DocType(StrEnum):
 TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
 
 
+class OutputFormat(StrEnum):
+    text = "text"
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+class ColorChoice(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+Color = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.")]
+NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output through less.")]
+Context = Annotated[int, typer.Option("-C", "--context", min=0, max=50, help="Show N paragraphs around each hit.")]
+
+
 def command(*args, **kwargs):
     """app.command() whose BigsearchError becomes a one-line message and exit 2, never a traceback."""
 
@@ -79,8 +97,18 @@ def command(*args, **kwargs):
     return decorate
 
 
+def _version(value: bool) -> None:
+    if value:
+        from bigsearch import __version__
+
+        print(f"bigsearch {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
     """Search the minutes of BIG – Brottsförebyggarna i Gävle."""
 
 
@@ -171,7 +199,8 @@ def _console_err():
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~.')],
+    query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~. '
+                                              "A query that starts with a dash goes after --.")],
     year: Year = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
@@ -183,6 +212,12 @@ def search(
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
     limit: Annotated[int, typer.Option("--limit", min=0, max=10000, help="How many hits to show.")] = 10,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text, md (citations to paste), csv or json (lines).")] = OutputFormat.text,
+    context: Context = 0,
+    files_only: Annotated[bool, typer.Option("-l", "--files-with-matches", help="Only the protocols with hits.")] = False,
+    count_only: Annotated[bool, typer.Option("-c", "--count", help="Hits per protocol.")] = False,
+    color: Color = ColorChoice.auto,
+    no_pager: NoPager = False,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
@@ -191,18 +226,35 @@ def search(
     from bigsearch.commands import SearchArgs, run_search
 
     filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
-    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir, corpus))
+    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir, corpus, fmt.value,
+                                 context, files_only, count_only, color.value, not no_pager))
     if code:
         raise typer.Exit(code)
 
 
 @command()
-def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")], as_json: AsJson = False,
-         index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
-    """One paragraph in full with its metadata and its neighbours in the same §."""
+def show(
+    paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")],
+    context: Context = 0,
+    open_file: Annotated[bool, typer.Option("--open", help="Open the original file (at the page, for a PDF).")] = False,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """One paragraph in full with its metadata and its neighbours in the same § (or N paragraphs with -C)."""
     with _searcher(index_dir, corpus) as searcher:
         hit = searcher.get(paragraph_id)
-        neighbours = searcher.neighbours(paragraph_id)
+        if context:
+            before, after = searcher.context(paragraph_id, context)
+            neighbours = [*before, hit, *after]
+        else:
+            neighbours = searcher.neighbours(paragraph_id)
+        source_key = searcher.source_key_of(paragraph_id)
+    if open_file:
+        from bigsearch.opener import open_original
+
+        command = open_original(Path(source_key), hit.page)
+        print(f"opened {_safe(source_key)} with {command[0]}", file=sys.stderr)
     if as_json:
         from bigsearch.render import to_json
 
@@ -213,27 +265,127 @@ def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as se
     print_paragraph(hit, _console(), neighbours)
 
 
+def _safe(text: str) -> str:
+    """A name printed on one line: control and escape characters shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @command()
 def principal(
     name: Annotated[str, typer.Argument(help="Principal, any alias or case (polisen, 'Välfärd Gävle').")],
     year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
-    """Everything a principal reported, meeting by meeting (newest first)."""
+    """Everything a principal reported, meeting by meeting (newest first), and meetings it attended silently."""
+    from bigsearch.search.reports import Reports
+
+    filters = _filters(year=year, date_from=date_from, date_to=date_to)
     with _searcher(index_dir, corpus) as searcher:
-        canonical, grouped = searcher.principal_report(name, _filters(year=year))
+        canonical, grouped = searcher.principal_report(name, filters)
+        silent = Reports(searcher).present_without_report(canonical, filters)
     if as_json:
         from bigsearch.render import to_json
 
         print(to_json({"principal": canonical, "meetings": [
             {"date": date, "paragraphs": [hit.to_json() for hit in hits]} for date, hits in grouped.items()
-        ]}))
+        ], "present_without_report": [m.summary() for m in silent]}))
         return
     from bigsearch.render import print_principal_report
 
-    print_principal_report(canonical, grouped, _console())
+    print_principal_report(canonical, grouped, _console(), silent)
+
+
+@command()
+def meetings(
+    query: Annotated[str | None, typer.Argument(help="Only meetings with hits for this query.")] = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    attendee: Attendee = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """One line per protocol: date, body, type, number of §, attendees, principals that reported."""
+    from bigsearch.search.reports import Reports
+
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    with _searcher(index_dir, corpus) as searcher:
+        found = Reports(searcher).meetings(filters, query)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([m.summary() for m in found]))
+    else:
+        from bigsearch.render import print_meetings
+
+        print_meetings(found, _console())
+    if not found:
+        raise typer.Exit(1)
+
+
+@command()
+def meeting(
+    key: Annotated[str, typer.Argument(help="A meeting date (2024-02-09), meeting id or file name.")],
+    query: Annotated[str | None, typer.Argument(help="Highlight this query's hits in place.")] = None,
+    as_json: AsJson = False,
+    no_pager: NoPager = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """A whole protocol: attendees with organisations, each § with its principals, a query's hits marked."""
+    from bigsearch.search.reports import Reports
+
+    with _searcher(index_dir, corpus) as searcher:
+        found, matched = Reports(searcher).meeting(key, query)
+    if as_json:
+        from bigsearch.render import to_json
+
+        data = found.to_json()
+        data["matched"] = sorted(matched)
+        print(to_json(data))
+        return
+    from bigsearch.render import print_meeting
+
+    console = _console()
+    if not no_pager and sys.stdout.isatty():
+        with console.pager(styles=True):
+            print_meeting(found, matched, console)
+    else:
+        print_meeting(found, matched, console)
+
+
+@command()
+def person(
+    name: Annotated[str, typer.Argument(help="A name, any case, with or without å ä ö; a surname is enough.")],
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """A person by meeting: attended, chaired, kept the minutes, reported (§ and principal), mentioned."""
+    from bigsearch.search.reports import Reports
+
+    with _searcher(index_dir, corpus) as searcher:
+        report = Reports(searcher).person(name, _filters(year=year, date_from=date_from, date_to=date_to))
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json(report))
+        return
+    from bigsearch.render import print_person
+
+    print_person(report, _console())
 
 
 def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
@@ -269,21 +421,28 @@ def places(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDi
     _listing("place", "Platser", as_json, index_dir, corpus)
 
 
+class TimelineUnit(StrEnum):
+    meeting = "meeting"
+    paragraph = "paragraph"
+
+
 @command()
 def timeline(
     query: Annotated[str, typer.Argument(help="A query, as for search.")],
+    by: Annotated[TimelineUnit, typer.Option("--by", help="Count meetings that discussed it, or paragraphs.")] = TimelineUnit.meeting,
     principal: Principal = None,
+    year: Year = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
     """Hits per year as a bar chart (years without any protocol shown as gaps, undated hits apart)."""
     with _searcher(index_dir, corpus) as searcher:
-        result = searcher.timeline(query, _filters(principal=principal))
+        result = searcher.timeline(query, _filters(principal=principal, year=year), by=by.value)
     if as_json:
         from bigsearch.render import to_json
 
-        print(to_json({"query": query, "years": {str(year): count for year, count in result.rows()},
+        print(to_json({"query": query, "by": by.value, "years": {str(year): count for year, count in result.rows()},
                        "undated": result.undated}))
     else:
         from bigsearch.render import print_timeline
@@ -372,6 +531,117 @@ def browse(
         searcher.close()
     for copied in app_.copied:
         print(copied)
+
+
+watch_app = typer.Typer(help="Saved searches: what is new since you last looked.", no_args_is_help=False)
+app.add_typer(watch_app, name="watch")
+
+
+def _watch_command(*args, **kwargs):
+    """Like command(), on the watch group."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*a, **kw):
+            try:
+                return function(*a, **kw)
+            except BigsearchError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                raise typer.Exit(exc.exit_code) from None
+
+        return watch_app.command(*args, **kwargs)(run)
+
+    return decorate
+
+
+def watch_report(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with _searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
+        reports = watches.report(searcher)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([report.to_json() for report in reports]))
+    else:
+        from bigsearch.render import print_watch_reports
+
+        print_watch_reports(reports, _console())
+    return sum(len(report.new) for report in reports)
+
+
+@watch_app.callback(invoke_without_command=True)
+def watch(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """Without a subcommand: each saved search's hits that are new since it was last shown."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        watch_report(index_dir, corpus, as_json)
+    except BigsearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@_watch_command("add")
+def watch_add(
+    query: Annotated[str, typer.Argument(help="A query, as for search.")],
+    name: Annotated[str | None, typer.Option("--name", help="A name for it (default: the query).")] = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    attendee: Attendee = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """Save a search; later `bigsearch watch` shows only what is new."""
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    with _searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
+        saved, total = watches.add(searcher, query, filters, name)
+    print(f"saved {saved.name!r}: {total} hits now; `bigsearch watch` will show the new ones")
+
+
+@_watch_command("list")
+def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """The saved searches."""
+    from dataclasses import asdict
+
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with Watches(resolve_index(index_dir)) as watches:
+        saved = watches.list()
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([asdict(w) for w in saved]))
+        return
+    for w in saved:
+        filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in w.filters.items())
+        print(f"{w.name}\t{w.query}" + (f"\t{filters}" if filters else ""))
+
+
+@_watch_command("remove")
+def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's name.")], index_dir: IndexDir = None) -> None:
+    """Forget a saved search."""
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with Watches(resolve_index(index_dir)) as watches:
+        watches.remove(name)
+    print(f"removed {name!r}")
 
 
 def main() -> None:

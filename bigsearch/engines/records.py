@@ -35,6 +35,9 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "text": paragraph.text,
             "position": paragraph.position,
             "title": doc.title,
+            "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
+            "page": getattr(paragraph, "page", None),
+            "line": getattr(paragraph, "line", None),
             "first": number == 0,
         })
     return records

@@ -41,6 +41,9 @@ def make_schema() -> Schema:
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
         position=COLUMN(NumericColumn("I")),  # order within the protocol: sorting only, never searched
         order=STORED(),  # the same, returned with the paragraph
+        body=STORED(),  # the body that met, page (PDF) and line (text): for citations
+        page=STORED(),
+        line=STORED(),
         # The document's title with its dnr, and who attended: searchable on every paragraph.
         title=STORED(),
         doc_title=TEXT(analyzer=main_analyzer(), phrase=False),

@@ -78,6 +78,9 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             "folded": paragraph.text,
             "position": paragraph.position,
             "order": paragraph.position,
+            "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
+            "page": getattr(paragraph, "page", None),
+            "line": getattr(paragraph, "line", None),
             "title": doc.title or "",
             "doc_title": doc.title or "",
             "attendees": ",".join(names),
@@ -93,7 +96,7 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             record["year"] = paragraph.year
         else:
             record["undated"] = "1"
-        yield record
+        yield {key: value for key, value in record.items() if value is not None}
 
 
 def file_stat(path: Path) -> str:

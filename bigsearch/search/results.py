@@ -22,6 +22,9 @@ class Hit:
     text: str
     doc_title: str | None = None
     attendees: list[str] = field(default_factory=list)
+    body: str | None = None  # the body that met (BIG, Kommunstyrelsen …), when known
+    page: int | None = None  # where in the original: a PDF's page …
+    line: int | None = None  # … or a text file's line
     snippet: str = ""
     # Character offsets into `text` of the words the query matched, as written (inflected).
     highlights: list[tuple[int, int]] = field(default_factory=list)

@@ -42,6 +42,7 @@ class Timeline:
     counts: dict[int, int]  # hits per year
     undated: int  # hits in undated paragraphs
     years_with_protocols: list[int]  # a year missing here holds no protocol at all (a gap, not "0 hits")
+    unit: str = "stycken"  # what is counted: paragraphs (stycken) or meetings (möten)
 
     def rows(self) -> list[tuple[int, int | None]]:
         """(year, hits) from the first to the last year with hits; hits is None for a year without protocols."""
@@ -98,6 +99,9 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         text=record.get("text") or "",
         doc_title=record.get("title") or None,
         attendees=list(record.get("attendees") or []),
+        body=record.get("body") or None,
+        page=record.get("page") or None,
+        line=record.get("line") or None,
     )
 
 
@@ -238,6 +242,14 @@ class Searcher:
             if hit.section == target.section and hit.section_title == target.section_title
         ]
 
+    def context(self, paragraph_id: str, size: int) -> tuple[list[Hit], list[Hit]]:
+        """Up to `size` paragraphs before and after a paragraph, in its protocol's order."""
+        if size <= 0:
+            return [], []
+        paragraphs = self.document_paragraphs(self.source_key_of(paragraph_id))
+        index = next((n for n, hit in enumerate(paragraphs) if hit.id == paragraph_id), 0)
+        return paragraphs[max(0, index - size) : index], paragraphs[index + 1 : index + 1 + size]
+
     def document_info(self, source_key: str) -> dict:
         for source in self.engine.sources():
             if source.get("source_key") == source_key:
@@ -305,14 +317,23 @@ class Searcher:
             out[key] = first[0].record.get("date") if first else None
         return out
 
-    def timeline(self, text: str, filters: Filters | None = None) -> Timeline:
+    def timeline(self, text: str, filters: Filters | None = None, by: str = "paragraph") -> Timeline:
+        """Hits per year: paragraphs, or (by="meeting") the meetings that discussed it."""
         result = self.search(text, filters, limit=0)
         counts = result.facets.get("year", {})
+        if by == "meeting" and result.total:
+            hits = self.search(text, filters, limit=result.total, facets=False).hits
+            meetings: dict[str, set[str]] = {}
+            for hit in hits:
+                key = str(hit.year) if hit.year else UNDATED
+                meetings.setdefault(key, set()).add(hit.id.rsplit("-", 2)[0] if hit.id.count("-") >= 2 else hit.source)
+            counts = {key: len(value) for key, value in meetings.items()}
         return Timeline(
             query=text,
             counts={int(year): count for year, count in counts.items() if year != UNDATED},
             undated=counts.get(UNDATED, 0),
             years_with_protocols=self.years(),
+            unit="möten" if by == "meeting" else "stycken",
         )
 
     def _year_counts(self) -> dict[str, int]:

@@ -81,7 +81,7 @@ def test_listings_show_timeline_stats(run):
     assert "Välfärd Gävle" in run("principals").stdout
     shown = run("show", "2024-02-09-s6-p13").stdout
     assert "Polisen" in shown and "Samma § 6" in shown
-    timeline = json.loads(run("timeline", "Andersberg", "--json").stdout)
+    timeline = json.loads(run("timeline", "Andersberg", "--by", "paragraph", "--json").stdout)
     assert timeline["years"] == {"2024": 3}
     stats = json.loads(run("stats", "--json").stdout)
     assert stats["documents"] == 5 and stats["schema_version"] >= 1

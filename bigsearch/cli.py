@@ -520,8 +520,11 @@ def browse(
         raise ConfigError("browse needs a terminal — in a pipe or script use `bigsearch search QUERY` (or --json)")
     filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
     searcher = _searcher(index_dir, corpus)
+    # A bad query or filter fails here, with a message, not inside the app.
     if query:
-        searcher.search(query, filters, limit=0, facets=False)  # a bad query or filter fails here, not in the app
+        searcher.search(query, filters, limit=0, facets=False)
+    elif filters != _filters():
+        searcher.browse(filters, limit=0, facets=False)
     from bigsearch.tui.app import make_app
 
     app_ = make_app(searcher.index_dir, query, filters, searcher=searcher)

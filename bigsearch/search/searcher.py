@@ -164,6 +164,21 @@ class Searcher:
             suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,
         )
 
+    def browse(self, filters: Filters, sort: str = "-date", limit: int = 10, offset: int = 0,
+               facets: bool = True) -> SearchResult:
+        """Every paragraph passing the filters (no query), newest first: `browse --principal polisen`."""
+        restrictions = query_mod.build_filters(filters, self.vocabulary)
+        if not restrictions:
+            raise QueryError("give a query or a filter (--principal, --year, …) to list paragraphs")
+        result = self.engine.search(q.All(), q.And(tuple(restrictions)), sort, limit, offset,
+                                    ALL_FACETS if facets else ())
+        hits = []
+        for engine_hit in result.hits:
+            hit = hit_from_record(engine_hit.record)
+            hit.snippet, hit.snippet_highlights = snippet(hit.text, [])
+            hits.append(hit)
+        return SearchResult(query="", total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {})
+
     @staticmethod
     def _highlight(hit: Hit, matched: MatchedTerms) -> None:
         hit.highlights = match_spans(hit.text, matched.terms, matched.phrases)

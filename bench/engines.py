@@ -162,7 +162,7 @@ def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
     index = tantivy.Index(builder.build(), path=str(index_dir))
     writer = index.writer(heap_size=256_000_000, num_threads=2)
     count = 0
-    for count, paragraph in enumerate(read_paragraphs(jsonl), start=1):
+    for count, paragraph in enumerate(read_paragraphs(jsonl), start=1):  # noqa: B007
         doc = tantivy.Document()
         doc.add_text("id", paragraph["id"])
         doc.add_text("text", stemmed(paragraph["text"]))
@@ -178,7 +178,7 @@ def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
         writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
-    return count
+    return count  # noqa: B007 - the loop's last count is the number added
 
 
 class RawTantivy:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from bigsearch.errors import BigsearchError
+from bigsearch.options import COLORS, DEFAULT_LIMIT, DOC_TYPES, FILTER_OPTIONS, FORMATS, MAX_LIMIT, SORTS
 
 app = typer.Typer(
     name="bigsearch",
@@ -29,13 +30,14 @@ CorpusDir = Annotated[
     Path | None,
     typer.Option("--corpus", help="Corpus directory (default: $BIGSEARCH_CORPUS or ./corpus)."),
 ]
-Year = Annotated[str | None, typer.Option("--year", help="A year (2024) or a range (2019..2023).")]
-DateFrom = Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")]
-DateTo = Annotated[str | None, typer.Option("--to", help="Up to this date.")]
-Principal = Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")]
-Person = Annotated[str | None, typer.Option("--person", help="Person mentioned or present.")]
-Attendee = Annotated[str | None, typer.Option("--attendee", help="Person present at the meeting.")]
-Place = Annotated[str | None, typer.Option("--place", help="Place mentioned.")]
+_HELP = {option.field: option.help for option in FILTER_OPTIONS}
+Year = Annotated[str | None, typer.Option("--year", help=_HELP["year"])]
+DateFrom = Annotated[str | None, typer.Option("--from", help=_HELP["date_from"])]
+DateTo = Annotated[str | None, typer.Option("--to", help=_HELP["date_to"])]
+Principal = Annotated[str | None, typer.Option("--principal", help=_HELP["principal"])]
+Person = Annotated[str | None, typer.Option("--person", help=_HELP["person"])]
+Attendee = Annotated[str | None, typer.Option("--attendee", help=_HELP["attendee"])]
+Place = Annotated[str | None, typer.Option("--place", help=_HELP["place"])]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
@@ -44,32 +46,15 @@ class ExportFormat(StrEnum):
     text = "text"
 
 
-class SortOrder(StrEnum):
-    relevance = "relevance"
-    date = "date"
-    newest = "-date"
-
-
-class DocType(StrEnum):
-    protokoll = "protokoll"
-    yttrande = "yttrande"
-    dokument = "dokument"
+SortOrder = StrEnum("SortOrder", {name.strip("-") + ("_desc" if name.startswith("-") else ""): name for name in SORTS})
+DocType = StrEnum("DocType", {name: name for name in DOC_TYPES})
 
 
 TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    md = "md"
-    csv = "csv"
-    json = "json"
-
-
-class ColorChoice(StrEnum):
-    auto = "auto"
-    always = "always"
-    never = "never"
+OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
+ColorChoice = StrEnum("ColorChoice", {name: name for name in COLORS})
 
 
 Color = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.")]
@@ -209,14 +194,14 @@ def search(
     attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
-    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
-    limit: Annotated[int, typer.Option("--limit", min=0, max=10000, help="How many hits to show.")] = 10,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder(SORTS[0]),
+    limit: Annotated[int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="How many hits to show.")] = DEFAULT_LIMIT,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text, md (citations to paste), csv or json (lines).")] = OutputFormat.text,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text, md (citations to paste), csv or json (lines).")] = OutputFormat("text"),
     context: Context = 0,
     files_only: Annotated[bool, typer.Option("-l", "--files-with-matches", help="Only the protocols with hits.")] = False,
     count_only: Annotated[bool, typer.Option("-c", "--count", help="Hits per protocol.")] = False,
-    color: Color = ColorChoice.auto,
+    color: Color = ColorChoice("auto"),
     no_pager: NoPager = False,
     as_json: AsJson = False,
     index_dir: IndexDir = None,

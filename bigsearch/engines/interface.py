@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bigsearch.facets import FACETS
+from bigsearch.options import SORTS as OPTION_SORTS
 
 # -- the query tree an engine receives -------------------------------------------------------------
 
@@ -97,7 +98,7 @@ KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "se
 RANGE_FIELDS = ("year", "date")
 # Facets an engine counts: facet name -> record key (multi-valued keys hold lists).
 FACET_KEYS = {facet.name: facet.record_key for facet in FACETS}
-SORTS = ("relevance", "date", "-date")
+SORTS = OPTION_SORTS
 
 
 # -- what an engine answers -------------------------------------------------------------------------

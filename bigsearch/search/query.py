@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
 from bigsearch.facets import BY_NAME, UNDATED
+from bigsearch.options import DOC_TYPES
 from bigsearch.search.compile import Compiled, Compiler, Resolvers
 from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters
@@ -22,7 +23,6 @@ from bigsearch.search.results import Filters
 if TYPE_CHECKING:
     from bigsearch.ingest.principals import Registry
 
-DOC_TYPES = ("protokoll", "yttrande", "dokument")
 
 
 class Vocabulary:

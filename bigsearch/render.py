@@ -40,8 +40,8 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
             row = paragraph.to_export()
             row["section_prefix"] = paragraph.section_prefix
             row["attendees"] = attendees
-            # Where the paragraph comes from: the file and, in a PDF, the page.
-            row["source"] = {"file": paragraph.source, "page": paragraph.page}
+            # Where the paragraph comes from: the file and the page (PDF) or line (text file).
+            row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
             yield json.dumps(row, ensure_ascii=False)
             continue
         meta = " · ".join(

@@ -20,6 +20,7 @@ def test_export_jsonl_has_exactly_the_keys(corpus_dir):
     assert all(list(row) == KEYS for row in rows)
     assert {row["source"]["file"][:3] for row in rows} == {"000", "001", "002", "003", "004"}
     assert all(row["source"]["page"] is None for row in rows)  # text files have no pages
+    assert all(isinstance(row["source"]["line"], int) and row["source"]["line"] >= 1 for row in rows)
     spaced = next(row for row in rows if row["source"]["file"].startswith("000"))
     assert {"name": "Pernilla Dalborg", "organisation": "Social hållbarhet", "role": None,
             "principal": "Social hållbarhet", "status": "närvarande"} in spaced["attendees"]

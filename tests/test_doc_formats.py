@@ -117,6 +117,6 @@ def test_pdf_page_furniture_and_source_pages(tmp_path):
     assert doc.paragraphs[0].principal == "Polisen"  # "Information från polisen"
     result = CliRunner().invoke(app, ["export", str(path)])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [row["source"] for row in rows] == [{"file": "minutes.pdf", "page": n} for n in (1, 2, 3)]
+    assert [row["source"] for row in rows] == [{"file": "minutes.pdf", "page": n, "line": None} for n in (1, 2, 3)]
     assert rows[0]["attendees"][0] == {"name": "Anna Ek", "organisation": "S", "role": "ordförande",
                                        "principal": None, "status": "beslutande"}

@@ -287,3 +287,24 @@ def test_reports_without_blank_lines_and_organisations_in_brackets():
 def test_principal_heading_with_the_reporter_in_brackets():
     d = doc(HEAD + "§ 1 Aktuellt från respektive huvudman\n\nPolisen (Eva Holm):\nLugnt i Sätra.\n")
     assert d.paragraphs[0].principal == "Polisen"
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("sn_vilhelmina_2016-06-09.txt", "Socialnämnden"),
+        ("kf_kil_2011-01-27.txt", "Kommunfullmäktige"),
+        ("san_2012-02-27.txt", "Social- och äldrenämnden"),
+        ("bra_oster_2015-02-17.txt", "Brottsförebyggande rådet (BRÅ)"),
+    ],
+)
+def test_body_that_met(name, body):
+    assert real(name).body == body
+
+
+def test_paragraphs_point_back_to_their_line():
+    path = MINUTES / "sn_vilhelmina_2016-06-09.txt"
+    lines = path.read_text("utf-8").splitlines()
+    d = ingest_file(path)
+    for paragraph in d.paragraphs:
+        assert lines[paragraph.line - 1].split()[:3] == paragraph.text.split()[:3]

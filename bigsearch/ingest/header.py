@@ -60,6 +60,8 @@ class Header:
     warnings: list[str] = field(default_factory=list)
     # Lines of running text found above the first item: body, not header.
     leftover: list[HeaderLine] = field(default_factory=list)
+    # The body that met ("Socialnämnden"), from an "Organ" field or a heading that names one.
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def parse_header(lines: list[HeaderLine], registry: Registry, full_text: str, ha
     else:
         header.year = year_from_registration("\n".join(texts)) or year_from_registration(full_text[:2000])
     fields = _fields(lines)
+    header.body = body_of(fields)
     header.attendees = []
     for part in fields:
         if part.label and part.label.kind == "attendees":
@@ -236,6 +239,30 @@ def parse_header(lines: list[HeaderLine], registry: Registry, full_text: str, ha
                 and not _MEETING_LINE.match(line.text)
             )
     return header
+
+
+_BODY = re.compile(
+    r"(nämnd|styrelse|fullmäktige|utskott|råd|beredning|ledningsgrupp|presidi|direktion|samverkansgrupp)"
+    r"(en|et|e|s|um|t)?\b",
+    re.IGNORECASE,
+)
+
+
+def body_of(fields: list[_Field]) -> str | None:
+    """The body that met: the value of an "Organ" field, else the first short heading naming one."""
+    for part in fields:
+        if part.label and part.label.text == "Organ" and part.lines:
+            value = _COLUMNS.split(part.lines[0].text.strip())[0].strip()
+            if value and _BODY.search(value):
+                return value
+    for part in fields[:1]:
+        for line in part.lines[:6]:
+            for cell in (c.strip() for c in _COLUMNS.split(line.text.strip()) if c.strip()):
+                words = cell.split()
+                if (_BODY.search(cell) and len(words) <= 6 and cell[:1].isupper() and not re.search(r"\d", cell)
+                        and not _MEETING_LINE.match(cell)):
+                    return cell
+    return None
 
 
 def _until_meeting_line(lines: list[HeaderLine]) -> list[HeaderLine]:

@@ -55,6 +55,8 @@ class Paragraph:
     section_prefix: str | None = None
     # The PDF page the paragraph starts on (1-based); None for other formats.
     page: int | None = None
+    # The line of the original text the paragraph starts on (1-based); None for PDFs and office files.
+    line: int | None = None
 
     EXPORT_KEYS = (
         "id", "source", "doc_type", "date", "year", "section", "section_title",
@@ -80,3 +82,5 @@ class Document:
     # Why this document may be incomplete: no meeting date, no sections, pages left out …
     warnings: list[str] = field(default_factory=list)
     kind: str = "txt"
+    # The body that met, as the header names it ("Socialnämnden", "Kommunfullmäktige"); None if not named.
+    body: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -53,6 +54,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         signatories=[n for line in seg.signature for n in split_names(line.replace("  ", ", ")) if looks_like_name(n)],
         warnings=list(raw.warnings) + header.warnings,
         kind=raw.kind,
+        body=header.body,
     )
     if doc.date is None and not header.warnings and doc.doc_type == "protokoll":
         doc.warnings.append("no meeting date found")
@@ -64,6 +66,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     resolver = PersonResolver(attendee_names, mentioned + doc.distribution + doc.signatories)
     doc.id_prefix = id_prefix(raw.source, doc.date, doc.year, doc.doc_type)
     pages = _PageFinder(raw.pages)
+    source_lines = _LineFinder(text if raw.kind == "txt" else "")
     counters: dict[str, int] = {}
     for position, (chunk, paragraph_text) in enumerate(zip(chunks, texts, strict=True)):
         label = f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
@@ -85,6 +88,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                 position=position,
                 section_prefix=chunk.prefix,
                 page=pages.page_of(paragraph_text),
+                line=source_lines.line_of(paragraph_text),
             )
         )
     if _mostly_furniture(text, doc):
@@ -117,6 +121,33 @@ class _PageFinder:
                 self.current = index
                 return index + 1
         return self.current + 1
+
+
+class _LineFinder:
+    """The line (1-based) of a text file a paragraph starts on; None for other formats."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for line in text.split("\n") if text else []:
+            collapsed = " ".join(line.split())
+            self.starts.append(offset)
+            parts.append(collapsed)
+            offset += len(collapsed) + 1
+        self.flat = " ".join(parts)
+        self.cursor = 0
+
+    def line_of(self, text: str) -> int | None:
+        if not self.starts:
+            return None
+        words = text.split()
+        for size in (4, 1):
+            found = self.flat.find(" ".join(words[:size]), self.cursor)
+            if found >= 0:
+                self.cursor = found
+                return bisect.bisect_right(self.starts, found)
+        return bisect.bisect_right(self.starts, self.cursor)
 
 
 def id_prefix(source: str, date: str | None, year: int | None, doc_type: str) -> str:

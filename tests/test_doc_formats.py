@@ -120,3 +120,34 @@ def test_pdf_page_furniture_and_source_pages(tmp_path):
     assert [row["source"] for row in rows] == [{"file": "minutes.pdf", "page": n, "line": None} for n in (1, 2, 3)]
     assert rows[0]["attendees"][0] == {"name": "Anna Ek", "organisation": "S", "role": "ordförande",
                                        "principal": None, "status": "beslutande"}
+
+
+PREFIXES = [b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"{\\rtf1 ", b"%PDF-1.4\n", b"<html><body>"]
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_garbage_in_any_format_is_a_read_error_never_a_crash(prefix):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bigsearch.ingest.pipeline import ingest_bytes
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.binary(max_size=600))
+    def check(tail):
+        try:
+            ingest_bytes("x.bin", prefix + tail, ".txt")
+        except ReadError:
+            pass
+
+    check()
+
+
+@pytest.mark.parametrize("name", ["office.doc", "office.odt", "office.rtf"])
+def test_truncated_office_files_are_read_errors(name):
+    data = (OFFICE_DIR / name).read_bytes()
+    for cut in (len(data) // 3, len(data) // 2, len(data) - 100):
+        try:
+            read_bytes(name, data[:cut], "." + name.rsplit(".", 1)[1])
+        except ReadError:
+            pass

@@ -29,6 +29,8 @@ def doc_text(data: bytes) -> str:
     try:
         return _piece_table_text(data)
     except ReadError as exc:
+        if not is_word_ole(data):  # not a Word file at all: no other tool reads it either
+            raise
         fallback = _external_text(data)
         if fallback is not None:
             return fallback

@@ -230,3 +230,25 @@ def test_many_files_of_unknown_type_are_counted_and_summarised(tmp_path):
     assert sum("unknown file type (.jpg)" in m for m in messages) == 20
     assert any("only the first 20 are named" in m for m in messages)
     assert "30 of unknown type" in report.summary()
+
+
+def test_every_file_ends_in_one_outcome_with_a_summary(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(MINUTES, "utf-8")
+    (folder / "undated.txt").write_text(MINUTES.replace(" 2021-05-07", ""), "utf-8")
+    (folder / "broken.pdf").write_bytes(b"not a pdf")
+    (folder / "header_only.txt").write_text("Protokoll 2021-05-07\n\nVid protokollet\nAnna Ek\n", "utf-8")
+    (folder / "signature_only.txt").write_text("Vid protokollet\nAnna Ek\n", "utf-8")
+    (folder / "notes.xlsx").write_bytes(b"PK\x03\x04")
+    result = CliRunner().invoke(app, ["index", str(folder), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert any("undated.txt: indexed with a warning: no meeting date found" in line for line in lines)
+    assert any("skipped" in line and "broken.pdf" in line for line in lines)
+    assert any("header_only.txt: indexed with a warning: no text apart from the header" in line for line in lines)
+    assert any("skipped" in line and "signature_only.txt" in line for line in lines)  # no paragraph: never "read"
+    assert any("skipped" in line and "notes.xlsx" in line and "unknown file type" in line for line in lines)
+    assert "3 added" in result.stderr and "2 failed, 2 with a warning, 1 not protocols" in result.stderr
+    exported = CliRunner().invoke(app, ["export", str(folder)])
+    assert "3 files read, 2 skipped, 2 read with a warning, 1 of unknown type" in exported.stderr

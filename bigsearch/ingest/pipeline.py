@@ -38,7 +38,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         seg = segment(blocks, known, double_spaced)
         registry = known
     chunks = _leftover_chunks(header.leftover) + seg.chunks
-    if not chunks:
+    header_as_body = not chunks
+    if header_as_body:
         # Nothing but header: never drop the text, index it all as body.
         chunks = segment(blocks, registry, double_spaced, body_from_start=True).chunks
     if not chunks:
@@ -56,6 +57,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         kind=raw.kind,
         body=header.body,
     )
+    if header_as_body:
+        doc.warnings.append("no text apart from the header was found — the header is indexed as text")
     if doc.date is None and not header.warnings and doc.doc_type == "protokoll":
         doc.warnings.append("no meeting date found")
     if not seg.has_sections and doc.doc_type == "protokoll":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import ReadError
+from bigsearch.errors import IndexMissingError, ReadError
 
 UNCHANGED, CHANGED, NEW = "unchanged", "changed", "new"
 
@@ -84,7 +84,7 @@ def sync(engine, paths: list[Path], rebuild: bool = False, warn: Callable[[str],
     files = discover(paths)
     roots = [Path(p).resolve() for p in paths]
     current = {source_key(path): path for path in files}
-    manifest = {} if rebuild else {s["source_key"]: s for s in engine.sources()}
+    manifest = {} if rebuild else _manifest(engine)
     taken = {s.get("id_prefix", ""): key for key, s in manifest.items() if key in current}
 
     writer = engine.writer(rebuild=rebuild)
@@ -135,6 +135,14 @@ def sync(engine, paths: list[Path], rebuild: bool = False, warn: Callable[[str],
                   "— the file is sent again on the next run")
         _fail(report, warn, Path(key), reason, verb="indexed incompletely")
     return report
+
+
+def _manifest(engine) -> dict[str, dict]:
+    """What the index holds per source; nothing when there is no index yet (the first run builds it)."""
+    try:
+        return {s["source_key"]: s for s in engine.sources()}
+    except IndexMissingError:
+        return {}
 
 
 def _fail(report: SyncReport, warn, path: Path, reason: str, verb: str = "skipped") -> None:

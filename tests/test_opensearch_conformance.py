@@ -186,3 +186,72 @@ def test_a_changed_file_replaces_its_paragraphs_as_one_unit(tmp_path, corpus_dir
     assert sync(engine, [folder]).removed == 1
     assert engine.count(q.Term("source_key", key)) == 0
     assert key not in {s["source_key"] for s in engine.sources()}
+
+
+class RefusingCluster(MemoryCluster):
+    """Refuses (400) every paragraph document of one file, as a cluster refuses a bad document."""
+
+    def __init__(self, refused_key: str):
+        super().__init__()
+        self.refused = refused_key
+        self.refusing = True
+
+    def _bulk(self, request):
+        lines = request.body
+        kept, refused = [], []
+        k = 0
+        while k < len(lines):
+            (op, meta), = lines[k].items()
+            pair = lines[k:k + (1 if op == "delete" else 2)]
+            doc = pair[1] if len(pair) > 1 else {}
+            if self.refusing and doc.get("kind") == "p" and doc.get("source_key") == self.refused:
+                refused.append(meta["_id"])
+            else:
+                kept.extend(pair)
+            k += len(pair)
+        request.body = kept
+        status, answer = super()._bulk(request) if kept else (200, {"items": []})
+        answer["items"] += [{"index": {"_id": doc_id, "status": 400,
+                                       "error": {"type": "mapper_parsing_exception", "reason": "bad date"}}}
+                            for doc_id in refused]
+        # The helper pairs answers with actions in order: put them back in the order sent.
+        order = {next(iter(line.values()))["_id"]: n for n, line in enumerate(lines)
+                 if isinstance(next(iter(line.values())), dict) and "_id" in next(iter(line.values()))}
+        answer["items"].sort(key=lambda item: order[next(iter(item.values()))["_id"]])
+        answer["errors"] = bool(refused)
+        return status, answer
+
+
+def test_refused_documents_are_reported_and_their_file_is_sent_again(tmp_path, corpus_dir):
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.engines.opensearch_sync import sync
+
+    path = sorted(corpus_dir.glob("*.txt"))[1]
+    memory = RefusingCluster(str(path.resolve()))
+    engine = OpenSearchEngine(URL, "bigsearch", client=memory.client(), clock=lambda: "t1")
+    warnings: list[str] = []
+    report = sync(engine, [corpus_dir], warn=warnings.append)
+    assert [failed for failed, _ in report.failed] == [str(path.resolve())]
+    assert "refused" in report.failed[0][1] and "bad date" in report.failed[0][1]
+    assert any("indexed incompletely" in w for w in warnings)
+    memory.refusing = False
+    again = sync(engine, [corpus_dir])
+    assert again.updated == 1 and again.unchanged == 4 and not again.failed
+    assert len(engine.source_paragraphs(str(path.resolve()))) > 0
+
+
+def test_index_opensearch_remembers_the_cluster_in_the_index_folder(tmp_path, corpus_dir):
+    import json
+
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.engines.opensearch_sync import index_opensearch
+    from bigsearch.engines.registry import open_engine
+
+    memory = MemoryCluster()
+    report = index_opensearch(tmp_path / "ix", [corpus_dir], URL, "minutes", client=memory.client())
+    assert report.added == 5
+    assert json.loads((tmp_path / "ix" / "engine.json").read_text()) == {
+        "engine": "opensearch", "url": URL, "index_name": "minutes"}
+    engine = open_engine(tmp_path / "ix")
+    assert isinstance(engine, OpenSearchEngine) and engine.alias == "minutes"
+    assert list(memory.aliases) == ["minutes"]

@@ -111,6 +111,9 @@ def test_source_actions_put_the_manifest_entry_last_and_send_each_term_once(seed
     assert kinds.count("p") == len(doc.paragraphs) and kinds.count("f") == 1
     vocabulary = [(a["_source"]["vocab_field"], a["_source"]["vocab_term"]) for a in actions if a["_source"]["kind"] == "v"]
     assert len(vocabulary) == len(set(vocabulary)) > 0
+    allowed = set(mappings()["properties"])
+    for action in actions:  # the mapping is strict: every key of every kind of document is mapped
+        assert set(action["_source"]) <= allowed, set(action["_source"]) - allowed
     again = list(source_actions(source, paragraph_records(doc, "/archive/a.txt"), seen, "ix"))
     assert not [a for a in again if a["_source"]["kind"] == "v"]  # already sent in this run
     assert all(a["_index"] == "ix" for a in actions)

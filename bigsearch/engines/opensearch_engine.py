@@ -268,6 +268,11 @@ class OpenSearchWriter:
         self._closed = False
         self.previous = engine.concrete_indices()
         self.swap = rebuild or not self.previous
+        if not self.swap and len(self.previous) > 1:
+            raise ConfigError(
+                f"the alias {engine.alias!r} points at {len(self.previous)} indices ({', '.join(self.previous)}) — "
+                "bigsearch writes to one; run `bigsearch index --rebuild` to build a single new one"
+            )
         if self.swap:
             self.target = f"{engine.alias}-{engine.clock()}"
             engine.create_index(self.target)

@@ -2,7 +2,9 @@
 
 Terms arrive already analysed, so text terms go to the pre-analysed `analysed.*` fields as
 `term` queries (no analysis at query time) and phrases as `match_phrase` under a bare
-whitespace search analyzer. Every paragraph query is wrapped in a filter on kind "p": the
+whitespace search analyzer. prefix* and fuzzy~ never reach the cluster as prefix or fuzzy
+queries: the search core expands them into terms itself, within its bounds, from the index's
+vocabulary (Lexicon.prefixed), exactly as for the embedded engines. Every paragraph query is wrapped in a filter on kind "p": the
 index also holds the sync manifest (kind "f") and the vocabulary (kind "v").
 """
 

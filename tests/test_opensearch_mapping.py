@@ -155,3 +155,20 @@ def test_mapping_command_prints_the_body(corpus_dir):
     body = json.loads(result.stdout)
     assert body["settings"]["index"] == {"number_of_shards": 4, "number_of_replicas": 0}
     assert body["mappings"] == mappings()
+
+
+def test_mapping_command_runs_as_a_real_process():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-m", "bigsearch", "opensearch", "mapping"], capture_output=True,
+                          text=True, env=env, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["mappings"]["properties"]["analysed"]["type"] == "object"
+    bad = subprocess.run([sys.executable, "-m", "bigsearch", "opensearch", "mapping", "--shards", "0"],
+                         capture_output=True, text=True, env=env, cwd=root, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

@@ -300,6 +300,25 @@ def test_an_unreachable_cluster_is_a_one_line_error():
         engine_on(cluster).count(q.All())
 
 
+def test_a_query_the_cluster_refuses_is_a_query_error_saying_what_to_do():
+    from bigsearch.engines import interface as q
+    from bigsearch.errors import QueryError
+
+    refusal = {"error": {"root_cause": [{"type": "too_many_clauses", "reason": "maxClauseCount is set to 1024"}],
+                         "type": "search_phase_execution_exception"}, "status": 400}
+    cluster = FakeCluster().on("POST", "/bigsearch/_search", (400, refusal))
+    with pytest.raises(QueryError, match="maxClauseCount is set to 1024.*simplify the query"):
+        engine_on(cluster).search(q.Term("text", "polis"))
+
+
+def test_refused_credentials_say_where_to_set_them():
+    from bigsearch.engines import interface as q
+
+    cluster = FakeCluster().on("POST", "/bigsearch/_count", (403, {"error": {"type": "security_exception"}, "status": 403}))
+    with pytest.raises(OpenSearchError, match="403.*BIGSEARCH_OPENSEARCH_USER"):
+        engine_on(cluster).count(q.All())
+
+
 def test_a_missing_index_says_how_to_build_it():
     from bigsearch.engines import interface as q
     from bigsearch.errors import IndexMissingError

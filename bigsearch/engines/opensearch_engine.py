@@ -81,10 +81,14 @@ class OpenSearchEngine:
             ) from exc
         except TransportError as exc:
             status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
-            raise OpenSearchError(
-                f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(exc.error)}) — "
-                "check that the cluster is up and the credentials are right"
-            ) from exc
+            where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(_reason(exc))})"
+            if status == 400 and what in ("search", "count"):
+                raise QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)") from exc
+            if status in (401, 403):
+                raise OpenSearchError(
+                    f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
+                    "and the user's permissions on the index") from exc
+            raise OpenSearchError(f"{where} — check that the cluster is up and reachable") from exc
         except OpenSearchException as exc:
             raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
 
@@ -229,6 +233,17 @@ class OpenSearchEngine:
         # Built without replicas and refreshes; both are restored before the alias moves to it.
         body["settings"]["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
         self._call("create the index", self.client.indices.create, index=name, body=body)
+
+
+def _reason(exc) -> str:
+    """The cluster's own reason (error.root_cause/reason) when it gave one, else the error text."""
+    info = exc.info if isinstance(getattr(exc, "info", None), dict) else {}
+    error = info.get("error")
+    if isinstance(error, dict):
+        causes = error.get("root_cause") or []
+        cause = causes[0] if causes and isinstance(causes[0], dict) else error
+        return str(cause.get("reason") or cause.get("type") or exc.error)
+    return str(exc.error)
 
 
 def _short(error) -> str:

@@ -151,14 +151,17 @@ def _fail(report: SyncReport, warn, path: Path, reason: str, verb: str = "skippe
         warn(f"{verb} {path}: {reason}")
 
 
-def index_opensearch(index_dir: Path, paths: list[Path], url: str, index_name: str, rebuild: bool = False,
-                     warn=None, progress=None, client=None) -> SyncReport:
-    """`bigsearch index --engine opensearch --url URL --index-name N`: remembers the engine in the
-    index folder (engine.json: engine, url, index name — never credentials) and syncs."""
+DEFAULT_INDEX_NAME = "bigsearch"
+
+
+def index_opensearch(index_dir: Path, paths: list[Path], url: str, index_name: str | None = None,
+                     rebuild: bool = False, warn=None, progress=None, client=None) -> SyncReport:
+    """`bigsearch index --engine opensearch --url URL [--index-name N]`: syncs, then remembers the
+    engine in the index folder (engine.json: engine, url, index name — never credentials)."""
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
     from bigsearch.engines.registry import remember_engine
 
-    engine = OpenSearchEngine(url, index_name, client=client)
+    engine = OpenSearchEngine(url, index_name or DEFAULT_INDEX_NAME, client=client)
     try:
         report = sync(engine, paths, rebuild=rebuild, warn=warn, progress=progress)
     finally:

@@ -255,3 +255,26 @@ def test_index_opensearch_remembers_the_cluster_in_the_index_folder(tmp_path, co
     engine = open_engine(tmp_path / "ix")
     assert isinstance(engine, OpenSearchEngine) and engine.alias == "minutes"
     assert list(memory.aliases) == ["minutes"]
+
+
+def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, whoosh):
+    """README, Scaling out: export --format opensearch, _bulk into an index behind the alias,
+    then `bigsearch index --engine opensearch` finds every file unchanged."""
+    import json
+
+    from bigsearch.engines.opensearch_docs import export_lines
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.search.searcher import Searcher
+
+    memory = MemoryCluster()
+    memory.indices["minutes-1"] = {}
+    memory.aliases["minutes"] = {"minutes-1"}
+    lines = [json.loads(line) for line in export_lines([corpus_dir])]
+    for action, doc in zip(lines[0::2], lines[1::2], strict=True):
+        memory.indices["minutes-1"][action["index"]["_id"]] = doc
+    engine = OpenSearchEngine(URL, "minutes", client=memory.client())
+    report = sync(engine, [corpus_dir])
+    assert report.unchanged == 5 and report.added == report.updated == 0
+    with Searcher(corpus_dir, engine=engine) as searcher:
+        assert searcher.search("Andersberg").total == whoosh.search("Andersberg").total == 3

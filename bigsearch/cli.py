@@ -44,6 +44,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on s
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     text = "text"
+    opensearch = "opensearch"  # bulk NDJSON (issue 15)
 
 
 SortOrder = StrEnum("SortOrder", {name.strip("-") + ("_desc" if name.startswith("-") else ""): name for name in SORTS})
@@ -110,7 +111,7 @@ def _console():
 @command()
 def export(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: the corpus).")] = None,
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or text.")] = ExportFormat.jsonl,
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl, text or opensearch (bulk NDJSON).")] = ExportFormat.jsonl,
     corpus: CorpusDir = None,
 ) -> None:
     """Ingest protocols and print their paragraphs (one JSON object per line)."""
@@ -121,6 +122,13 @@ def export(
     report = IngestReport()
     targets = paths or [resolve_corpus(corpus)]
     out = sys.stdout
+    if format == ExportFormat.opensearch:  # issue 15: action + document lines for POST /<index>/_bulk
+        from bigsearch.engines.opensearch_docs import export_lines as bulk_lines
+
+        for line in bulk_lines(targets, warn=_warn, report=report):
+            out.write(line + "\n")
+        print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
+        return
     for doc in ingest_paths(targets, report, warn=_warn):
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
@@ -632,6 +640,9 @@ def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's na
     with Watches(resolve_index(index_dir)) as watches:
         watches.remove(name)
     print(f"removed {name!r}")
+from bigsearch.cli_opensearch import opensearch_app  # noqa: E402 - issue 15
+
+app.add_typer(opensearch_app, name="opensearch")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bigsearch.errors import ConfigError
 
-ENGINES = ("whoosh", "tantivy")
+ENGINES = ("whoosh", "tantivy", "opensearch")
 DEFAULT_ENGINE = "whoosh"
 ENGINE_FILE = "engine.json"
 
@@ -22,11 +22,21 @@ def remembered_engine(index_dir: Path) -> str | None:
     return name if name in ENGINES else None
 
 
-def remember_engine(index_dir: Path, name: str) -> None:
+def remember_engine(index_dir: Path, name: str, **settings: str) -> None:
+    """Writes engine.json; settings are an engine's connection details (opensearch: url, index_name — never credentials)."""
     path = Path(index_dir) / ENGINE_FILE
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"engine": name}), encoding="utf-8")
+    temporary.write_text(json.dumps({"engine": name, **settings}), encoding="utf-8")
     os.replace(temporary, path)
+
+
+def engine_settings(index_dir: Path) -> dict:
+    """The connection details remembered with the engine (empty for the embedded engines)."""
+    try:
+        data = json.loads((Path(index_dir) / ENGINE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if k != "engine"} if isinstance(data, dict) else {}
 
 
 def choose_engine(index_dir: Path, flag: str | None = None) -> str:
@@ -39,6 +49,16 @@ def choose_engine(index_dir: Path, flag: str | None = None) -> str:
 
 def open_engine(index_dir: Path, name: str | None = None):
     name = choose_engine(index_dir, name)
+    if name == "opensearch":
+        from bigsearch.engines.opensearch_engine import OpenSearchEngine
+
+        settings = engine_settings(index_dir)
+        if not settings.get("url") or not settings.get("index_name"):
+            raise ConfigError(
+                f"{Path(index_dir) / ENGINE_FILE} names the opensearch engine without url and index_name — "
+                "run `bigsearch index --engine opensearch --url URL --index-name NAME`"
+            )
+        return OpenSearchEngine(settings["url"], settings["index_name"])
     if name == "tantivy":
         from bigsearch.engines.tantivy_engine import TantivyEngine
 

@@ -328,7 +328,7 @@ class Searcher:
         out: dict[str, str | None] = {}
         for source in self.engine.sources():
             key = source.get("source_key")
-            first = self.engine.search(q.Term("source_key", key), limit=1, sort="date").hits
+            first = self.engine.search(q.And((q.All(), q.Term("source_key", key))), limit=1, sort="date").hits
             out[key] = first[0].record.get("date") if first else None
         return out
 

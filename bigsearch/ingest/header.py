@@ -158,11 +158,6 @@ def _fields(lines: list[HeaderLine]) -> list[_Field]:
     return fields
 
 
-def meeting_date(lines: list[str]) -> dt.date | None:
-    """The meeting date of the header lines (kept for callers; see `parse_header` for warnings)."""
-    return _decide_date([HeaderLine(t, 0) for t in lines], [])[0]
-
-
 def _decide_date(lines: list[HeaderLine], warnings: list[str]) -> tuple[dt.date | None, str | None]:
     fields = _fields([HeaderLine(t, 0) for t in unwrap_dates([line.text for line in lines])])
     field_dates: list[dt.date] = []
@@ -272,10 +267,6 @@ def _until_meeting_line(lines: list[HeaderLine]) -> list[HeaderLine]:
             break
         out.append(line)
     return out
-
-
-def parse_attendees(lines: list[HeaderLine], registry: Registry) -> list[Attendee]:
-    return parse_header(lines, registry, "", True).attendees
 
 
 def parse_entry(text: str, registry: Registry) -> Attendee | None:

@@ -151,3 +151,21 @@ def test_truncated_office_files_are_read_errors(name):
             read_bytes(name, data[:cut], "." + name.rsplit(".", 1)[1])
         except ReadError:
             pass
+
+
+def test_docx_text_inside_content_controls_is_read(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    document = docx.Document()
+    document.add_paragraph("Protokoll 2023-11-08")
+    document.add_paragraph("§ 1 Lägesbild")
+    inner = document.add_paragraph("Lugnt i Sätra enligt polisen.")._p
+    sdt = etree.SubElement(document.element.body, qn("w:sdt"))
+    content = etree.SubElement(sdt, qn("w:sdtContent"))
+    inner.addprevious(sdt)
+    content.append(inner)
+    path = tmp_path / "template.docx"
+    document.save(path)
+    assert [p.text for p in ingest_file(path).paragraphs] == ["Lugnt i Sätra enligt polisen."]

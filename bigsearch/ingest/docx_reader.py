@@ -27,19 +27,23 @@ def docx_text(data: bytes) -> str:
         raise ReadError(f"not a readable Word document ({type(exc).__name__})") from exc
 
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    _blocks(document.element.body, document, lines, Paragraph, Table)
+    return "\n".join(lines)
+
+
+def _blocks(parent, document, lines: list[str], Paragraph, Table) -> None:
+    for block in parent.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = Paragraph(block, document)
-            lines.append(paragraph.text)
+            lines.append(Paragraph(block, document).text)
             lines.append("")
         elif tag == "tbl":
-            table = Table(block, document)
-            for row in table.rows:
+            for row in Table(block, document).rows:
                 cells = _unique_cells(row.cells)
                 lines.append("\t".join(cell.text.strip() for cell in cells))
             lines.append("")
-    return "\n".join(lines)
+        elif tag in ("sdt", "sdtContent", "customXml"):  # content controls of templates hold body text too
+            _blocks(block, document, lines, Paragraph, Table)
 
 
 def _unique_cells(cells):

@@ -1,0 +1,114 @@
+"""The tantivy engine against SQLite FTS5 over the same synthetic protocols (one run, one machine).
+
+    PYTHONPATH=$PWD python bench/tantivy_engine_bench.py CORPUS_DIR WORKDIR
+
+Builds the tantivy engine from the files (ingest + analysis + index), writes the same paragraphs
+as JSONL for FTS5, then times the query mix in-process with facets for both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench.engines import QUERY_MIX, BenchQuery, Fts5, fts5_build
+from bigsearch.analysis.stemming import stem
+from bigsearch.engines.interface import FACET_KEYS, And, Or, Phrase, Q, Range, Term
+from bigsearch.engines.records import paragraph_records, source_record
+from bigsearch.engines.tantivy_engine import TantivyEngine
+from bigsearch.ingest.pipeline import discover, ingest_paths
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def build(corpus: Path, index_dir: Path, jsonl: Path) -> tuple[int, float, float]:
+    shutil.rmtree(index_dir, ignore_errors=True)
+    engine = TantivyEngine(index_dir)
+    start, cpu = time.perf_counter(), time.process_time()
+    writer = engine.writer()
+    count = 0
+    with jsonl.open("w", encoding="utf-8") as out:
+        for doc, path in zip(ingest_paths([corpus]), discover([corpus]), strict=False):
+            key = str(path.resolve())
+            records = paragraph_records(doc, key)
+            writer.replace_source(source_record(doc, key, "", ""), records)
+            count += len(records)
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        writer.commit()
+    return count, time.perf_counter() - start, time.process_time() - cpu
+
+
+def as_q(query: BenchQuery) -> tuple[Q, Q | None]:
+    """The bench query as the tree the core would send (words AND-ed, phrases, prefixes expanded)."""
+    import re
+
+    parts: list[Q] = []
+    for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query.text):
+        if phrase:
+            parts.append(Phrase("text", tuple(stem(w) for w in re.findall(r"\w+", phrase.lower()))))
+        elif word.endswith("*"):
+            parts.append(("prefix", word[:-1].lower()))
+        else:
+            for w in re.findall(r"\w+", word.lower()):
+                parts.append(Or((Term("text", stem(w)), Term("parts", stem(w), 0.3), Term("folded", stem(w), 0.5))))
+    filters: list[Q] = []
+    if query.year:
+        filters.append(Range("year", *query.year))
+    if query.principal:
+        filters.append(Term("principal", query.principal))
+    return parts, And(tuple(filters)) if filters else None
+
+
+def main() -> None:
+    corpus, work = Path(sys.argv[1]), Path(sys.argv[2])
+    work.mkdir(parents=True, exist_ok=True)
+    index_dir, jsonl, db = work / "tantivy", work / "paragraphs.jsonl", work / "fts5.db"
+    count, seconds, cpu = build(corpus, index_dir, jsonl)
+    print(f"tantivy build: {count} paragraphs in {seconds:.1f} s ({count / seconds:.0f}/s, cpu {cpu:.1f} s), "
+          f"index {TantivyEngine(index_dir).size_bytes() / 1e6:.1f} MB, peak RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    start = time.perf_counter()
+    fts5_build(jsonl, db)
+    print(f"fts5 build (from JSONL, no ingest): {time.perf_counter() - start:.1f} s, db {os.path.getsize(db) / 1e6:.1f} MB")
+
+    engine = TantivyEngine(index_dir)
+    lexicon = engine.lexicon()
+    fts = Fts5(db)
+    trees = []
+    for query in QUERY_MIX:
+        parts, filter_ = as_q(query)
+        resolved = []
+        for part in parts:
+            if isinstance(part, tuple):  # prefix: expand through the lexicon, capped as the core does
+                terms = [t for _, t in zip(range(64), lexicon.prefixed("text", part[1]), strict=False)]
+                resolved.append(Or(tuple(Term("text", t) for t in terms)))
+            else:
+                resolved.append(part)
+        trees.append((And(tuple(resolved)), filter_))
+    timings: dict[str, list[float]] = {"tantivy": [], "tantivy_nofacets": [], "fts5": []}
+    for _ in range(5):
+        for (tree, filter_), query in zip(trees, QUERY_MIX, strict=True):
+            start = time.perf_counter()
+            engine.search(tree, filter_, limit=10, facets=tuple(FACET_KEYS))
+            timings["tantivy"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            engine.search(tree, filter_, limit=10)
+            timings["tantivy_nofacets"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            fts.search(query, limit=10, facets=True)
+            timings["fts5"].append(time.perf_counter() - start)
+    for name, values in timings.items():
+        print(f"{name:18s} p50 {percentile(values, 0.5) * 1000:7.2f} ms   p95 {percentile(values, 0.95) * 1000:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -19,6 +19,7 @@ from tantivy import Occur
 
 from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
+from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
 from bigsearch.errors import BigsearchError, IndexBusyError, IndexCorruptError, IndexMissingError, QueryError
 
@@ -31,9 +32,14 @@ _LOCK_BUSY = "LockBusy"
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
-    match = _INDEX_FILE.search(str(exc))
-    where = index_dir / match.group(0) if match else index_dir
-    return IndexCorruptError(f"the index at {index_dir} is damaged ({where}: {exc}) — run {REBUILD}")
+    """tantivy failed reading the index: name the damaged file (found by checksums when possible)."""
+    found = damaged_file(index_dir)
+    if found:
+        where, problem = found
+    else:
+        match = _INDEX_FILE.search(str(exc))
+        where, problem = (index_dir / match.group(0) if match else index_dir), f"is unreadable ({exc})"
+    return IndexCorruptError(f"the index at {index_dir} is damaged: {where} {problem} — run {REBUILD}")
 
 
 class TantivyEngine:
@@ -76,6 +82,14 @@ class TantivyEngine:
                 f"the index at {self.index_dir} was built by another version of bigsearch "
                 f"(tantivy schema {version}, this version reads {ts.SCHEMA_VERSION}) — run {REBUILD}"
             )
+
+    def verify(self) -> None:
+        """Reads every file of the index against its checksum; IndexCorruptError names a damaged one."""
+        self._open()
+        found = damaged_file(self.index_dir)
+        if found:
+            where, problem = found
+            raise IndexCorruptError(f"the index at {self.index_dir} is damaged: {where} {problem} — run {REBUILD}")
 
     def _searcher(self) -> tantivy.Searcher:
         index = self._open()

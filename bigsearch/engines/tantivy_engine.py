@@ -108,7 +108,11 @@ class TantivyEngine:
     def _records(self, query: tantivy.Query, limit: int) -> list[dict]:
         searcher = self._searcher()
         result = self._run(searcher.search, query, max(limit, 1))
-        return [ts.decode(self._run(searcher.doc, address)) for _, address in result.hits]
+        return [self._record(searcher, address) for _, address in result.hits]
+
+    def _record(self, searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:
+        # A stored record that does not decode is a damaged store file.
+        return self._run(lambda: ts.decode(searcher.doc(address)))
 
     # -- queries ---------------------------------------------------------------------------------
 
@@ -147,7 +151,7 @@ class TantivyEngine:
         hits = []
         if limit > 0:
             for score, address in result.hits:
-                record = ts.decode(self._run(searcher.doc, address))
+                record = self._record(searcher, address)
                 hits.append(EngineHit(record, float(score) if sort == "relevance" else 0.0))
         total = result.count
         counts = self._facets(searcher, scoped, facets, total) if facets else {}

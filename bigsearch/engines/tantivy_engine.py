@@ -105,8 +105,13 @@ class TantivyEngine:
         except ValueError as exc:
             raise _damaged(self.index_dir, exc) from exc
 
-    def _records(self, query: tantivy.Query, limit: int) -> list[dict]:
+    def _records(self, query: tantivy.Query, limit: int | None = None) -> list[dict]:
+        """Stored records of the documents matching `query` (all of them without a limit)."""
         searcher = self._searcher()
+        if limit is None:
+            limit = self._run(searcher.search, query, 1, count=True).count
+            if not limit:
+                return []
         result = self._run(searcher.search, query, max(limit, 1))
         return [self._record(searcher, address) for _, address in result.hits]
 
@@ -207,12 +212,11 @@ class TantivyEngine:
             (Occur.Must, self._kind(ts.KIND_PARAGRAPH)),
             (Occur.Must, tantivy.Query.term_query(self.schema, "source_key", source_key)),
         ])
-        searcher = self._searcher()
-        records = self._records(query, searcher.num_docs)
+        records = self._records(query)
         return sorted(records, key=lambda record: record.get("position") or 0)
 
     def sources(self) -> list[dict]:
-        records = self._records(self._kind(ts.KIND_SOURCE), self._searcher().num_docs)
+        records = self._records(self._kind(ts.KIND_SOURCE))
         return sorted(records, key=lambda record: record["source_key"])
 
     def size_bytes(self) -> int:

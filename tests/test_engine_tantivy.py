@@ -255,6 +255,11 @@ def test_year_and_date_ranges(engine, records):
     # A bare year as a date bound covers the whole year.
     year = dates[0][:4]
     assert hit_ids(engine, Range("date", year, year)) == {r["id"] for r in records if (r["date"] or "")[:4] == year}
+    # And a year-month covers the whole month, up to its last day.
+    late = max((d for d in dates if d[8:] != "01"), key=lambda d: d[8:])
+    month = late[:7]
+    assert hit_ids(engine, Range("date", month, month)) == {r["id"] for r in records if (r["date"] or "")[:7] == month}
+    assert hit_ids(engine, Range("date", None, month)) == {r["id"] for r in records if r["date"] and r["date"][:7] <= month}
 
 
 def test_boolean_logic(engine, records):
@@ -445,6 +450,10 @@ def test_rebuild_replaces_the_whole_index(tmp_path):
     for key in ("a", "b"):
         writer.replace_source(*make_source(key, "old", 2))
     writer.commit()
+    cancelled = engine.writer(rebuild=True)
+    cancelled.replace_source(*make_source("x", "gone", 2))
+    cancelled.cancel()
+    assert all_ids(index_dir) == hit_ids(engine, All()) == {"a-old-0", "a-old-1", "b-old-0", "b-old-1"}
     writer = engine.writer(rebuild=True)
     writer.replace_source(*make_source("c", "new", 2))
     assert all_ids(index_dir) == {"a-old-0", "a-old-1", "b-old-0", "b-old-1"}

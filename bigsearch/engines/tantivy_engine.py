@@ -24,6 +24,7 @@ from bigsearch.engines.tantivy_query import translate
 from bigsearch.errors import BigsearchError, IndexBusyError, IndexCorruptError, IndexMissingError, QueryError
 
 WRITER_HEAP = 192_000_000
+WRITER_THREADS = 1  # one indexing thread keeps up with the Python side (which analyses) and leaves a core to ingest
 ADD_BATCH = 2_000  # documents handed to tantivy between checks
 FACET_BUCKETS = 65_000  # tantivy's default aggregation bucket limit
 REBUILD = "`bigsearch index --rebuild`"
@@ -67,6 +68,7 @@ class TantivyEngine:
                 index = tantivy.Index.open(str(self.index_dir))
             except ValueError as exc:
                 raise _damaged(self.index_dir, exc) from exc
+            index.register_tokenizer(ts.TERMS_TOKENIZER, ts.terms_analyzer())
             self._index = index
             self._check_version()
         return self._index
@@ -235,7 +237,7 @@ class TantivyEngine:
         warned = False
         while True:
             try:
-                writer = index.writer(heap_size=WRITER_HEAP)
+                writer = index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
                 break
             except ValueError as exc:
                 if _LOCK_BUSY not in str(exc):
@@ -253,16 +255,20 @@ class TantivyEngine:
     def _open_for_writing(self, rebuild: bool) -> tantivy.Index:
         self.index_dir.mkdir(parents=True, exist_ok=True)
         if not self.exists(self.index_dir):
-            self._index = tantivy.Index(self.schema, str(self.index_dir))
-            return self._index
+            return self._created(reuse=True)
         try:
             return self._open()
         except IndexCorruptError:
             if not rebuild:
                 raise
         # Rebuilding an index of another version (or a damaged one): start from an empty one.
-        self._index = tantivy.Index(self.schema, str(self.index_dir), reuse=False)
-        return self._index
+        return self._created(reuse=False)
+
+    def _created(self, reuse: bool) -> tantivy.Index:
+        index = tantivy.Index(self.schema, str(self.index_dir), reuse=reuse)
+        index.register_tokenizer(ts.TERMS_TOKENIZER, ts.terms_analyzer())
+        self._index = index
+        return index
 
     def _committed(self) -> None:
         if self._index is not None:

@@ -25,7 +25,6 @@ from bigsearch.errors import BigsearchError, IndexBusyError, IndexCorruptError, 
 
 WRITER_HEAP = 192_000_000
 WRITER_THREADS = 1  # one indexing thread keeps up with the Python side (which analyses) and leaves a core to ingest
-ADD_BATCH = 2_000  # documents handed to tantivy between checks
 FACET_BUCKETS = 65_000  # tantivy's default aggregation bucket limit
 REBUILD = "`bigsearch index --rebuild`"
 _INDEX_FILE = re.compile(r"[0-9a-f]{32}\.[a-z]+|meta\.json|\.managed\.json")
@@ -288,31 +287,52 @@ class TantivyWriter:
             raise BigsearchError("this index writer has already committed or been cancelled")
         return self._writer
 
+    def _failed(self, exc: Exception) -> BigsearchError:
+        # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
+        self.cancel()
+        return BigsearchError(
+            f"writing the index at {self.engine.index_dir} failed ({exc}); the index keeps its last "
+            "committed state — check free disk space and permissions, then run `bigsearch index` again"
+        )
+
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         writer = self._live()
         key = source["source_key"]
-        writer.delete_documents_by_term("source_key", key)
-        writer.add_document(ts.source_document(source))
+        documents = [ts.source_document(source)]
         for record in paragraphs:
             if record.get("source_key") != key:
                 raise ValueError(f"paragraph {record.get('id')} belongs to {record.get('source_key')}, not {key}")
-            writer.add_document(ts.paragraph_document(record))
+            documents.append(ts.paragraph_document(record))
+        try:
+            writer.delete_documents_by_term("source_key", key)
+            for document in documents:
+                writer.add_document(document)
+        except ValueError as exc:
+            raise self._failed(exc) from exc
 
     def remove_source(self, source_key: str) -> None:
-        self._live().delete_documents_by_term("source_key", source_key)
+        try:
+            self._live().delete_documents_by_term("source_key", source_key)
+        except ValueError as exc:
+            raise self._failed(exc) from exc
 
     def commit(self) -> None:
         writer = self._live()
-        writer.delete_documents_by_term("kind", ts.KIND_META)
-        writer.add_document(ts.meta_document())
         try:
+            writer.delete_documents_by_term("kind", ts.KIND_META)
+            writer.add_document(ts.meta_document())
             writer.commit()
-            writer.wait_merging_threads()  # also releases the writer lock
         except ValueError as exc:
-            raise _damaged(self.engine.index_dir, exc) from exc
+            raise self._failed(exc) from exc
+        self._writer = None
+        try:
+            writer.wait_merging_threads()  # merges the new segments; also releases the writer lock
+        except ValueError as exc:  # the commit stands; only a background merge failed
+            raise BigsearchError(f"merging index segments in {self.engine.index_dir} failed ({exc}) — "
+                                 "searching works; run `bigsearch index` again to retry") from exc
         finally:
-            self._writer = None
-        self.engine._committed()
+            del writer
+            self.engine._committed()
 
     def cancel(self) -> None:
         writer, self._writer = self._writer, None

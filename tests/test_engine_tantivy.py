@@ -550,6 +550,35 @@ def test_sigkill_at_random_moments_leaves_old_or_new_state_and_no_lock(tmp_path)
     assert mid_run >= 2, f"only {mid_run} kills landed mid-run"
 
 
+WRITER_LOOP = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tests.test_engine_tantivy import make_source
+from bigsearch.engines.tantivy_engine import TantivyEngine
+for number in range(30):
+    writer = TantivyEngine(Path(sys.argv[1])).writer(rebuild=True)
+    for source in range(5):
+        writer.replace_source(*make_source(f"s{{source}}", f"r{{number}}", 20))
+    writer.commit()
+"""
+
+
+def test_readers_during_commits_see_whole_states(tmp_path):
+    index_dir = tmp_path / "ix"
+    TantivyEngine(index_dir).writer().commit()
+    child = subprocess.Popen([sys.executable, "-c", WRITER_LOOP.format(root=str(ROOT)), str(index_dir)], cwd=ROOT)
+    states, reads = set(), 0
+    while child.poll() is None or not reads:
+        result = TantivyEngine(index_dir).search(All(), limit=1000)  # a fresh reader each time
+        tags = {hit.record["id"].split("-")[1] for hit in result.hits}
+        assert len(tags) <= 1 and result.total in (0, 100), (tags, result.total)
+        states |= tags
+        reads += 1
+    assert child.returncode == 0
+    assert len(states) >= 2, f"{reads} reads saw only {states}"
+
+
 # -- errors ---------------------------------------------------------------------------------------------
 
 

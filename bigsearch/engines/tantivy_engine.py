@@ -63,14 +63,23 @@ class TantivyEngine:
         if self._index is None:
             if not self.exists(self.index_dir):
                 raise IndexMissingError(f"no index at {self.index_dir} — run `bigsearch index --engine tantivy`")
-            try:
-                index = tantivy.Index.open(str(self.index_dir))
-            except ValueError as exc:
-                raise _damaged(self.index_dir, exc) from exc
+            index = self._open_index()
             index.register_tokenizer(ts.TERMS_TOKENIZER, ts.terms_analyzer())
             self._index = index
             self._check_version()
         return self._index
+
+    def _open_index(self, attempts: int = 3) -> tantivy.Index:
+        for attempt in range(attempts):
+            try:
+                return tantivy.Index.open(str(self.index_dir))
+            except ValueError as exc:
+                # A commit in another process may have replaced the segments named by the meta.json
+                # just read: when every file is intact now, read again.
+                if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
+                    raise _damaged(self.index_dir, exc) from exc
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
 
     def _check_version(self) -> None:
         meta = self._records(tantivy.Query.term_query(self.schema, "kind", ts.KIND_META), 1)

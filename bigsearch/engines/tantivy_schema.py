@@ -180,10 +180,12 @@ def paragraph_document(record: dict) -> tantivy.Document:
         doc.add_integer("year", int(year))
     position = int(record.get("position") or 0)
     doc.add_unsigned("position", position)
-    if record.get("date"):
-        number = date_number(record["date"])
+    number = date_number(record["date"]) if record.get("date") else 0
+    if number:
         doc.add_integer("date", number)
-        doc.add_unsigned(SORT_KEY, (number << POSITION_BITS) + min(position, (1 << POSITION_BITS) - 1))
+    # Without a date a paragraph sorts before every dated one ("date") and after them ("-date"),
+    # then by position, as in the whoosh engine.
+    doc.add_unsigned(SORT_KEY, (number << POSITION_BITS) + min(position, (1 << POSITION_BITS) - 1))
     doc.add_boolean("first", bool(record.get("first")))
     doc.add_bytes(RECORD, encode(record))
     return doc

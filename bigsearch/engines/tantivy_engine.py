@@ -31,6 +31,11 @@ _INDEX_FILE = re.compile(r"[0-9a-f]{32}\.[a-z]+|meta\.json|\.managed\.json")
 _LOCK_BUSY = "LockBusy"
 
 
+def _tantivy_failure(exc: BaseException) -> bool:
+    """A failure inside tantivy: a ValueError, or a Rust panic (pyo3's PanicException, a BaseException)."""
+    return isinstance(exc, ValueError) or type(exc).__name__ == "PanicException"
+
+
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
     """tantivy failed reading the index: name the damaged file (found by checksums when possible)."""
     found = damaged_file(index_dir)
@@ -73,7 +78,9 @@ class TantivyEngine:
         for attempt in range(attempts):
             try:
                 return tantivy.Index.open(str(self.index_dir))
-            except ValueError as exc:
+            except BaseException as exc:
+                if not _tantivy_failure(exc):
+                    raise
                 # A commit in another process may have replaced the segments named by the meta.json
                 # just read: when every file is intact now, read again.
                 if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
@@ -105,14 +112,18 @@ class TantivyEngine:
         index = self._open()
         try:
             return index.searcher()
-        except ValueError as exc:
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
             raise _damaged(self.index_dir, exc) from exc
 
     def _run(self, call, *args, **kwargs):
         """A tantivy call whose failure means a damaged index (reading a segment file failed)."""
         try:
             return call(*args, **kwargs)
-        except ValueError as exc:
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
             raise _damaged(self.index_dir, exc) from exc
 
     def _records(self, query: tantivy.Query, limit: int | None = None) -> list[dict]:
@@ -247,7 +258,9 @@ class TantivyEngine:
             try:
                 writer = index.writer(heap_size=WRITER_HEAP, num_threads=WRITER_THREADS)
                 break
-            except ValueError as exc:
+            except BaseException as exc:
+                if not _tantivy_failure(exc):
+                    raise
                 if _LOCK_BUSY not in str(exc):
                     raise _damaged(self.index_dir, exc) from exc
                 if time.monotonic() >= deadline:
@@ -316,13 +329,17 @@ class TantivyWriter:
             writer.delete_documents_by_term("source_key", key)
             for document in documents:
                 writer.add_document(document)
-        except ValueError as exc:
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
             raise self._failed(exc) from exc
 
     def remove_source(self, source_key: str) -> None:
         try:
             self._live().delete_documents_by_term("source_key", source_key)
-        except ValueError as exc:
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
             raise self._failed(exc) from exc
 
     def commit(self) -> None:
@@ -331,12 +348,16 @@ class TantivyWriter:
             writer.delete_documents_by_term("kind", ts.KIND_META)
             writer.add_document(ts.meta_document())
             writer.commit()
-        except ValueError as exc:
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
             raise self._failed(exc) from exc
         self._writer = None
         try:
             writer.wait_merging_threads()  # merges the new segments; also releases the writer lock
-        except ValueError as exc:  # the commit stands; only a background merge failed
+        except BaseException as exc:  # the commit stands; only a background merge failed
+            if not _tantivy_failure(exc):
+                raise
             raise BigsearchError(f"merging index segments in {self.engine.index_dir} failed ({exc}) — "
                                  "searching works; run `bigsearch index` again to retry") from exc
         finally:

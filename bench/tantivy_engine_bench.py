@@ -17,12 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench.engines import QUERY_MIX, BenchQuery, Fts5, fts5_build
+from bench.engines import QUERY_MIX, BenchQuery, Fts5, RawTantivy, fts5_build, raw_tantivy_build
 from bigsearch.analysis.stemming import stem
 from bigsearch.engines.interface import FACET_KEYS, And, Or, Phrase, Q, Range, Term
 from bigsearch.engines.records import paragraph_records, source_record
 from bigsearch.engines.tantivy_engine import TantivyEngine
 from bigsearch.ingest.pipeline import discover, ingest_paths, make_ids_unique
+
+RAW_FACETS = ("year", "principal", "person", "place")  # what the raw tantivy-py baseline counts
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -122,10 +124,18 @@ def main() -> None:
     start = time.perf_counter()
     fts5_build(jsonl, db)
     print(f"fts5 build (from JSONL, no ingest): {time.perf_counter() - start:.1f} s, db {os.path.getsize(db) / 1e6:.1f} MB")
+    start = time.perf_counter()
+    raw_tantivy_build(jsonl, work / "raw-tantivy")
+    raw_size = sum(p.stat().st_size for p in (work / "raw-tantivy").iterdir())
+    print(f"raw tantivy-py build (from JSONL, no ingest): {time.perf_counter() - start:.1f} s, {raw_size / 1e6:.1f} MB")
+
+    from bigsearch.search.results import Filters
+    from bigsearch.search.searcher import Searcher
 
     engine = TantivyEngine(index_dir)
+    searcher = Searcher(index_dir, engine=TantivyEngine(index_dir))
     lexicon = engine.lexicon()
-    fts = Fts5(db)
+    fts, raw = Fts5(db), RawTantivy(work / "raw-tantivy")
     trees = []
     for query in QUERY_MIX:
         parts, filter_ = as_q(query)
@@ -137,20 +147,32 @@ def main() -> None:
             else:
                 resolved.append(part)
         trees.append((And(tuple(resolved)), filter_))
-    timings: dict[str, list[float]] = {"tantivy": [], "tantivy_nofacets": [], "fts5": []}
+    timings: dict[str, list[float]] = {"bigsearch+tantivy": [], "bigsearch+tantivy nofacets": [],
+                                       "tantivy engine (Q)": [], "tantivy engine (Q) raw's 4 facets": [],
+                                       "tantivy engine (Q) nofacets": [],
+                                       "raw tantivy-py": [], "fts5": []}
+
+    def timed(name: str, call) -> None:
+        start = time.perf_counter()
+        call()
+        timings[name].append(time.perf_counter() - start)
+
     for _ in range(5):
         for (tree, filter_), query in zip(trees, QUERY_MIX, strict=True):
-            start = time.perf_counter()
-            engine.search(tree, filter_, limit=10, facets=tuple(FACET_KEYS))
-            timings["tantivy"].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            engine.search(tree, filter_, limit=10)
-            timings["tantivy_nofacets"].append(time.perf_counter() - start)
-            start = time.perf_counter()
-            fts.search(query, limit=10, facets=True)
-            timings["fts5"].append(time.perf_counter() - start)
+            filters = Filters(year=f"{query.year[0]}..{query.year[1]}" if query.year else None,
+                              principal=query.principal)
+            timed("bigsearch+tantivy", lambda f=filters, q=query: searcher.search(q.text, f, limit=10))
+            timed("bigsearch+tantivy nofacets",
+                  lambda f=filters, q=query: searcher.search(q.text, f, limit=10, facets=False))
+            timed("tantivy engine (Q)",
+                  lambda t=tree, f=filter_: engine.search(t, f, limit=10, facets=tuple(FACET_KEYS)))
+            timed("tantivy engine (Q) raw's 4 facets",
+                  lambda t=tree, f=filter_: engine.search(t, f, limit=10, facets=RAW_FACETS))
+            timed("tantivy engine (Q) nofacets", lambda t=tree, f=filter_: engine.search(t, f, limit=10))
+            timed("raw tantivy-py", lambda q=query: raw.search(q, limit=10, facets=True))
+            timed("fts5", lambda q=query: fts.search(q, limit=10, facets=True))
     for name, values in timings.items():
-        print(f"{name:18s} p50 {percentile(values, 0.5) * 1000:7.2f} ms   p95 {percentile(values, 0.95) * 1000:7.2f} ms")
+        print(f"{name:34s} p50 {percentile(values, 0.5) * 1000:7.2f} ms   p95 {percentile(values, 0.95) * 1000:7.2f} ms")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import shutil
 import signal
@@ -656,3 +658,41 @@ def test_queries_the_engine_cannot_answer_say_what_to_do(engine):
         engine.search(All(), facets=("colour",))
     with pytest.raises(QueryError):
         engine.values("text")
+
+
+@contextlib.contextmanager
+def read_only(folder: Path, tmp_path: Path):
+    """The folder as a read-only file system (root: a read-only bind mount) or without write permission."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+        return
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    if subprocess.run(["mount", "--bind", str(folder), str(mount)], capture_output=True).returncode != 0:
+        pytest.skip("cannot make a read-only folder here (no bind mounts)")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], capture_output=True).returncode != 0:
+            pytest.skip("cannot make a read-only folder here (no read-only remount)")
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_read_only_index_is_searchable_and_refuses_writers(small_index, records, tmp_path):
+    from bigsearch.errors import IndexReadOnlyError
+
+    with read_only(small_index, tmp_path) as folder:
+        engine = TantivyEngine(folder)
+        assert engine.count(All()) == len(records)
+        assert engine.paragraph(records[0]["id"]) == records[0]
+        assert len(engine.sources()) == 6
+        with pytest.raises(IndexReadOnlyError, match="read-only"):
+            engine.writer()
+        engine.close()
+    writable = TantivyEngine(small_index)
+    writable.writer().commit()  # the folder itself was never written while read-only
+    assert writable.count(All()) == len(records)

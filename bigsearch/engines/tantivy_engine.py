@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
+import tempfile
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,7 +24,14 @@ from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
 from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
-from bigsearch.errors import BigsearchError, IndexBusyError, IndexCorruptError, IndexMissingError, QueryError
+from bigsearch.errors import (
+    BigsearchError,
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMissingError,
+    IndexReadOnlyError,
+    QueryError,
+)
 
 WRITER_HEAP = 192_000_000
 WRITER_THREADS = 1  # one indexing thread keeps up with the Python side (which analyses) and leaves a core to ingest
@@ -29,6 +39,7 @@ FACET_BUCKETS = 65_000  # tantivy's default aggregation bucket limit
 REBUILD = "`bigsearch index --rebuild`"
 _INDEX_FILE = re.compile(r"[0-9a-f]{32}\.[a-z]+|meta\.json|\.managed\.json")
 _LOCK_BUSY = "LockBusy"
+_LOCKFILE = "Failed to acquire Lockfile"
 
 
 def _tantivy_failure(exc: BaseException) -> bool:
@@ -57,6 +68,8 @@ class TantivyEngine:
         self.on_wait = on_wait
         self.schema = ts.build_schema()
         self._index: tantivy.Index | None = None
+        self._view: Path | None = None  # links to a read-only index (see _open_read_only)
+        self._view_cleanup: weakref.finalize | None = None
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -81,12 +94,44 @@ class TantivyEngine:
             except BaseException as exc:
                 if not _tantivy_failure(exc):
                     raise
+                if _LOCKFILE in str(exc) and not self._writable():
+                    return self._open_read_only()
                 # A commit in another process may have replaced the segments named by the meta.json
                 # just read: when every file is intact now, read again.
                 if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
                     raise _damaged(self.index_dir, exc) from exc
                 time.sleep(0.05)
         raise AssertionError("unreachable")
+
+    def _writable(self) -> bool:
+        try:
+            with tempfile.TemporaryFile(dir=self.index_dir):
+                return True
+        except OSError:
+            return False
+
+    def _open_read_only(self) -> tantivy.Index:
+        """A read-only index folder (a read-only mount, another user's index): tantivy takes a lock
+        file even to read, so it reads the index through links from a private temporary folder."""
+        self._release_view()
+        view = Path(tempfile.mkdtemp(prefix="bigsearch-tantivy-view-"))
+        self._view = view
+        self._view_cleanup = weakref.finalize(self, shutil.rmtree, view, True)  # also when never closed
+        for path in self.index_dir.iterdir():
+            if path.is_file() and not path.name.endswith(".lock"):
+                (view / path.name).symlink_to(path.resolve())
+        try:
+            return tantivy.Index.open(str(view))
+        except BaseException as exc:
+            if not _tantivy_failure(exc):
+                raise
+            raise _damaged(self.index_dir, exc) from exc
+
+    def _release_view(self) -> None:
+        self._view = None
+        if self._view_cleanup is not None:
+            self._view_cleanup()
+            self._view_cleanup = None
 
     def _check_version(self) -> None:
         meta = self._records(tantivy.Query.term_query(self.schema, "kind", ts.KIND_META), 1)
@@ -247,6 +292,7 @@ class TantivyEngine:
 
     def close(self) -> None:
         self._index = None
+        self._release_view()
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -274,7 +320,18 @@ class TantivyEngine:
         return TantivyWriter(self, writer, rebuild)
 
     def _open_for_writing(self, rebuild: bool) -> tantivy.Index:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexReadOnlyError(f"cannot create the index directory {self.index_dir} ({exc.strerror}) — "
+                                     "choose another with --index-dir") from exc
+        if not self._writable():
+            raise IndexReadOnlyError(
+                f"the index directory {self.index_dir} is read-only — searching works, but to update it "
+                "make it writable or pass another --index-dir"
+            )
+        if self._view is not None:  # opened read-only before: write to the folder itself
+            self.close()
         if not self.exists(self.index_dir):
             return self._created(reuse=True)
         try:

@@ -4,6 +4,11 @@ Atomicity and locking are tantivy's own: a commit becomes visible when its meta.
 into place (a run killed before that leaves the previous state), and the writer holds
 .tantivy-writer.lock through an OS file lock that dies with its process, so a killed run leaves
 no stale lock. Another live writer makes `writer()` wait, then raise IndexBusyError.
+
+Damage is reported as IndexCorruptError naming the file (segment files are checked against their
+own CRC-32 footers) and `bigsearch index --rebuild`; a read-only index folder stays searchable.
+Everything else is tantivy doing the work: BM25 top-k, counts, facets as terms aggregations over
+fast fields, sorting by one fast column that holds date and position.
 """
 
 from __future__ import annotations

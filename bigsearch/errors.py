@@ -29,3 +29,7 @@ class IndexReadOnlyError(BigsearchError):
 
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""
+
+
+class IndexCorruptError(BigsearchError):
+    """The index files are damaged or of another version; the message names the file and the fix."""

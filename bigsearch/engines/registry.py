@@ -66,3 +66,18 @@ def open_engine(index_dir: Path, name: str | None = None):
     from bigsearch.engines.whoosh_engine import WhooshEngine
 
     return WhooshEngine(Path(index_dir))
+
+
+def index_exists(index_dir: Path) -> bool:
+    """Whether a committed index of its remembered engine is there (a cluster index is taken on trust:
+    its engine reports a missing one when asked)."""
+    name = remembered_engine(index_dir)
+    if name == "opensearch":
+        return True
+    if name == "tantivy":
+        from bigsearch.engines.tantivy_engine import TantivyEngine
+
+        return TantivyEngine.exists(Path(index_dir))
+    from bigsearch.index import store
+
+    return store.exists(Path(index_dir))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from bigsearch.engines.registry import index_exists
 from bigsearch.errors import IndexMissingError
 from bigsearch.index import store
 from bigsearch.search.searcher import Searcher
@@ -17,7 +18,7 @@ def open_searcher(
     build: bool = True,
 ) -> Searcher:
     """A Searcher on the index; builds it from `corpus_dir` first (with a message) when missing or outdated."""
-    if not store.exists(index_dir):
+    if not index_exists(index_dir):
         if not build or corpus_dir is None:
             raise IndexMissingError(f"no index at {index_dir} — run `bigsearch index`")
         if not Path(corpus_dir).is_dir():

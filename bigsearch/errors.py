@@ -27,5 +27,17 @@ class IndexReadOnlyError(BigsearchError):
     """The index directory cannot be written."""
 
 
+class IndexCorruptError(BigsearchError):
+    """An index file is damaged; `bigsearch index --rebuild` repairs it."""
+
+    def __init__(self, message: str, path=None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class IndexDiskFullError(BigsearchError):
+    """The disk filled up while the index was written; the previous index is kept."""
+
+
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""

@@ -1,0 +1,162 @@
+"""What an index run adds, updates and removes: nothing outside the given paths goes silently."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bigsearch.cli import app
+from bigsearch.index import writer
+from bigsearch.index.writer import source_key, sync
+from tests.index_helpers import index_state, make_corpus
+
+
+def sources(index_dir: Path) -> set[str]:
+    return {key for _, key in index_state(index_dir)}
+
+
+@pytest.fixture()
+def folder(tmp_path, corpus_dir) -> Path:
+    return make_corpus(tmp_path / "docs", corpus_dir, 1)
+
+
+def index(index_dir: Path, *args: str) -> str:
+    result = CliRunner().invoke(app, ["index", *args, "--index-dir", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+def test_indexing_one_file_keeps_the_others(tmp_path, folder):
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    before = index_state(index_dir)
+    one = sorted(folder.iterdir())[0]
+    output = index(index_dir, str(one))
+    assert index_state(index_dir) == before
+    assert "0 removed" in output and "1 unchanged" in output and "4 kept (not under the given paths)" in output
+    assert "removed " not in output.replace("0 removed", "")
+
+    one.write_text(one.read_text("utf-8").replace("Dagordningen godkändes", "Oro kring Hemlingby"), "utf-8")
+    output = index(index_dir, str(one))
+    assert "1 updated" in output and "0 removed" in output
+    assert sources(index_dir) == {source_key(path) for path in folder.iterdir()}
+
+
+def test_a_file_deleted_from_an_indexed_folder_leaves_and_is_listed(tmp_path, folder):
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    first, second, *rest = sorted(folder.iterdir())
+    second.unlink()
+    # Indexing another file of the folder does not look at the folder: the deleted file stays.
+    output = index(index_dir, str(first))
+    assert "0 removed" in output and source_key(second) in sources(index_dir)
+    output = index(index_dir, str(folder))
+    assert output.splitlines()[0] == f"removed {source_key(second)}"
+    assert "1 removed" in output and "4 unchanged" in output
+    assert sources(index_dir) == {source_key(path) for path in [first, *rest]}
+
+
+def test_another_folder_is_not_touched(tmp_path, corpus_dir):
+    a = make_corpus(tmp_path / "a", corpus_dir, 1)
+    b = tmp_path / "b"
+    b.mkdir()
+    shutil.copy(sorted(a.iterdir())[0], b / "kopia.txt")  # same date: its ids must not clash with a's
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(a))
+    output = index(index_dir, str(b))
+    assert "1 added" in output and "5 kept" in output
+    assert len(sources(index_dir)) == 6  # index_state also checks that no paragraph id is used twice
+    (b / "kopia.txt").unlink()
+    output = index(index_dir, str(b))
+    assert "1 removed" in output and len(sources(index_dir)) == 5
+
+
+def test_prune_removes_every_source_not_under_the_paths_and_lists_each(tmp_path, folder):
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    keep, *others = sorted(folder.iterdir())
+    output = index(index_dir, str(keep), "--prune")
+    listed = [line.removeprefix("removed ") for line in output.splitlines() if line.startswith("removed ")]
+    assert listed == sorted(source_key(path) for path in others)
+    assert "4 removed" in output and "1 unchanged" in output
+    assert sources(index_dir) == {source_key(keep)}
+
+
+def test_rebuild_keeps_only_the_given_paths_and_lists_the_rest(tmp_path, folder):
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    keep, *others = sorted(folder.iterdir())
+    output = index(index_dir, str(keep), "--rebuild")
+    assert sum(line.startswith("removed ") for line in output.splitlines()) == 4
+    assert "1 added" in output and "4 removed" in output
+    assert sources(index_dir) == {source_key(keep)}
+
+
+def test_removed_names_are_printed_on_one_safe_line(tmp_path, corpus_dir):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    odd = folder / "möte\n\x1b[31mröd.txt"
+    shutil.copy(sorted(corpus_dir.iterdir())[0], odd)
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    odd.unlink()
+    output = index(index_dir, str(folder))
+    assert "\x1b" not in output
+    (line,) = [line for line in output.splitlines() if line.startswith("removed ")]
+    assert line.endswith("möte\\n\\x1b[31mröd.txt")
+
+
+def test_every_outcome_is_counted(tmp_path, folder):
+    index_dir = tmp_path / "ix"
+    index(index_dir, str(folder))
+    changed, deleted, *_ = sorted(folder.iterdir())
+    changed.write_text(changed.read_text("utf-8") + "\nTillägg.\n", "utf-8")
+    deleted.unlink()
+    (folder / "ny.txt").write_text((sorted(folder.iterdir())[-1]).read_text("utf-8") + "\nNy.\n", "utf-8")
+    (folder / "tom.txt").write_text("   \n", "utf-8")
+    report = sync(index_dir, [folder])
+    assert (report.added, report.updated, report.removed, report.unchanged, len(report.failed)) == (1, 1, 1, 3, 1)
+    assert report.summary().startswith("1 added, 1 updated, 1 removed, 3 unchanged, 1 failed;")
+
+
+def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monkeypatch):
+    """A run streams: a file's bytes are read when its turn comes, not all before the first is written."""
+    events: list[str] = []
+    real_ingest, real_records, real_read = writer.ingest_file, writer.paragraph_records, Path.read_bytes
+    ingesting = []
+
+    def ingest(path):
+        events.append(f"read {path.name}")
+        ingesting.append(path)
+        try:
+            return real_ingest(path)
+        finally:
+            ingesting.pop()
+
+    def read_bytes(path):
+        assert ingesting == [path], f"{path.name} read whole outside its turn"
+        return real_read(path)
+
+    def records(doc, key):
+        events.append(f"write {Path(key).name}")
+        return real_records(doc, key)
+
+    monkeypatch.setattr(writer, "ingest_file", ingest)
+    monkeypatch.setattr(writer, "paragraph_records", records)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    sync(tmp_path / "ix", [folder])
+    names = sorted(path.name for path in folder.iterdir())
+    assert events == [event for name in names for event in (f"read {name}", f"write {name}")]
+
+
+def test_file_digest_is_streamed_and_exact(tmp_path):
+    import hashlib
+
+    big = tmp_path / "big.txt"
+    data = b"0123456789abcdef" * (1 << 17) + b"tail"  # 2 MiB and a bit: more than one block
+    big.write_bytes(data)
+    assert writer._file_digest(big) == hashlib.sha256(data).hexdigest()

@@ -39,5 +39,9 @@ class IndexDiskFullError(BigsearchError):
     """The disk filled up while the index was written; the previous index is kept."""
 
 
+class IndexWriteError(BigsearchError):
+    """Writing the index failed (other than a full disk); the previous index is kept."""
+
+
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""

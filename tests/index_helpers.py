@@ -24,10 +24,11 @@ def make_corpus(folder: Path, seeds: Path, copies: int) -> Path:
     return folder
 
 
-def index_state(index_dir: Path) -> frozenset[tuple[str, str]]:
-    """The exact content of the index: (paragraph id, source file) of every live paragraph.
+def index_state(index_dir: Path) -> frozenset[tuple[str, str, str]]:
+    """The exact content of the index: (paragraph id, source file, text) of every live paragraph.
 
-    Also checks that it is whole: each paragraph belongs to a file record that counts it.
+    Also checks that it is whole: each paragraph belongs to a file record that counts it, and no
+    paragraph id is used twice.
     """
     ix = store.open_for_reading(index_dir)
     with ix.searcher() as searcher:
@@ -37,8 +38,8 @@ def index_state(index_dir: Path) -> frozenset[tuple[str, str]]:
     for fields in paragraphs:
         per_file[fields["source_key"]] = per_file.get(fields["source_key"], 0) + 1
     assert per_file == {key: count for key, count in files.items() if count}, "paragraphs without their file record"
-    state = frozenset((fields["id"], fields["source_key"]) for fields in paragraphs)
-    assert len(state) == len(paragraphs), "duplicate paragraphs"
+    state = frozenset((fields["id"], fields["source_key"], fields["text"]) for fields in paragraphs)
+    assert len({fields["id"] for fields in paragraphs}) == len(paragraphs), "a paragraph id used twice"
     return state
 
 

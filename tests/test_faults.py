@@ -363,3 +363,23 @@ def test_leftover_cleanup_spares_files_newer_than_the_run(tmp_path, corpus_dir):
     assert store.remove_leftovers(index_dir, older_than=time.time() - 3600) == []
     assert fresh.exists()
     assert store.remove_leftovers(index_dir) == [fresh.name]
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    (errno.ENOSPC, "the disk is full at {ix}: free space and run again; no index was written"),
+    (errno.EIO, "cannot write the index at {ix} (Input/output error); no index was written"),
+])
+def test_a_failed_first_build_says_what_happened_and_leaves_no_index(tmp_path, corpus_dir, monkeypatch, code,
+                                                                     message):
+    from whoosh.codec.base import Segment
+
+    def fail(segment, storage):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(Segment, "create_compound_file", fail)
+    index_dir = tmp_path / "ix"
+    result = CliRunner().invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert message.format(ix=index_dir) in result.stderr
+    assert not store.exists(index_dir)
+    assert unreferenced_files(index_dir) == []

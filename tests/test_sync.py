@@ -15,7 +15,7 @@ from tests.index_helpers import index_state, make_corpus
 
 
 def sources(index_dir: Path) -> set[str]:
-    return {key for _, key in index_state(index_dir)}
+    return {key for _, key, _ in index_state(index_dir)}
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ Each segment file is written once and never changed (deletions live in the table
 so at commit its size and a digest of sampled blocks are stored with the segment in the table
 of contents; an open compares them and checks the compound file's directory record. Truncated,
 overwritten, replaced and missing files are found without reading a large index whole: files
-up to 4 MiB are hashed whole, larger ones at both ends and at 16 blocks in between.
+up to 1 MiB are hashed whole, larger ones at both ends and at 16 blocks in between.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ FINGERPRINT = "bigsearch_fingerprint"  # attribute of a Whoosh segment, pickled 
 _EDGE = 64 * 1024  # bytes hashed at each end of a file
 _BLOCK = 4096  # bytes hashed at each sample point inside it
 _SAMPLES = 16
-_WHOLE = 4 * 1024 * 1024  # files up to this size are hashed whole
+_WHOLE = 1024 * 1024  # files up to this size are hashed whole
 _SCHEME = "b2-1:"  # names how the digest was taken; a digest taken another way is not compared
 _HEADER = struct.Struct("!qi")  # Whoosh compound file: directory offset (long), length (int)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import IndexDiskFullError, ReadError
+from bigsearch.errors import IndexDiskFullError, IndexWriteError, ReadError
 from bigsearch.index import store, workers
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
@@ -254,7 +254,7 @@ def sync(
             store.remove_leftovers(index_dir, older_than=started)
             manifest = read_manifest(ix)
         except OSError as exc:
-            raise _disk_error(exc, index_dir) from exc
+            raise _write_error(exc, index_dir, fresh) from exc
         current = {source_key(path): path for path in files}
         removed = _removals(current, manifest, roots, prune, rebuild, report)
         plan = _plan(current, manifest, removed, rebuild, report, warn)
@@ -265,7 +265,7 @@ def sync(
         except BaseException as exc:
             store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
             if isinstance(exc, OSError):
-                raise _disk_error(exc, index_dir) from exc
+                raise _write_error(exc, index_dir, fresh) from exc
             raise
         for name in old_versions:
             store.remove_version(index_dir, name)
@@ -321,12 +321,12 @@ def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRepor
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
-def _disk_error(exc: OSError, index_dir: Path) -> Exception:
+def _write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
+    kept = "no index was written" if fresh else "the previous index is kept"
     if exc.errno in DISK_FULL:
-        return IndexDiskFullError(
-            f"the disk is full at {index_dir}: free space and run again; the previous index is kept"
-        )
-    return exc
+        return IndexDiskFullError(f"the disk is full at {index_dir}: free space and run again; {kept}")
+    return IndexWriteError(f"cannot write the index at {index_dir} ({exc.strerror or exc}); {kept} — "
+                           "check the directory, or choose another with --index-dir")
 
 
 def _fail(report: SyncReport, warn, path: Path, reason: str) -> None:

@@ -383,3 +383,26 @@ def test_a_failed_first_build_says_what_happened_and_leaves_no_index(tmp_path, c
     assert message.format(ix=index_dir) in result.stderr
     assert not store.exists(index_dir)
     assert unreferenced_files(index_dir) == []
+
+
+def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_path, corpus_dir, monkeypatch):
+    """Damage the open-time checks miss (a segment larger than what they hash whole) can make
+    Whoosh fail anywhere while the run reads the index: reported as damage, repaired by --rebuild."""
+    import struct
+
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [corpus_dir])
+    healthy = index_state(index_dir)
+
+    def damaged(ix):
+        raise struct.error("unpack requires a buffer of 8 bytes")
+
+    monkeypatch.setattr(writer, "read_manifest", damaged)
+    runner = CliRunner()
+    result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"the index at {index_dir} cannot be read" in result.stderr and "--rebuild` repairs it" in result.stderr
+    repaired = runner.invoke(app, ["index", str(corpus_dir), "--rebuild", "--index-dir", str(index_dir)])
+    assert repaired.exit_code == 0, repaired.output
+    monkeypatch.undo()
+    assert index_state(index_dir) == healthy

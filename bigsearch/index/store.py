@@ -95,6 +95,14 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
     return storage.create_index(make_schema(), indexname=index_name())
 
 
+def create(index_dir: Path):
+    """A new, empty index in place of whatever is there (it counts as missing until a commit)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ensure_writable(index_dir)
+    return FileStorage(str(index_dir)).create_index(make_schema(), indexname=index_name())
+
+
 def _open_checked(storage, index_dir: Path, attempts: int = 20):
     """Open and check the newest committed state. A writer committing meanwhile deletes the files
     of the state being opened: that is not damage, so it is retried on the newer state."""

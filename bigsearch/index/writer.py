@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import IndexDiskFullError, IndexWriteError, ReadError
+from bigsearch.errors import IndexCorruptError, IndexDiskFullError, IndexWriteError, ReadError
 from bigsearch.index import store, workers
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest.model import Document
@@ -249,10 +249,9 @@ def sync(
             warn(f"the index at {index_dir} was built by another version of bigsearch — rebuilding it")
         fresh = not store.exists(index_dir)
         try:
-            ix = store.open_for_writing(index_dir, rebuild=rebuild)
+            ix, manifest = _open(index_dir, rebuild)
             # What killed or failed runs left behind goes before this run writes anything.
             store.remove_leftovers(index_dir, older_than=started)
-            manifest = read_manifest(ix)
         except OSError as exc:
             raise _write_error(exc, index_dir, fresh) from exc
         current = {source_key(path): path for path in files}
@@ -270,6 +269,23 @@ def sync(
         for name in old_versions:
             store.remove_version(index_dir, name)
     return report
+
+
+def _open(index_dir: Path, rebuild: bool):
+    """The index to update and what it holds. Damage the open-time checks cannot see can still
+    make reading the index fail: that is reported as damage too, and --rebuild starts afresh."""
+    ix = store.open_for_writing(index_dir, rebuild=rebuild)
+    try:
+        return ix, read_manifest(ix)
+    except OSError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged segment can make Whoosh raise anything
+        if not rebuild:
+            raise IndexCorruptError(
+                f"the index at {index_dir} cannot be read ({type(exc).__name__}: {exc}) — "
+                "`bigsearch index --rebuild` repairs it"
+            ) from None
+    return store.create(index_dir), Manifest()
 
 
 def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn, progress) -> None:

@@ -113,7 +113,8 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
         assert lock_free, f"trial {trial}: the lock outlived the killed run"
         state = index_state(target)
         assert state in (old_state, new_state), f"trial {trial}: a state that is neither old nor new"
-    assert landed >= trials // 2, f"only {landed} of {trials} kills landed mid-run"
+    # A kill misses only when it comes after the last file and the commit was quicker.
+    assert landed >= trials - 2, f"only {landed} of {trials} kills landed mid-run"
     assert with_workers >= 1, "no kill landed while workers were running"
 
     # The next run goes straight through, finishes the job and leaves no files of the killed one.

@@ -33,9 +33,10 @@ def test_sigkill_mid_run_leaves_the_old_or_the_new_index_exactly(tmp_path, corpu
     pristine = tmp_path / "pristine"
     sync(pristine, [docs])
     old_state = index_state(pristine)
-    for seed in docs.iterdir():  # every file changes, and 15 new ones come
-        seed.write_text(seed.read_text("utf-8") + "\nÄndrad.\n", "utf-8")
-    make_corpus(docs, corpus_dir, 4)
+    originals = sorted(docs.iterdir())
+    make_corpus(docs, corpus_dir, 4)  # 15 new files …
+    for path in originals:  # … and the 5 indexed ones change: 20 files to write
+        path.write_text(path.read_text("utf-8") + "\nÄndrad.\n", "utf-8")
     reference = tmp_path / "reference"
     shutil.copytree(pristine, reference)
     sync(reference, [docs])
@@ -57,7 +58,8 @@ def test_sigkill_mid_run_leaves_the_old_or_the_new_index_exactly(tmp_path, corpu
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if proc.returncode != -signal.SIGKILL or "done" in lines.rest():
+        rest = lines.rest()
+        if proc.returncode != -signal.SIGKILL or "done" in rest:
             continue  # it finished first: this kill did not land mid-run
         landed += 1
         state = index_state(target)
@@ -65,7 +67,8 @@ def test_sigkill_mid_run_leaves_the_old_or_the_new_index_exactly(tmp_path, corpu
         states.add(state)
         with open(target / store.LOCK_NAME, "a+") as handle:  # free at once: no wait for the next run
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    assert landed >= trials // 2, f"only {landed} of {trials} kills landed mid-run"
+    # A kill misses only when it comes after the last file and the commit was quicker.
+    assert landed >= trials - 2, f"only {landed} of {trials} kills landed mid-run"
     assert old_state in states  # kills before the commit keep the old index
 
     rerun = subprocess.run([sys.executable, "-m", "bigsearch", "index", str(docs), "--index-dir", str(target)],

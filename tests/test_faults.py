@@ -407,3 +407,36 @@ def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_
     assert repaired.exit_code == 0, repaired.output
     monkeypatch.undo()
     assert index_state(index_dir) == healthy
+
+
+@needs_workers
+@pytest.mark.parametrize("failure", ["error", "crash"])
+def test_a_failing_worker_neither_hangs_the_run_nor_loses_documents_silently(tmp_path, corpus_dir, monkeypatch,
+                                                                             failure):
+    from whoosh.codec.base import Segment
+
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [docs])
+    old_state = index_state(index_dir)
+    make_corpus(docs, corpus_dir, 4)
+    parent = os.getpid()
+    real = Segment.create_compound_file
+
+    def fail_in_worker(segment, storage):
+        if os.getpid() == parent:
+            return real(segment, storage)
+        if failure == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)  # dies without a word
+        raise ValueError("a bug in a worker")
+
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(Segment, "create_compound_file", fail_in_worker)
+    result = CliRunner().invoke(app, ["index", str(docs), "--index-dir", str(index_dir)])
+    assert result.exit_code == 2, result.output
+    assert "writing the index failed: " in result.stderr and "the previous index is kept" in result.stderr
+    assert ("ValueError: a bug in a worker" in result.stderr) == (failure == "error")
+    assert "Traceback" not in result.output
+    monkeypatch.undo()
+    assert index_state(index_dir) == old_state
+    assert unreferenced_files(index_dir) == []

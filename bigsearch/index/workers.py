@@ -23,10 +23,12 @@ import sys
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from bigsearch.errors import IndexWriteError
 from bigsearch.index import store
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.2
+_LATE_REPORTS = 25  # polls for the report of a worker that has exited
 
 
 def supported() -> bool:
@@ -42,8 +44,11 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-class WorkerFailed(Exception):
+class WorkerFailed(IndexWriteError):
     """A worker ended without delivering its segment."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"writing the index failed: {what}; the previous index is kept")
 
 
 class _Worker(SubWriterTask):
@@ -131,10 +136,12 @@ class SafeMpWriter(MpWriter):
     def _check_workers(self) -> None:
         self._collect(block=False)
         dead = [task for task in self.tasks if task.exitcode is not None]
-        if dead and len(self._results) < len(dead):
-            self._collect(block=True)  # an error report may still be on its way
-            if len(self._results) < len(dead):
-                raise WorkerFailed(f"an index worker ended with exit code {dead[0].exitcode}")
+        for _ in range(_LATE_REPORTS):  # a report written just before its worker exited may still be in the pipe
+            if len(self._results) >= len(dead):
+                return
+            self._collect(block=True)
+        failed = [task.exitcode for task in dead if task.exitcode != 0]
+        raise WorkerFailed(f"an index worker ended without its segment (exit code {failed[0] if failed else 0})")
 
     def _commit(self, mergetype, optimize, merge):
         if self.docbuffer:

@@ -262,7 +262,8 @@ def sync(
         try:
             _write(ix, plan, manifest, rebuild, report, warn, progress)
         except BaseException as exc:
-            store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
+            with contextlib.suppress(OSError):  # the run's own error is the one to report
+                store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
             if isinstance(exc, OSError):
                 raise _write_error(exc, index_dir, fresh) from exc
             raise

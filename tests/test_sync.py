@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -160,3 +161,20 @@ def test_file_digest_is_streamed_and_exact(tmp_path):
     data = b"0123456789abcdef" * (1 << 17) + b"tail"  # 2 MiB and a bit: more than one block
     big.write_bytes(data)
     assert writer._file_digest(big) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path, corpus_dir):
+    folder = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    latin1 = os.fsencode(folder) + b"/m\xf6te.txt"  # "möte.txt" written in Latin-1
+    with open(latin1, "wb") as handle:
+        handle.write(sorted(folder.iterdir())[0].read_bytes())
+    index_dir = tmp_path / "ix"
+    output = index(index_dir, str(folder))
+    assert "0 failed" in output or "skipped" in output  # indexed, or skipped with a reason
+    keys = sources(index_dir)
+    assert {source_key(path) for path in folder.iterdir() if path.name.isascii()} <= keys
+    odd = [key for key in keys if not Path(key).name.startswith("c0")]
+    assert odd in ([], [str(folder.resolve() / "m\\xf6te.txt")])
+    os.remove(latin1)
+    output = index(index_dir, str(folder))
+    assert ("removed " + str(folder.resolve() / "m\\xf6te.txt") in output) == bool(odd)

@@ -105,6 +105,13 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
         yield record
 
 
+def _storable_names(doc: Document) -> None:
+    """A file name that is not UTF-8 is stored (and hashed into ids) in its escaped form."""
+    doc.source = storable(doc.source)
+    for paragraph in doc.paragraphs:
+        paragraph.source = storable(paragraph.source)
+
+
 def printable(text: str) -> str:
     """A name on one line, safe for a terminal: control and format characters and bytes that
     are not UTF-8 are shown as escapes (a newline as \\n, an ANSI escape as \\x1b)."""
@@ -316,6 +323,7 @@ def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRepor
                 report.updated += 1
             else:
                 report.added += 1
+            _storable_names(doc)
             taken.pop(manifest.prefixes.get(change.key, ""), None)
             make_ids_unique(doc, taken, change.key)
             for record in paragraph_records(doc, change.key):

@@ -28,7 +28,7 @@ from bigsearch.index import store
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.2
-_LATE_REPORTS = 25  # polls for the report of a worker that has exited
+_LATE_REPORTS = 3  # polls for the report of a worker that has exited (written before it exits)
 
 
 def supported() -> bool:

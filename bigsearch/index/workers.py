@@ -44,6 +44,26 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Around a fork: the child starts with Ctrl-C blocked (so it never sees one before it ignores
+    them), and a Ctrl-C in the parent waits until the fork is over. Raised inside the fork's
+    own handlers, it would be swallowed there ("Exception ignored") and the run would go on."""
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        if callable(previous):
+            previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt
+        elif previous != signal.SIG_IGN:
+            raise KeyboardInterrupt
+
+
 class WorkerFailed(IndexWriteError):
     """A worker ended without delivering its segment."""
 
@@ -88,12 +108,8 @@ class SafeMpWriter(MpWriter):
         task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                        self.multisegment, lock_fds=tuple(lock_fds))
         self.tasks.append(task)
-        # The worker starts with Ctrl-C blocked, so it never sees one before it ignores them.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _ctrl_c_held():
             task.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return task
 
     def _enqueue(self):

@@ -117,24 +117,113 @@ class Fts5:
         return " AND ".join(clauses), params
 
     def search(self, query: BenchQuery, limit: int = 10, facets: bool = True) -> tuple[list[str], int, dict]:
+        """One MATCH into a temporary set (with the bm25 score), then top-k, total and facets from it."""
         where, params = self._where(query)
-        hits = [row[0] for row in self.db.execute(
-            f"SELECT id FROM fts WHERE {where} ORDER BY bm25(fts) LIMIT ?", [*params, limit])]
-        total = self.db.execute(f"SELECT count(*) FROM fts WHERE {where}", params).fetchone()[0]
+        self.db.execute("DROP TABLE IF EXISTS temp.hit")
+        self.db.execute(f"CREATE TEMP TABLE hit AS SELECT rowid AS docid, id, year, principal, bm25(fts) AS score "
+                        f"FROM fts WHERE {where}", params)
+        hits = [row[0] for row in self.db.execute("SELECT id FROM temp.hit ORDER BY score LIMIT ?", (limit,))]
+        total = self.db.execute("SELECT count(*) FROM temp.hit").fetchone()[0]
         counts: dict = {}
         if facets:
-            counts["year"] = dict(self.db.execute(f"SELECT year, count(*) FROM fts WHERE {where} GROUP BY year", params))
+            counts["year"] = dict(self.db.execute("SELECT year, count(*) FROM temp.hit GROUP BY year"))
             counts["principal"] = dict(self.db.execute(
-                f"SELECT principal, count(*) FROM fts WHERE {where} AND principal IS NOT NULL GROUP BY principal", params))
+                "SELECT principal, count(*) FROM temp.hit WHERE principal IS NOT NULL GROUP BY principal"))
             for table in ("person", "place"):
                 counts[table] = dict(self.db.execute(
-                    f"SELECT name, count(*) FROM {table} WHERE docid IN (SELECT rowid FROM fts WHERE {where}) GROUP BY name",
-                    params))
+                    f"SELECT name, count(*) FROM {table} JOIN temp.hit USING (docid) GROUP BY name"))
         return hits, total, counts
 
     def all_ids(self, query: BenchQuery) -> set[str]:
         where, params = self._where(query)
         return {row[0] for row in self.db.execute(f"SELECT id FROM fts WHERE {where}", params)}
+
+
+# -- raw tantivy-py -----------------------------------------------------------------------------------
+# The same Snowball-stemmed words, through tantivy's own whitespace tokenizer, with fast fields
+# for the facets: what tantivy itself does with no bigsearch code between.
+
+
+def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
+    import tantivy
+
+    if index_dir.exists():
+        import shutil
+
+        shutil.rmtree(index_dir)
+    index_dir.mkdir(parents=True)
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("text", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    for name in ("principal", "person", "place"):
+        builder.add_text_field(name, tokenizer_name="raw", fast=True)
+    index = tantivy.Index(builder.build(), path=str(index_dir))
+    writer = index.writer(heap_size=256_000_000, num_threads=2)
+    count = 0
+    for count, paragraph in enumerate(read_paragraphs(jsonl), start=1):  # noqa: B007
+        doc = tantivy.Document()
+        doc.add_text("id", paragraph["id"])
+        doc.add_text("text", stemmed(paragraph["text"]))
+        doc.add_text("title", stemmed(paragraph["section_title"] or ""))
+        if paragraph["year"] is not None:
+            doc.add_integer("year", paragraph["year"])
+        if paragraph["principal"]:
+            doc.add_text("principal", paragraph["principal"])
+        for name in paragraph["persons"]:
+            doc.add_text("person", name)
+        for name in paragraph["places"]:
+            doc.add_text("place", name)
+        writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    return count  # noqa: B007 - the loop's last count is the number added
+
+
+class RawTantivy:
+    FACET_FIELDS = {"year": "year", "principal": "principal", "person": "person", "place": "place"}
+
+    def __init__(self, index_dir: Path) -> None:
+        import tantivy
+
+        self.tantivy = tantivy
+        self.index = tantivy.Index.open(str(index_dir))
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        self.schema = self.index.schema
+
+    def _query(self, query: BenchQuery):
+        t = self.tantivy
+        def either(make):  # text or § title, as FTS5 matches every column
+            return t.Query.boolean_query([(t.Occur.Should, make(field)) for field in ("text", "title")])
+
+        must = []
+        for phrase, word in re.findall(r'"([^"]+)"|(\S+)', query.text):
+            if phrase:
+                must.append(either(lambda f, p=phrase: t.Query.phrase_query(self.schema, f, stemmed(p).split())))
+            elif word.endswith("*"):
+                prefix = re.escape(word[:-1].lower()) + ".*"
+                must.append(either(lambda f, p=prefix: t.Query.regex_query(self.schema, f, p)))
+            else:
+                for w in _WORD.findall(word.lower()):
+                    must.append(either(lambda f, w=w: t.Query.term_query(self.schema, f, stem(w))))
+        if query.year:
+            must.append(t.Query.range_query(self.schema, "year", t.FieldType.Integer, query.year[0], query.year[1]))
+        if query.principal:
+            must.append(t.Query.term_query(self.schema, "principal", query.principal))
+        return t.Query.boolean_query([(t.Occur.Must, q) for q in must])
+
+    def search(self, query: BenchQuery, limit: int = 10, facets: bool = True) -> tuple[list[str], int, dict]:
+        native = self._query(query)
+        result = self.searcher.search(native, limit=limit, count=True)
+        hits = [self.searcher.doc(address)["id"][0] for _, address in result.hits]
+        counts: dict = {}
+        if facets:
+            aggs = {name: {"terms": {"field": field, "size": 1000}} for name, field in self.FACET_FIELDS.items()}
+            answer = self.searcher.aggregate(native, aggs)
+            counts = {name: {b["key"]: b["doc_count"] for b in answer[name]["buckets"]} for name in aggs}
+        return hits, result.count, counts
 
 
 # -- stock Whoosh -----------------------------------------------------------------------------------

@@ -1,3 +1,13 @@
-"""bigsearch: full-text search over the minutes of BIG – Brottsförebyggarna i Gävle."""
+"""bigsearch: full-text search over Swedish municipal minutes, starting with BIG – Brottsförebyggarna i Gävle.
 
-__version__ = "0.1.0"
+The Python API: `bigsearch.open_index(path)` (see bigsearch/api.py).
+"""
+
+__version__ = "0.2.0"
+
+
+def open_index(*args, **kwargs):
+    """See bigsearch.api.open_index (imported on first use: `import bigsearch` stays cheap)."""
+    from bigsearch.api import open_index as _open_index
+
+    return _open_index(*args, **kwargs)

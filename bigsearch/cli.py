@@ -11,12 +11,13 @@ from typing import Annotated
 import typer
 
 from bigsearch.errors import BigsearchError
+from bigsearch.options import COLORS, DEFAULT_LIMIT, DOC_TYPES, FILTER_OPTIONS, FORMATS, MAX_LIMIT, SORTS
 
 app = typer.Typer(
     name="bigsearch",
     help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -29,33 +30,37 @@ CorpusDir = Annotated[
     Path | None,
     typer.Option("--corpus", help="Corpus directory (default: $BIGSEARCH_CORPUS or ./corpus)."),
 ]
-Year = Annotated[str | None, typer.Option("--year", help="A year (2024) or a range (2019..2023).")]
-DateFrom = Annotated[str | None, typer.Option("--from", help="From this date (2019-09-20, 2019-09, 2019).")]
-DateTo = Annotated[str | None, typer.Option("--to", help="Up to this date.")]
-Principal = Annotated[str | None, typer.Option("--principal", help="Principal (any alias or case).")]
-Person = Annotated[str | None, typer.Option("--person", help="Person mentioned.")]
-Place = Annotated[str | None, typer.Option("--place", help="Place mentioned.")]
+_HELP = {option.field: option.help for option in FILTER_OPTIONS}
+Year = Annotated[str | None, typer.Option("--year", help=_HELP["year"])]
+DateFrom = Annotated[str | None, typer.Option("--from", help=_HELP["date_from"])]
+DateTo = Annotated[str | None, typer.Option("--to", help=_HELP["date_to"])]
+Principal = Annotated[str | None, typer.Option("--principal", help=_HELP["principal"])]
+Person = Annotated[str | None, typer.Option("--person", help=_HELP["person"])]
+Attendee = Annotated[str | None, typer.Option("--attendee", help=_HELP["attendee"])]
+Place = Annotated[str | None, typer.Option("--place", help=_HELP["place"])]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 
 
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     text = "text"
+    opensearch = "opensearch"  # bulk NDJSON (issue 15)
 
 
-class SortOrder(StrEnum):
-    relevance = "relevance"
-    date = "date"
-    newest = "-date"
-
-
-class DocType(StrEnum):
-    protokoll = "protokoll"
-    yttrande = "yttrande"
-    dokument = "dokument"
+SortOrder = StrEnum("SortOrder", {name.strip("-") + ("_desc" if name.startswith("-") else ""): name for name in SORTS})
+DocType = StrEnum("DocType", {name: name for name in DOC_TYPES})
 
 
 TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
+
+
+OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
+ColorChoice = StrEnum("ColorChoice", {name: name for name in COLORS})
+
+
+Color = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto (a terminal without NO_COLOR), always, never.")]
+NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output through less.")]
+Context = Annotated[int, typer.Option("-C", "--context", min=0, max=50, help="Show N paragraphs around each hit.")]
 
 
 def command(*args, **kwargs):
@@ -78,8 +83,18 @@ def command(*args, **kwargs):
     return decorate
 
 
+def _version(value: bool) -> None:
+    if value:
+        from bigsearch import __version__
+
+        print(f"bigsearch {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
     """Search the minutes of BIG – Brottsförebyggarna i Gävle."""
 
 
@@ -96,7 +111,7 @@ def _console():
 @command()
 def export(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: the corpus).")] = None,
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or text.")] = ExportFormat.jsonl,
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl, text or opensearch (bulk NDJSON).")] = ExportFormat.jsonl,
     corpus: CorpusDir = None,
 ) -> None:
     """Ingest protocols and print their paragraphs (one JSON object per line)."""
@@ -107,6 +122,13 @@ def export(
     report = IngestReport()
     targets = paths or [resolve_corpus(corpus)]
     out = sys.stdout
+    if format == ExportFormat.opensearch:  # issue 15: action + document lines for POST /<index>/_bulk
+        from bigsearch.engines.opensearch_docs import export_lines as bulk_lines
+
+        for line in bulk_lines(targets, warn=_warn, report=report):
+            out.write(line + "\n")
+        print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
+        return
     for doc in ingest_paths(targets, report, warn=_warn):
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
@@ -124,12 +146,13 @@ def _searcher(index_dir: Path | None, corpus: Path | None = None):
     return open_searcher(resolve_index(index_dir), resolve_corpus(corpus), notify=_notify)
 
 
-def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None):
+def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None,
+             attendee=None):
     from bigsearch.search.results import Filters
 
     return Filters(
         year=year, date_from=date_from, date_to=date_to, principal=principal, person=person, place=place,
-        doc_type=doc_type.value if doc_type else None,
+        doc_type=doc_type.value if doc_type else None, attendee=attendee,
     )
 
 
@@ -183,36 +206,62 @@ def _console_err():
 
 @command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~.')],
+    query: Annotated[str, typer.Argument(help='Words (AND), "phrases", OR, NOT/-word, field:value, prefix*, fuzzy~. '
+                                              "A query that starts with a dash goes after --.")],
     year: Year = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
     principal: Principal = None,
     person: Person = None,
+    attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
-    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder.relevance,
-    limit: Annotated[int, typer.Option("--limit", min=0, max=10000, help="How many hits to show.")] = 10,
+    sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder(SORTS[0]),
+    limit: Annotated[int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="How many hits to show.")] = DEFAULT_LIMIT,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="text, md (citations to paste), csv or json (lines).")] = OutputFormat("text"),
+    context: Context = 0,
+    files_only: Annotated[bool, typer.Option("-l", "--files-with-matches", help="Only the protocols with hits.")] = False,
+    count_only: Annotated[bool, typer.Option("-c", "--count", help="Hits per protocol.")] = False,
+    color: Color = ColorChoice("auto"),
+    no_pager: NoPager = False,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Search the protocols. Exit code 1 when nothing is found."""
     from bigsearch.commands import SearchArgs, run_search
 
-    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
-    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir))
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir, corpus, fmt.value,
+                                 context, files_only, count_only, color.value, not no_pager))
     if code:
         raise typer.Exit(code)
 
 
 @command()
-def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")], as_json: AsJson = False,
-         index_dir: IndexDir = None) -> None:
-    """One paragraph in full with its metadata and its neighbours in the same §."""
-    with _searcher(index_dir) as searcher:
+def show(
+    paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as search shows it.")],
+    context: Context = 0,
+    open_file: Annotated[bool, typer.Option("--open", help="Open the original file (at the page, for a PDF).")] = False,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """One paragraph in full with its metadata and its neighbours in the same § (or N paragraphs with -C)."""
+    with _searcher(index_dir, corpus) as searcher:
         hit = searcher.get(paragraph_id)
-        neighbours = searcher.neighbours(paragraph_id)
+        if context:
+            before, after = searcher.context(paragraph_id, context)
+            neighbours = [*before, hit, *after]
+        else:
+            neighbours = searcher.neighbours(paragraph_id)
+        source_key = searcher.source_key_of(paragraph_id)
+    if open_file:
+        from bigsearch.opener import open_original
+
+        command = open_original(Path(source_key), hit.page)
+        print(f"opened {_safe(source_key)} with {command[0]}", file=sys.stderr)
     if as_json:
         from bigsearch.render import to_json
 
@@ -223,30 +272,131 @@ def show(paragraph_id: Annotated[str, typer.Argument(help="A paragraph id, as se
     print_paragraph(hit, _console(), neighbours)
 
 
+def _safe(text: str) -> str:
+    """A name printed on one line: control and escape characters shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @command()
 def principal(
     name: Annotated[str, typer.Argument(help="Principal, any alias or case (polisen, 'Välfärd Gävle').")],
     year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
-    """Everything a principal reported, meeting by meeting (newest first)."""
-    with _searcher(index_dir) as searcher:
-        canonical, grouped = searcher.principal_report(name, _filters(year=year))
+    """Everything a principal reported, meeting by meeting (newest first), and meetings it attended silently."""
+    from bigsearch.search.reports import Reports
+
+    filters = _filters(year=year, date_from=date_from, date_to=date_to)
+    with _searcher(index_dir, corpus) as searcher:
+        canonical, grouped = searcher.principal_report(name, filters)
+        silent = Reports(searcher).present_without_report(canonical, filters)
     if as_json:
         from bigsearch.render import to_json
 
         print(to_json({"principal": canonical, "meetings": [
             {"date": date, "paragraphs": [hit.to_json() for hit in hits]} for date, hits in grouped.items()
-        ]}))
+        ], "present_without_report": [m.summary() for m in silent]}))
         return
     from bigsearch.render import print_principal_report
 
-    print_principal_report(canonical, grouped, _console())
+    print_principal_report(canonical, grouped, _console(), silent)
 
 
-def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None) -> None:
-    with _searcher(index_dir) as searcher:
+@command()
+def meetings(
+    query: Annotated[str | None, typer.Argument(help="Only meetings with hits for this query.")] = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    attendee: Attendee = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """One line per protocol: date, body, type, number of §, attendees, principals that reported."""
+    from bigsearch.search.reports import Reports
+
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    with _searcher(index_dir, corpus) as searcher:
+        found = Reports(searcher).meetings(filters, query)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([m.summary() for m in found]))
+    else:
+        from bigsearch.render import print_meetings
+
+        print_meetings(found, _console())
+    if not found:
+        raise typer.Exit(1)
+
+
+@command()
+def meeting(
+    key: Annotated[str, typer.Argument(help="A meeting date (2024-02-09), meeting id or file name.")],
+    query: Annotated[str | None, typer.Argument(help="Highlight this query's hits in place.")] = None,
+    as_json: AsJson = False,
+    no_pager: NoPager = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """A whole protocol: attendees with organisations, each § with its principals, a query's hits marked."""
+    from bigsearch.search.reports import Reports
+
+    with _searcher(index_dir, corpus) as searcher:
+        found, matched = Reports(searcher).meeting(key, query)
+    if as_json:
+        from bigsearch.render import to_json
+
+        data = found.to_json()
+        data["matched"] = sorted(matched)
+        print(to_json(data))
+        return
+    from bigsearch.render import print_meeting
+
+    console = _console()
+    if not no_pager and sys.stdout.isatty():
+        with console.pager(styles=True):
+            print_meeting(found, matched, console)
+    else:
+        print_meeting(found, matched, console)
+
+
+@command()
+def person(
+    name: Annotated[str, typer.Argument(help="A name, any case, with or without å ä ö; a surname is enough.")],
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """A person by meeting: attended, chaired, kept the minutes, reported (§ and principal), mentioned."""
+    from bigsearch.search.reports import Reports
+
+    with _searcher(index_dir, corpus) as searcher:
+        report = Reports(searcher).person(name, _filters(year=year, date_from=date_from, date_to=date_to))
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json(report))
+        return
+    from bigsearch.render import print_person
+
+    print_person(report, _console())
+
+
+def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
+    with _searcher(index_dir, corpus) as searcher:
         rows = searcher.listing(facet)
     if as_json:
         from dataclasses import asdict
@@ -261,49 +411,58 @@ def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None) -> N
 
 
 @command()
-def principals(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def principals(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Principals with paragraph counts and year span."""
-    _listing("principal", "Huvudmän", as_json, index_dir)
+    _listing("principal", "Huvudmän", as_json, index_dir, corpus)
 
 
 @command()
-def persons(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def persons(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Persons mentioned, with paragraph counts and year span."""
-    _listing("person", "Personer", as_json, index_dir)
+    _listing("person", "Personer", as_json, index_dir, corpus)
 
 
 @command()
-def places(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def places(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Places mentioned, with paragraph counts and year span."""
-    _listing("place", "Platser", as_json, index_dir)
+    _listing("place", "Platser", as_json, index_dir, corpus)
+
+
+class TimelineUnit(StrEnum):
+    meeting = "meeting"
+    paragraph = "paragraph"
 
 
 @command()
 def timeline(
     query: Annotated[str, typer.Argument(help="A query, as for search.")],
+    by: Annotated[TimelineUnit, typer.Option("--by", help="Count meetings that discussed it, or paragraphs.")] = TimelineUnit.meeting,
     principal: Principal = None,
+    year: Year = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
-    """Hits per year as a bar chart."""
-    with _searcher(index_dir) as searcher:
-        counts = searcher.timeline(query, _filters(principal=principal))
+    """Hits per year as a bar chart (years without any protocol shown as gaps, undated hits apart)."""
+    with _searcher(index_dir, corpus) as searcher:
+        result = searcher.timeline(query, _filters(principal=principal, year=year), by=by.value)
     if as_json:
         from bigsearch.render import to_json
 
-        print(to_json({"query": query, "years": {str(year): count for year, count in counts.items()}}))
+        print(to_json({"query": query, "by": by.value, "years": {str(year): count for year, count in result.rows()},
+                       "undated": result.undated}))
     else:
         from bigsearch.render import print_timeline
 
-        print_timeline(query, counts, _console())
-    if not counts:
+        print_timeline(result, _console())
+    if not result.counts and not result.undated:
         raise typer.Exit(1)
 
 
 @command()
-def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+def stats(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Documents, paragraphs, years, index size and schema version."""
-    with _searcher(index_dir) as searcher:
+    with _searcher(index_dir, corpus) as searcher:
         result = searcher.stats()
     if as_json:
         from dataclasses import asdict
@@ -319,18 +478,20 @@ def stats(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
 
 @command(name="eval")
 def evaluate(
-    queries: Annotated[Path, typer.Option("--queries", help="Relevance judgments (TOML).")] = Path(
-        "tests/relevance/queries.toml"
-    ),
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="Relevance judgments (TOML; default: the set shipped with bigsearch).")
+    ] = None,
     as_json: AsJson = False,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Precision@5, recall and nDCG@10 of the search over judged queries."""
+    from bigsearch.config import RELEVANCE_SET
     from bigsearch.search.evaluate import evaluate as run
     from bigsearch.search.evaluate import load_judgments
 
-    judgments = load_judgments(queries)
-    with _searcher(index_dir) as searcher:
+    judgments = load_judgments(queries or RELEVANCE_SET)
+    with _searcher(index_dir, corpus) as searcher:
         evaluation = run(searcher, judgments)
     if as_json:
         from dataclasses import asdict
@@ -353,19 +514,24 @@ def browse(
     date_to: DateTo = None,
     principal: Principal = None,
     person: Person = None,
+    attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
     index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
 ) -> None:
     """Browse search results in the terminal (a Textual app)."""
     from bigsearch.errors import ConfigError
 
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
         raise ConfigError("browse needs a terminal — in a pipe or script use `bigsearch search QUERY` (or --json)")
-    filters = _filters(year, date_from, date_to, principal, person, place, doc_type)
-    searcher = _searcher(index_dir)
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    searcher = _searcher(index_dir, corpus)
+    # A bad query or filter fails here, with a message, not inside the app.
     if query:
-        searcher.search(query, filters, limit=0, facets=False)  # a bad query or filter fails here, not in the app
+        searcher.search(query, filters, limit=0, facets=False)
+    elif filters != _filters():
+        searcher.browse(filters, limit=0, facets=False)
     from bigsearch.tui.app import make_app
 
     app_ = make_app(searcher.index_dir, query, filters, searcher=searcher)
@@ -375,6 +541,120 @@ def browse(
         searcher.close()
     for copied in app_.copied:
         print(copied)
+
+
+watch_app = typer.Typer(help="Saved searches: what is new since you last looked.", no_args_is_help=False)
+app.add_typer(watch_app, name="watch")
+
+
+def _watch_command(*args, **kwargs):
+    """Like command(), on the watch group."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def run(*a, **kw):
+            try:
+                return function(*a, **kw)
+            except BigsearchError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                raise typer.Exit(exc.exit_code) from None
+
+        return watch_app.command(*args, **kwargs)(run)
+
+    return decorate
+
+
+def watch_report(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with _searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
+        reports = watches.report(searcher)
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([report.to_json() for report in reports]))
+    else:
+        from bigsearch.render import print_watch_reports
+
+        print_watch_reports(reports, _console())
+    return sum(len(report.new) for report in reports)
+
+
+@watch_app.callback(invoke_without_command=True)
+def watch(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """Without a subcommand: each saved search's hits that are new since it was last shown."""
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        watch_report(index_dir, corpus, as_json)
+    except BigsearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@_watch_command("add")
+def watch_add(
+    query: Annotated[str, typer.Argument(help="A query, as for search.")],
+    name: Annotated[str | None, typer.Option("--name", help="A name for it (default: the query).")] = None,
+    year: Year = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    principal: Principal = None,
+    person: Person = None,
+    attendee: Attendee = None,
+    place: Place = None,
+    doc_type: TypeFilter = None,
+    index_dir: IndexDir = None,
+    corpus: CorpusDir = None,
+) -> None:
+    """Save a search; later `bigsearch watch` shows only what is new."""
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    with _searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
+        saved, total = watches.add(searcher, query, filters, name)
+    print(f"saved {saved.name!r}: {total} hits now; `bigsearch watch` will show the new ones")
+
+
+@_watch_command("list")
+def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """The saved searches."""
+    from dataclasses import asdict
+
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with Watches(resolve_index(index_dir)) as watches:
+        saved = watches.list()
+    if as_json:
+        from bigsearch.render import to_json
+
+        print(to_json([asdict(w) for w in saved]))
+        return
+    for w in saved:
+        filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in w.filters.items())
+        print(f"{w.name}\t{w.query}" + (f"\t{filters}" if filters else ""))
+
+
+@_watch_command("remove")
+def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's name.")], index_dir: IndexDir = None) -> None:
+    """Forget a saved search."""
+    from bigsearch.config import resolve_index
+    from bigsearch.search.watch import Watches
+
+    with Watches(resolve_index(index_dir)) as watches:
+        watches.remove(name)
+    print(f"removed {name!r}")
+from bigsearch.cli_opensearch import opensearch_app  # noqa: E402 - issue 15
+
+app.add_typer(opensearch_app, name="opensearch")
 
 
 def main() -> None:

@@ -11,13 +11,14 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from bigsearch.facets import FACETS
 from bigsearch.search.results import Hit, SearchResult
 
 if TYPE_CHECKING:
     from bigsearch.ingest.model import Document
 
 HIGHLIGHT = "bold black on yellow"
-FACET_TITLES = {"year": "År", "principal": "Huvudman", "person": "Person", "place": "Plats", "doc_type": "Typ"}
+FACET_TITLES = {facet.name: facet.title for facet in FACETS}
 
 
 def console(stderr: bool = False):
@@ -53,6 +54,20 @@ def where(section: str | None, title: str | None) -> str:
     return title or ""
 
 
+def title_offset(section: str | None) -> int:
+    """Where the § title starts in `where(section, title)`: title highlights shift by this much."""
+    return len(f"§ {section} ") if section else 0
+
+
+def shifted(spans: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
+    return [(start + by, end + by) for start, end in spans]
+
+
+def shows_doc_title(hit: Hit) -> bool:
+    """A protocol's title only repeats its date; other documents' titles (with dnr) say what they are."""
+    return bool(hit.doc_title) and (hit.doc_type != "protokoll" or bool(hit.doc_title_highlights))
+
+
 def highlighted(text: str, spans: list[tuple[int, int]]):
     from rich.text import Text
 
@@ -69,7 +84,9 @@ def hit_heading(hit: Hit):
     heading.append(hit.date or str(hit.year or "utan datum"), style="bold cyan")
     place = where(hit.section, hit.section_title)
     if place:
-        heading.append("  " + place, style="bold")
+        heading.append("  ")
+        heading.append_text(highlighted(place, shifted(hit.title_highlights, title_offset(hit.section))))
+        heading.stylize("bold", len(heading) - len(place), len(heading))
     if hit.principal:
         heading.append("  · " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), style="magenta")
     heading.append(f"  [{hit.id}]", style="dim")
@@ -99,7 +116,7 @@ def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
+def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: dict | None = None) -> str:
     """Search results as text: one block per hit, then facet counts.
 
     Written without rich on purpose: `bigsearch search` is the command people run most, and
@@ -121,14 +138,23 @@ def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
         parts = [_style(hit.date or str(hit.year or "utan datum"), "cyan", color)]
         place = where(hit.section, hit.section_title)
         if place:
-            parts.append(_style(place, "bold", color))
+            parts.append(_marked(place, shifted(hit.title_highlights, title_offset(hit.section)), color))
         if hit.principal:
             parts.append(_style("· " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), "magenta", color))
         parts.append(_style(f"[{hit.id}]", "dim", color))
         lines.append("  ".join(parts))
-        lines.append("  " + _marked(hit.snippet, hit.snippet_highlights, color))
+        if shows_doc_title(hit):
+            lines.append("  " + _marked(hit.doc_title, hit.doc_title_highlights, color))
+        if hit.matched_attendees:
+            names = ", ".join(_style(name, "highlight", color) for name in hit.matched_attendees)
+            lines.append(f"  Närvarande: {names}")
+        before, after = (contexts or {}).get(hit.id, ([], []))
+        lines.extend(_style(f"  - [{other.id}] {other.text}", "dim", color) for other in before)
+        text = _marked(hit.text, hit.highlights, color) if contexts else _marked(hit.snippet, hit.snippet_highlights, color)
+        lines.append("  " + text)
+        lines.extend(_style(f"  + [{other.id}] {other.text}", "dim", color) for other in after)
     facet_lines = []
-    for name in ("year", "principal", "person", "place"):
+    for name in ("year", "principal", "person", "attendee", "place"):
         values = result.facets.get(name) or {}
         if not values:
             continue
@@ -140,6 +166,9 @@ def format_search(result: SearchResult, color: bool, offset: int = 0) -> str:
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)
+    if result.undated_excluded:
+        lines.append(f"({result.undated_excluded} odaterade stycken matchar också men saknar datum och "
+                     "faller utanför år-/datumfiltret)")
     return "\n".join(lines)
 
 
@@ -163,7 +192,7 @@ def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
             out.print(Text(f"  {marker} [{other.id}] ", style="dim").append(Text(other.text, style=style if other.id == hit.id else "")))
 
 
-def print_principal_report(name: str, grouped: dict[str, list[Hit]], out) -> None:
+def print_principal_report(name: str, grouped: dict[str, list[Hit]], out, silent=()) -> None:
     from rich.text import Text
 
     total = sum(len(hits) for hits in grouped.values())
@@ -175,35 +204,118 @@ def print_principal_report(name: str, grouped: dict[str, list[Hit]], out) -> Non
             label = where(hit.section, hit.section_title)
             out.print(Text(f"  [{hit.id}] {label}" + (f" ({hit.unit})" if hit.unit else ""), style="dim"))
             out.print(Text("  " + hit.text))
+    if silent:
+        out.print()
+        out.print(Text(f"Närvarande utan att rapportera ({len(silent)} möten):", style="bold"))
+        for meeting in silent:
+            out.print(Text(f"  {meeting.date or 'utan datum'}  {meeting.body or meeting.title or meeting.source}  [{meeting.id}]"))
+
+
+def print_meetings(meetings, out) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{len(meetings)} möten", show_edge=False)
+    for column, justify in (("Datum", "left"), ("Organ", "left"), ("Typ", "left"), ("§", "right"),
+                            ("Närv.", "right"), ("Huvudmän som rapporterade", "left"), ("Id", "left")):
+        table.add_column(column, justify=justify, no_wrap=column in ("Datum", "Id", "Typ", "§", "Närv."))
+    for meeting in meetings:
+        table.add_row(meeting.date or "utan datum", meeting.body or "", meeting.doc_type, str(len(meeting.sections)),
+                      str(len(meeting.attendees)), ", ".join(meeting.principals), meeting.id)
+    out.print(table)
+
+
+def print_meeting(meeting, matched: set[str], out) -> None:
+    from rich.text import Text
+
+    heading = " · ".join(part for part in (meeting.date or "utan datum", meeting.body, meeting.title) if part)
+    out.print(Text(heading, style="bold cyan"))
+    out.print(Text(f"{meeting.source}  [{meeting.id}]", style="dim"))
+    if meeting.attendees:
+        out.print()
+        out.print(Text("Närvarande", style="bold"))
+        for attendee in meeting.attendees:
+            extra = ", ".join(part for part in (attendee.organisation, attendee.role) if part)
+            out.print(Text(f"  {attendee.name}" + (f" — {extra}" if extra else "")))
+    section = principal = object()
+    for hit in meeting.paragraphs:
+        if (hit.section, hit.section_title) != section:
+            section = (hit.section, hit.section_title)
+            principal = object()
+            out.print()
+            out.print(Text(where(hit.section, hit.section_title) or "—", style="bold"))
+        if hit.principal != principal:
+            principal = hit.principal
+            if hit.principal:
+                out.print(Text("  " + hit.principal + (f" ({hit.unit})" if hit.unit else ""), style="magenta"))
+        marker = "▶ " if hit.id in matched else "  "
+        body = highlighted(hit.text, hit.highlights) if hit.id in matched else Text(hit.text)
+        out.print(Text(f"  {marker}").append(body))
+    if matched:
+        out.print()
+        out.print(Text(f"{len(matched)} träffar markerade med ▶", style="dim"))
+
+
+def print_person(report: dict, out) -> None:
+    from rich.text import Text
+
+    rows = report["meetings"]
+    attended = sum(1 for row in rows if row["attended"])
+    out.print(Text(f"{report['name']}: närvarande vid {attended} möten, i {len(rows)} möten totalt", style="bold"))
+    for row in rows:
+        out.print()
+        head = " · ".join(part for part in (row["date"] or "utan datum", row["body"], f"[{row['meeting']}]") if part)
+        out.print(Text(head, style="bold cyan"))
+        if row["attended"]:
+            extra = ", ".join(p for p in (row["attended"].get("organisation"), row["attended"].get("role")) if p)
+            out.print(Text("  närvarande" + (f" ({extra})" if extra else "")))
+        if row["chaired"]:
+            out.print(Text("  ordförande"))
+        if row["minutes"]:
+            out.print(Text("  förde protokollet"))
+        for label, key in (("rapporterade", "reported"), ("nämnd", "mentioned")):
+            for item in row[key]:
+                place = where(item["section"], item["title"])
+                who = f" · {item['principal']}" if item.get("principal") else ""
+                out.print(Text(f"  {label}: {place}{who}  [{item['id']}]"))
 
 
 def print_listing(title: str, rows, out) -> None:
     from rich.table import Table
 
     table = Table(title=title, show_edge=False)
+    attended = any(row.attended is not None for row in rows)
     table.add_column("Namn")
     table.add_column("Stycken", justify="right")
+    if attended:
+        table.add_column("Närvarande (möten)", justify="right")
     table.add_column("År")
     for row in rows:
         span = "" if row.first_year is None else (
             str(row.first_year) if row.first_year == row.last_year else f"{row.first_year}–{row.last_year}"
         )
-        table.add_row(row.name, str(row.paragraphs), span)
+        cells = [row.name, str(row.paragraphs)] + ([str(row.attended or 0)] if attended else []) + [span]
+        table.add_row(*cells)
     out.print(table)
 
 
-def print_timeline(query: str, counts: dict[int, int], out, width: int = 50) -> None:
+def print_timeline(timeline, out, width: int = 50) -> None:
     from rich.text import Text
 
-    if not counts:
-        out.print(f"Inga träffar för {query!r}.")
+    rows = timeline.rows()
+    if not rows and not timeline.undated:
+        out.print(f"Inga träffar för {timeline.query!r}.")
         return
-    peak = max(counts.values())
-    out.print(Text(f"Träffar per år för {query!r}", style="bold"))
-    for year in range(min(counts), max(counts) + 1):
-        count = counts.get(year, 0)
+    peak = max([count or 0 for _, count in rows] + [timeline.undated, 1])
+    out.print(Text(f"Träffar per år för {timeline.query!r} ({timeline.unit})", style="bold"))
+    for year, count in rows:
+        if count is None:
+            out.print(Text(f"{year}  ").append("– inga protokoll detta år", style="dim"))
+            continue
         bar = "█" * max(1 if count else 0, round(count / peak * width))
         out.print(Text(f"{year}  ").append(bar, style="green").append(f" {count}"))
+    if timeline.undated:
+        bar = "█" * max(1, round(timeline.undated / peak * width))
+        out.print(Text("utan datum  ").append(bar, style="yellow").append(f" {timeline.undated}"))
 
 
 def print_stats(stats, out) -> None:
@@ -213,6 +325,7 @@ def print_stats(stats, out) -> None:
     for label, value in (
         ("Dokument", stats.documents), ("Stycken", stats.paragraphs),
         ("År", ", ".join(map(str, stats.years)) or "-"),
+        ("Utan datum", f"{stats.undated} stycken"),
         ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Schemaversion", stats.schema_version),
         ("Index", stats.index_dir),
     ):
@@ -230,3 +343,16 @@ def print_evaluation(evaluation, out) -> None:
         table.add_row(s.query, f"{s.precision_at_5:.2f}", f"{s.recall:.2f}", f"{s.ndcg_at_10:.2f}", ", ".join(s.missing))
     table.add_row("medel", *(f"{evaluation.mean(n):.3f}" for n in ("precision_at_5", "recall", "ndcg_at_10")), "", style="bold")
     out.print(table)
+
+
+def print_watch_reports(reports, out) -> None:
+    from rich.text import Text
+
+    if not reports:
+        out.print("Inga sparade sökningar — spara en med `bigsearch watch add QUERY`.")
+        return
+    for report in reports:
+        out.print(Text(f"{report.watch.name}: {len(report.new)} nya av {report.total}", style="bold"))
+        for hit in report.new:
+            out.print(Text("  ").append(hit_heading(hit)))
+            out.print(Text("    ").append(highlighted(hit.snippet, hit.snippet_highlights)))

@@ -83,4 +83,16 @@ def test_harness_engines_answer_the_query_mix(engines):
         assert fts_total >= len(fts_hits)
         if total:
             assert sum(facets["year"].values()) == total
-        stock.search(query)
+        stock_hits, stock_total = stock.search(query)
+        assert len(stock_hits) <= 10 and stock_total >= len(stock_hits)
+
+
+def test_harness_stock_whoosh_finds_what_fts5_finds(engines):
+    _, fts, stock, _ = engines
+    found = 0
+    for word in EXACT_WORDS:
+        fts_ids = fts.all_ids(BenchQuery(word))
+        stock_hits, stock_total = stock.search(BenchQuery(word), limit=1000)
+        assert bool(stock_total) == bool(fts_ids), word  # a baseline that answers nothing would flatter no one
+        found += bool(stock_hits)
+    assert found >= 3

@@ -22,6 +22,7 @@ from bigsearch.entry import fast_search
         ["search", "Andersbrg"],
         ["search", "x", "--from", "inte ett datum"],
         ["search", "oro", "--place", "bomhus", "--person", "Caroline Engberg"],
+        ["search", "mötet", "--attendee", "jennehag", "--to", "2020-12-31"],
     ],
 )
 def test_fast_path_matches_typer(built_index, args):
@@ -43,3 +44,14 @@ def test_fast_path_matches_typer(built_index, args):
 )
 def test_anything_unusual_goes_to_typer(argv):
     assert fast_search(argv) is None
+
+
+def test_both_parsers_take_every_declared_filter():
+    from bigsearch.entry import _parser
+    from bigsearch.options import FILTER_OPTIONS
+
+    help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).stdout
+    quick = _parser()
+    for option in FILTER_OPTIONS:
+        assert option.flag in help_text
+        assert getattr(quick.parse_args(["q", option.flag, "v"]), option.field) == "v"

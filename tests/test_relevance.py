@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bigsearch.search.evaluate import evaluate, load_judgments
 
-QUERIES = Path(__file__).parent / "relevance" / "queries.toml"
+QUERIES = Path(__file__).resolve().parent.parent / "bigsearch" / "data" / "relevance.toml"
 
 
 def test_relevance_set_recall(searcher):

@@ -121,7 +121,7 @@ def test_listings_and_stats(searcher):
     stats = searcher.stats()
     assert stats.documents == 5
     assert stats.years == [2018, 2019, 2020, 2023, 2024]
-    assert searcher.timeline("Andersberg") == {2024: 3}
+    assert searcher.timeline("Andersberg").counts == {2024: 3}
 
 
 def test_filters_that_match_nothing_give_nothing(searcher):
@@ -133,9 +133,9 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
     """Deleted paragraphs still in a segment are not counted in totals, facets or stats."""
     from whoosh.query import Term
 
+    from bigsearch.engines.whoosh_docsets import matching_docs
     from bigsearch.index import store
     from bigsearch.index.writer import sync
-    from bigsearch.search.docsets import matching_docs
     from bigsearch.search.searcher import Searcher
 
     index_dir = tmp_path / "ix"
@@ -144,8 +144,9 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
     writer.delete_by_term("id", "2024-02-09-s6-p13")  # Polisen's Andersberg paragraph
     writer.commit(merge=False)  # keep the deletion inside the segment
     with Searcher(index_dir) as fresh:
-        assert fresh.searcher.reader().has_deletions()
-        assert len(matching_docs(fresh.searcher, Term("places", "Andersberg"))) == 2
+        whoosh_searcher = fresh.engine.searcher
+        assert whoosh_searcher.reader().has_deletions()
+        assert len(matching_docs(whoosh_searcher, Term("places", "Andersberg"))) == 2
         result = fresh.search("Andersberg")
         assert result.total == 2 and "Polisen" not in result.facets["principal"]
-        assert fresh.stats().paragraphs == sum(1 for _ in fresh.searcher.docs_for_query(Term("kind", "p")))
+        assert fresh.stats().paragraphs == sum(1 for _ in whoosh_searcher.docs_for_query(Term("kind", "p")))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bigsearch.search.results import Filters
 from bigsearch.search.searcher import Searcher
 from bigsearch.tui.app import make_app
-from bigsearch.tui.screens import HelpScreen, ProtocolScreen
+from bigsearch.tui.screens import HelpScreen, PersonScreen, PickPersonScreen, ProtocolScreen
 from bigsearch.tui.widgets.facet_sidebar import SEPARATOR, FacetSidebar
 from bigsearch.tui.widgets.preview import Preview
 from bigsearch.tui.widgets.results_list import ResultsList
@@ -114,16 +115,24 @@ async def test_keys_help_search_focus_copy(app):
         assert app.focused is app.query_one(ResultsList)
 
 
-async def test_bad_query_shows_a_message_not_a_crash(app):
+@pytest.mark.parametrize("bad", ["år:", '"stolt och', "year:[2019 TO", "(Andersberg", "NOT", "*a"])
+async def test_each_bad_query_shows_a_message_not_a_crash(app, bad):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"x --from", "enter")
+        app.query_one(SearchBox).value = bad
+        await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("slash", *("a" * 3), "enter")
+        assert app.is_running
+        assert app.error, bad
+        assert app.error in rendered(app.query_one(StatusBar)).replace("\n", "")
+
+
+async def test_year_field_in_the_browser_finds_that_year(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(SearchBox).value = "år:2024 Andersberg"
+        await pilot.press("enter")
         await settle(pilot)
-        app.query_one(SearchBox).value = "\""
-        await pilot.press("slash", "enter")
-        await settle(pilot)
-        assert "tom" in rendered(app.query_one(StatusBar)) or "empty" in rendered(app.query_one(StatusBar))
+        hits = app.query_one(ResultsList).hits
+        assert not app.error and len(hits) == 3 and {hit.year for hit in hits} == {2024}
 
 
 async def test_slow_query_shows_loading_then_results(app, monkeypatch):
@@ -171,3 +180,131 @@ def test_browse_without_a_terminal_says_so(built_index):
     result = CliRunner().invoke(cli, ["browse", "Andersberg", "--index-dir", str(built_index)])
     assert result.exit_code == 2
     assert "needs a terminal" in result.output and "bigsearch search" in result.output
+
+
+async def test_tab_walks_search_results_filters_as_the_help_says(app):
+    app.initial_query = app.query_text = "Andersberg"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.query_one(SearchBox).focus()
+        seen = []
+        for _ in range(3):
+            await pilot.press("tab")
+            seen.append(app.focused.id)
+        assert seen == ["results", "facets", "search"]
+        await pilot.press("shift+tab")
+        assert app.focused.id == "facets"
+
+
+async def test_cursor_stays_on_its_hit_when_a_facet_toggles(app):
+    app.initial_query = app.query_text = "Andersberg OR Bomhus"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        results.highlighted = 2
+        kept = results.current
+        await settle(pilot)
+        principal = kept.principal
+        sidebar = app.query_one(FacetSidebar)
+        index = next(i for i, option in enumerate(sidebar._options) if option.id == f"principal{SEPARATOR}{principal}")
+        sidebar.highlighted = index
+        sidebar.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.facet_filters == {"principal": principal}
+        assert results.current.id == kept.id
+
+
+async def test_browse_with_a_principal_and_no_query_lists_its_paragraphs_newest_first(built_index):
+    searcher = Searcher(built_index)
+    app = make_app(built_index, "", Filters(principal="polisen"), searcher=searcher)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            hits = app.query_one(ResultsList).hits
+            assert hits and all(hit.principal == "Polisen" for hit in hits)
+            dates = [hit.date for hit in hits]
+            assert dates == sorted(dates, reverse=True)
+            assert app.result.total == searcher.search("principal:polisen", limit=0).total
+    finally:
+        searcher.close()
+
+
+async def test_meeting_and_person_views_from_a_hit(app):
+    app.initial_query = app.query_text = "Andersberg"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ProtocolScreen)
+        attendees = rendered(app.screen.query_one(".protocol-attendees"))
+        assert "Måns Jennehag (Polisen)" in attendees
+        await pilot.press("escape")
+        app.query_one(ResultsList).focus()
+        await pilot.press("p")
+        await settle(pilot)
+        if isinstance(app.screen, PickPersonScreen):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, PersonScreen)
+        assert app.screen.report["meetings"]
+
+
+async def test_lookups_run_in_workers_not_on_the_ui_thread(app, monkeypatch):
+    import threading
+
+    threads = []
+    real = app.searcher.neighbours
+
+    def spy(paragraph_id):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(paragraph_id)
+
+    monkeypatch.setattr(app.searcher, "neighbours", spy)
+    app.initial_query = app.query_text = "Andersberg"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+    assert threads and not any(threads)
+
+
+async def test_o_opens_the_original(app, monkeypatch, tmp_path):
+    opened = []
+    monkeypatch.setattr("bigsearch.opener.subprocess.Popen", lambda command, **kw: opened.append(command))
+    monkeypatch.setenv("BIGSEARCH_OPEN", "viewer")
+    app.initial_query = app.query_text = "Andersberg"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    assert opened and opened[0][0] == "viewer" and opened[0][-1].endswith(".txt")
+
+
+def _open_meeting(pilot):
+    async def run():
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    return run()
+
+
+def _open_person(pilot):
+    async def run():
+        await settle(pilot)
+        pilot.app.query_one(ResultsList).focus()
+        pilot.app._person_worker("Måns Jennehag")
+        await settle(pilot)
+
+    return run()
+
+
+@pytest.mark.parametrize("view", ["meeting", "person"])
+def test_view_snapshots(snap_compare, built_index, view):
+    searcher = Searcher(built_index)
+    app = make_app(built_index, "Andersberg", searcher=searcher)
+    try:
+        assert snap_compare(app, terminal_size=(100, 30), run_before=_open_meeting if view == "meeting" else _open_person)
+    finally:
+        searcher.close()

@@ -1,82 +1,55 @@
-"""The Swedish analysis chain as Whoosh analyzers.
+"""The Swedish analysis chain (tokens.py) wrapped as Whoosh analyzers, for the whoosh engine.
 
-- `main`: words (keeping å ä ö and numbers; "RF/SISU" -> rf, sisu), lowercased, Snowball-stemmed.
-  Stopwords are kept so phrases ("Stolt och nykter") match.
-- `parts`: the parts of compound words, stemmed, at index time only ("våldsförebyggande" ->
-  våld, förebygg); a query term passes through stemmed, so "våld" finds the compound.
-- `folded`: like `main` after å ä → a, ö → o, so "Satra" finds "Sätra".
+Whoosh only indexes with these; queries arrive already analysed (the search core turns words
+into stems itself), so every engine sees exactly the same terms.
 """
 
 from __future__ import annotations
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Tokenizer
+from whoosh.analysis.acore import Token
 
-from bigsearch.analysis.compounds import compound_parts
-from bigsearch.analysis.stemming import fold, stem
-
-WORD_PATTERN = r"\w+"
+from bigsearch.analysis.tokens import analyse
 
 
-class SwedishStemFilter(Filter):
-    """Snowball Swedish (never Whoosh's own lang='sv' stemmer, which disagrees with it)."""
+class SwedishFieldTokenizer(Tokenizer):
+    """Emits the terms of tokens.analyse(field, text), with positions and character offsets."""
 
-    def __eq__(self, other):
-        return isinstance(other, SwedishStemFilter)
-
-    def __call__(self, tokens):
-        for token in tokens:
-            if not token.stopped:
-                token.text = stem(token.text)
-            yield token
-
-
-class FoldFilter(Filter):
-    def __eq__(self, other):
-        return isinstance(other, FoldFilter)
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = fold(token.text)
-            yield token
-
-
-class CompoundPartsFilter(Filter):
-    """At index time replaces each compound by its parts (a plain word yields nothing);
-    at query time passes the word through, to be matched against the indexed parts."""
+    def __init__(self, field: str):
+        self.field = field
 
     def __eq__(self, other):
-        return isinstance(other, CompoundPartsFilter)
+        return isinstance(other, SwedishFieldTokenizer) and other.field == self.field
 
-    def __call__(self, tokens):
-        for token in tokens:
-            if token.mode == "query":
-                yield token
-                continue
-            parts = compound_parts(token.text)
-            if not parts:
-                continue
-            original = token.text
-            for part in dict.fromkeys(parts):
-                token.text = part
-                yield token
-            token.text = original
-
-
-def tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(WORD_PATTERN)
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        # A query word is matched against compound parts as its own stem.
+        field = "text" if mode == "query" and self.field == "parts" else self.field
+        for term, position, start, end in analyse(field, value):
+            t.text = term
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + position
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
 
 
 def main_analyzer():
-    return tokenizer() | LowercaseFilter() | SwedishStemFilter()
+    return SwedishFieldTokenizer("text")
 
 
 def parts_analyzer():
-    return tokenizer() | LowercaseFilter() | CompoundPartsFilter() | SwedishStemFilter()
+    return SwedishFieldTokenizer("parts")
 
 
 def folded_analyzer():
-    return tokenizer() | LowercaseFilter() | FoldFilter() | SwedishStemFilter()
+    return SwedishFieldTokenizer("folded")
 
 
-def terms(analyzer, text: str, mode: str = "query") -> list[str]:
+def terms(analyzer, text: str, mode: str = "index") -> list[str]:
     return [token.text for token in analyzer(text, mode=mode)]

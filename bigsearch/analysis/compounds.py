@@ -90,3 +90,20 @@ def _best_split(word: str, depth: int) -> tuple[tuple[str, ...], float, bool] | 
                 if best is None or score > best[1]:
                     best = (parts, score, linked)
     return best
+
+
+def coordinated_form(head: str, tail: str) -> str | None:
+    """The whole word a coordinated compound's first member stands for.
+
+    "drog- och brottsförebyggande": head "drog", tail "brottsförebyggande" -> "drogförebyggande"
+    (the tail's first part replaced by the head); None when the tail is not a compound.
+    """
+    lowered = tail.lower()
+    parts = split_compound(lowered)
+    if len(parts) < 2:
+        return None
+    # The tail's first part, with its linking -s- if the compound has one ("brott-s-förebyggande").
+    first = parts[0]
+    rest_start = len(first) + (1 if lowered[len(first):len(first) + 1] == "s" and not lowered[len(first):].startswith(parts[1]) else 0)
+    rest = tail[rest_start:]
+    return f"{head}{rest}" if rest else None

@@ -7,10 +7,7 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 
-SCHEMA_VERSION = 5
-
-# Field weights for the query parser: whole words first, compound parts and folded spellings low.
-QUERY_FIELDS = {"text": 1.0, "section_title": 0.5, "parts": 0.3, "folded": 0.2}
+SCHEMA_VERSION = 6
 
 KIND_PARAGRAPH = "p"
 KIND_FILE = "f"  # one record per source file: the sync manifest, committed with the paragraphs
@@ -29,6 +26,7 @@ def make_schema() -> Schema:
         date=ID(stored=True, sortable=True),
         # One term per year (no tiered range terms): ranges span a few dozen years at most.
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False, shift_step=0),
+        undated=ID(),  # "1" on paragraphs whose meeting date is unknown: they have no year
         section=ID(stored=True),
         section_title=TEXT(analyzer=main_analyzer(), stored=True, phrase=True),
         principal=ID(stored=True, sortable=True),
@@ -42,7 +40,16 @@ def make_schema() -> Schema:
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
         position=COLUMN(NumericColumn("I")),  # order within the protocol: sorting only, never searched
+        order=STORED(),  # the same, returned with the paragraph
+        body=STORED(),  # the body that met, page (PDF) and line (text): for citations
+        page=STORED(),
+        line=STORED(),
+        # The document's title with its dnr, and who attended: searchable on every paragraph.
         title=STORED(),
-        attendees=STORED(),
+        doc_title=TEXT(analyzer=main_analyzer(), phrase=False),
+        attendees=KEYWORD(stored=True, commas=True, scorable=False),
+        attendee_words=TEXT(analyzer=main_analyzer(), phrase=False),
+        attendees_facet=COLUMN(VarBytesColumn()),
+        attendee_records=STORED(),  # on file records: name, organisation, role as JSON
         paragraphs=STORED(),
     )

@@ -78,7 +78,8 @@ def storable(text: str) -> str:
 
 
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
-    for paragraph in doc.paragraphs:
+    names = list(dict.fromkeys(a.name.replace(",", " ") for a in doc.attendees if a.name))
+    for number, paragraph in enumerate(doc.paragraphs):
         record = {
             "kind": KIND_PARAGRAPH,
             "id": paragraph.id,
@@ -94,7 +95,16 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
             "parts": paragraph.text,
             "folded": paragraph.text,
             "position": paragraph.position,
+            "order": paragraph.position,
+            "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
+            "page": getattr(paragraph, "page", None),
+            "line": getattr(paragraph, "line", None),
             "title": doc.title or "",
+            "doc_title": doc.title or "",
+            "attendees": ",".join(names),
+            # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
+            "attendee_words": " ".join(names) if number == 0 else "",
+            "attendees_facet": "\n".join(names).encode("utf-8"),
         }
         for name in ("date", "section", "principal", "unit"):
             value = getattr(paragraph, name)
@@ -102,7 +112,9 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
                 record[name] = value
         if paragraph.year is not None:
             record["year"] = paragraph.year
-        yield record
+        else:
+            record["undated"] = "1"
+        yield {key: value for key, value in record.items() if value is not None}
 
 
 def _storable_names(doc: Document) -> None:
@@ -134,7 +146,10 @@ def file_stat(path: Path) -> str:
 
 
 def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
-    attendees = [[a.name, a.organisation or "", a.principal or ""] for a in doc.attendees]
+    attendees = [
+        {"name": a.name, "organisation": a.organisation, "principal": a.principal, "role": getattr(a, "role", None)}
+        for a in doc.attendees
+    ]
     record = {
         "kind": KIND_FILE,
         "id": f"file:{key}",
@@ -144,7 +159,7 @@ def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
         "source_stat": stat,
         "id_prefix": doc.id_prefix,
         "title": doc.title or "",
-        "attendees": json.dumps(attendees, ensure_ascii=False),
+        "attendee_records": json.dumps(attendees, ensure_ascii=False),
         "paragraphs": len(doc.paragraphs),
     }
     # No indexed date/year/doc_type/text: no paragraph query or filter can ever match a file record.

@@ -1,41 +1,28 @@
-"""The query language and the filters, turned into Whoosh queries. Bad input -> QueryError.
+"""Queries and filters as the user typed them, resolved against the index. Bad input -> QueryError.
 
-Words are ANDed; "phrases", OR, NOT / -word, field:value, prefix*, fuzzy~ work. Field names
-may be given in English or Swedish (principal/huvudman, person, place/plats, year/år, type/typ,
-title/rubrik). Facet values accept any alias or case ("polisen", "Välfärd Gävle/socialtjänsten").
+The language itself is parsed in parser.py and compiled in compile.py; here facet values are
+resolved (any alias or case: "polisen", "Välfärd Gävle/socialtjänsten") and filters built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from whoosh import qparser
-from whoosh import query as q
-
+from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
-from bigsearch.index.schema import QUERY_FIELDS
+from bigsearch.facets import BY_NAME, UNDATED
+from bigsearch.options import DOC_TYPES
+from bigsearch.search.compile import Compiled, Compiler, Resolvers
+from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters
 
 if TYPE_CHECKING:
     from bigsearch.ingest.principals import Registry
 
-MAX_QUERY_CHARS = 1000
-MAX_TERMS = 64
-FIELD_ALIASES = {
-    "principal": ["huvudman"],
-    "persons": ["person"],
-    "places": ["place", "plats"],
-    "year": ["år", "ar"],
-    "doc_type": ["type", "typ"],
-    "section_title": ["title", "rubrik"],
-    "section": ["paragraf"],
-}
-DOC_TYPES = ("protokoll", "yttrande", "dokument")
 
 
 class Vocabulary:
@@ -53,80 +40,45 @@ class Vocabulary:
         return self._values("persons")
 
     @cached_property
+    def attendees(self) -> list[str]:
+        return self._values("attendees")
+
+    @cached_property
+    def people(self) -> list[str]:
+        """Everyone the index knows: mentioned or present."""
+        return sorted(set(self.persons) | set(self.attendees))
+
+    @cached_property
     def places(self) -> list[str]:
         return self._values("places")
 
 
-def clean_input(text: str, what: str = "query") -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the {what} is {len(text):,} characters long — shorten it to at most {MAX_QUERY_CHARS}")
-    return " ".join(text.split())
+def resolvers(vocabulary: Vocabulary, registry: Registry | None = None) -> Resolvers:
+    return Resolvers(
+        principal=lambda value: resolve_principal(value, vocabulary, registry),
+        person=lambda value: resolve_person(value, vocabulary.people),
+        attendee=lambda value: resolve_person(value, vocabulary.attendees, "present at any meeting"),
+        place=lambda value: resolve_place(value, vocabulary),
+        doc_type=resolve_doc_type,
+        names_principal=lambda text: names_principal(text, vocabulary, registry),
+    )
 
 
-def _minus_to_not(text: str) -> str:
-    """'-word' outside quotes means NOT word."""
-    out: list[str] = []
-    for index, piece in enumerate(re.split(r'("[^"]*")', text)):
-        if index % 2 == 1:
-            out.append(piece)
-            continue
-        out.append(re.sub(r'(^|\s|\()-(?=[\w"(])', r"\1NOT ", piece))
-    return "".join(out)
+def names_principal(text: str, vocabulary: Vocabulary, registry: Registry | None = None) -> str | None:
+    """The principal that free text names ("polisen" -> Polisen), if any, and only if the index has it."""
+    from bigsearch.ingest.principals import default_registry
+
+    match = (registry or default_registry()).resolve(text)
+    if match and match.principal in vocabulary.principals:
+        return match.principal
+    return None
 
 
-def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(QUERY_FIELDS), schema, fieldboosts=QUERY_FIELDS, group=qparser.AndGroup)
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-    parser.remove_plugin_class(qparser.BoostPlugin)  # '^' is more often a typo than a boost here
-    return parser
-
-
-def parse_query(text: str, schema, vocabulary: Vocabulary, registry: Registry | None = None) -> q.Query:
-    text = clean_input(text)
-    if not text.strip('"()*~?-+ '):
-        raise QueryError("empty query — give one or more words to search for, e.g. bigsearch search Andersberg")
-    # Lone operators and unbalanced quotes/parentheses are read as literally as possible.
-    if text.count('"') % 2:
-        text = text.replace('"', " ")
-    if text.count("(") != text.count(")"):
-        text = text.replace("(", " ").replace(")", " ")
-    text = _minus_to_not(text)
-    try:
-        parsed = make_parser(schema).parse(text)
-    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError(f"could not understand the query ({exc}) — check quotes, parentheses and operators") from exc
-    parsed = _resolve_field_values(parsed, vocabulary, registry)
-    if _count_terms(parsed) > MAX_TERMS:
-        raise QueryError(f"the query has more than {MAX_TERMS} terms — narrow it down")
-    if parsed is q.NullQuery or isinstance(parsed, type(q.NullQuery)):
-        raise QueryError("the query has no words to search for — give one or more words, e.g. Andersberg")
-    return parsed
-
-
-def _count_terms(node: q.Query) -> int:
-    return 1 if node.is_leaf() else sum(1 for _ in node.leaves())
-
-
-def _resolve_field_values(node: q.Query, vocabulary: Vocabulary, registry: Registry | None) -> q.Query:
-    def fix(leaf):
-        fieldname = getattr(leaf, "fieldname", None)
-        if isinstance(leaf, q.Phrase) and fieldname in ("principal", "persons", "places", "doc_type"):
-            leaf = q.Term(fieldname, " ".join(leaf.words))
-        if isinstance(leaf, q.Term) and isinstance(leaf.text, str):
-            if fieldname == "principal":
-                return q.Term("principal", resolve_principal(leaf.text, vocabulary, registry))
-            if fieldname == "persons":
-                return q.Term("persons", resolve_person(leaf.text, vocabulary))
-            if fieldname == "places":
-                return q.Term("places", resolve_place(leaf.text, vocabulary))
-            if fieldname == "doc_type":
-                return q.Term("doc_type", resolve_doc_type(leaf.text))
-        return leaf
-
-    return node.accept(fix)
+def parse_query(text: str, lexicon, vocabulary: Vocabulary, registry: Registry | None = None) -> tuple[Compiled, list[str]]:
+    """The query compiled for the index, and the notes to show the user (capped fuzziness, long prefixes)."""
+    parsed = parse(text)
+    compiled = Compiler(lexicon, resolvers(vocabulary, registry)).compile(parsed.tree)
+    return compiled, parsed.notes + compiled.budget.notes
 
 
 def _close(value: str, known: list[str]) -> str:
@@ -153,18 +105,21 @@ def resolve_principal(value: str, vocabulary: Vocabulary, registry: Registry | N
     )
 
 
-def resolve_person(value: str, vocabulary: Vocabulary) -> str:
+def resolve_person(value: str, people: list[str], where: str = "in the index") -> str:
+    """A full name from what was typed: any case, with or without å ä ö, a surname or a first name alone."""
+    from bigsearch.analysis.stemming import fold
+
     value = clean_input(value, "person")
-    folded = value.casefold()
-    exact = [p for p in vocabulary.persons if p.casefold() == folded]
+    key = fold(value.casefold())
+    exact = [p for p in people if fold(p.casefold()) == key]
     if exact:
         return exact[0]
-    partial = [p for p in vocabulary.persons if folded in [t.casefold() for t in p.split()] or p.casefold().startswith(folded + " ")]
+    partial = [p for p in people if key in [fold(t.casefold()) for t in p.split()] or fold(p.casefold()).startswith(key + " ")]
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:
         raise QueryError(f"{value!r} could be {', '.join(partial[:6])} — give the full name")
-    raise QueryError(f"no person {value!r} in the index{_close(value, vocabulary.persons)} (see `bigsearch persons`)")
+    raise QueryError(f"no person {value!r} {where}{_close(value, people)} (see `bigsearch persons`)")
 
 
 def resolve_place(value: str, vocabulary: Vocabulary) -> str:
@@ -220,70 +175,37 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
     return date.isoformat()
 
 
-def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> list[q.Query]:
-    """The filters as queries; the searcher turns them into document sets (they add nothing to the score)."""
-    parts: list[q.Query] = []
+def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry | None = None) -> list[q.Q]:
+    """The filters as engine queries; engines apply them as document sets (they add nothing to the score)."""
+    parts: list[q.Q] = []
     if filters.year:
         start, end = parse_years(filters.year)
-        parts.append(q.NumericRange("year", start, end))
+        parts.append(q.Range("year", start, end))
     if filters.date_from or filters.date_to:
         low = parse_date(filters.date_from, "--from") if filters.date_from else None
         high = parse_date(filters.date_to, "--to", end=True) if filters.date_to else None
         if low and high and low > high:
             raise QueryError(f"--from {filters.date_from} is after --to {filters.date_to} — swap them")
-        parts.append(q.TermRange("date", low, high))
+        parts.append(q.Range("date", low, high))
     if filters.principal:
         parts.append(q.Term("principal", resolve_principal(filters.principal, vocabulary, registry)))
     if filters.person:
-        parts.append(q.Term("persons", resolve_person(filters.person, vocabulary)))
+        name = resolve_person(filters.person, vocabulary.people)
+        parts.append(q.Or((q.Term("persons", name), q.Term("attendees", name))))
+    if filters.attendee:
+        parts.append(q.Term("attendees", resolve_person(filters.attendee, vocabulary.attendees, "present at any meeting")))
     if filters.place:
         parts.append(q.Term("places", resolve_place(filters.place, vocabulary)))
     if filters.doc_type:
         parts.append(q.Term("doc_type", resolve_doc_type(filters.doc_type)))
-    facet_fields = {"year": "year", "principal": "principal", "person": "persons", "place": "places", "doc_type": "doc_type"}
-    for facet, value in filters.facets.items():
-        fieldname = facet_fields.get(facet)
-        if fieldname is None:
-            raise QueryError(f"unknown facet {facet!r} — use one of {', '.join(facet_fields)}")
-        if fieldname == "year":
-            parts.append(q.NumericRange("year", int(value), int(value)))
+    for name, value in filters.facets.items():
+        facet = BY_NAME.get(name)
+        if facet is None:
+            raise QueryError(f"unknown facet {name!r} — use one of {', '.join(BY_NAME)}")
+        if name == "year" and str(value) == UNDATED:
+            parts.append(q.Term("undated", "1"))
+        elif name == "year":
+            parts.append(q.Term("year", int(value)))
         else:
-            parts.append(q.Term(fieldname, value))
+            parts.append(q.Term(facet.record_key, value))
     return parts
-
-
-def prune(query: q.Query, reader) -> q.Query:
-    """Drop the low-weight alternatives that cannot change which paragraphs match.
-
-    The folded field only matters where folding finds more than the exact spelling ("Satra"
-    → Sätra); compound parts cannot form phrases. Fewer clauses make common words much cheaper.
-    """
-
-    def df(fieldname: str, text) -> int:
-        try:
-            return reader.doc_frequency(fieldname, text)
-        except Exception:  # a term the field cannot encode
-            return 0
-
-    def visit(node: q.Query) -> q.Query:
-        if isinstance(node, q.Or):
-            children = [visit(child) for child in node.subqueries]
-            text_words = [c.text for c in children if isinstance(c, q.Term) and c.fieldname == "text"]
-            has_text = bool(text_words) or any(isinstance(c, q.Phrase) and c.fieldname == "text" for c in children)
-            kept = []
-            for child in children:
-                if isinstance(child, q.Phrase) and child.fieldname == "parts":
-                    continue
-                if isinstance(child, q.Term) and child.fieldname == "folded" and has_text:
-                    if df("folded", child.text) <= sum(df("text", word) for word in text_words):
-                        continue
-                if isinstance(child, q.Phrase) and child.fieldname == "folded" and has_text:
-                    if all(df("folded", w) <= df("text", w) for w in child.words):
-                        continue
-                kept.append(child)
-            return node.__class__(kept, boost=node.boost) if kept else q.NullQuery
-        if isinstance(node, q.CompoundQuery | q.Not):
-            return node.apply(visit)
-        return node
-
-    return visit(query)

@@ -20,16 +20,29 @@ class Hit:
     persons: list[str]
     places: list[str]
     text: str
+    doc_title: str | None = None
+    attendees: list[str] = field(default_factory=list)
+    body: str | None = None  # the body that met (BIG, Kommunstyrelsen …), when known
+    page: int | None = None  # where in the original: a PDF's page …
+    line: int | None = None  # … or a text file's line
     snippet: str = ""
     # Character offsets into `text` of the words the query matched, as written (inflected).
     highlights: list[tuple[int, int]] = field(default_factory=list)
     # The same, into `snippet`.
     snippet_highlights: list[tuple[int, int]] = field(default_factory=list)
+    # Matched words of the § title (a paragraph can match through its title alone).
+    title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    # Attendees whose names the query matched, when nothing in the text or titles did.
+    matched_attendees: list[str] = field(default_factory=list)
+    # Matched words of the document's title (with its dnr).
+    doc_title_highlights: list[tuple[int, int]] = field(default_factory=list)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("snippet_highlights")
         data["highlights"] = [list(span) for span in self.highlights]
+        data["title_highlights"] = [list(span) for span in self.title_highlights]
+        data["doc_title_highlights"] = [list(span) for span in self.doc_title_highlights]
         return data
 
 
@@ -40,6 +53,10 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
+    # What the user should know about how the query ran (capped fuzziness, a long prefix list).
+    notes: list[str] = field(default_factory=list)
+    # Undated paragraphs that match the query but were left out by a year or date filter.
+    undated_excluded: int = 0
 
     def to_json(self) -> dict:
         return {
@@ -48,6 +65,8 @@ class SearchResult:
             "hits": [hit.to_json() for hit in self.hits],
             "facets": self.facets,
             "suggestion": self.suggestion,
+            "notes": self.notes,
+            "undated_excluded": self.undated_excluded,
         }
 
 
@@ -60,6 +79,7 @@ class Filters:
     date_to: str | None = None
     principal: str | None = None
     person: str | None = None
+    attendee: str | None = None
     place: str | None = None
     doc_type: str | None = None
     # Values picked in a facet sidebar: field -> value (exact, canonical).

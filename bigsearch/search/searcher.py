@@ -1,25 +1,30 @@
-"""Searching the index: queries with filters, facets, highlights and suggestions; listings and reports."""
+"""The search core: queries with filters, facets, highlights and suggestions; listings and reports.
+
+Engine-neutral: it parses the query (parser.py), expands and resolves it against the engine's
+vocabulary (compile.py, query.py) and asks the engine (engines/interface.py) for top hits, totals
+and facet counts. Nothing here knows which engine answers.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from whoosh import query as q
-from whoosh.query.qcore import QueryError as WhooshQueryError
-
 from bigsearch.analysis.stemming import stem
+from bigsearch.engines import interface as q
+from bigsearch.engines.interface import Engine
 from bigsearch.errors import QueryError
-from bigsearch.index import store
-from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH, SCHEMA_VERSION
+from bigsearch.facets import FACETS, UNDATED, year_value
+from bigsearch.index.schema import SCHEMA_VERSION
 from bigsearch.search import query as query_mod
-from bigsearch.search.docsets import matching_docs
-from bigsearch.search.facets import FacetCounter
+from bigsearch.search.expand import Budget, closest_term
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.results import Filters, Hit, SearchResult
 
-SORTS = ("relevance", "date", "-date")
+SORTS = q.SORTS
+ALL_FACETS = tuple(facet.name for facet in FACETS)
 
 
 @dataclass
@@ -28,6 +33,24 @@ class Listing:
     paragraphs: int
     first_year: int | None
     last_year: int | None
+    attended: int | None = None  # persons only: meetings present at
+
+
+@dataclass
+class Timeline:
+    query: str
+    counts: dict[int, int]  # hits per year
+    undated: int  # hits in undated paragraphs
+    years_with_protocols: list[int]  # a year missing here holds no protocol at all (a gap, not "0 hits")
+    unit: str = "stycken"  # what is counted: paragraphs (stycken) or meetings (möten)
+
+    def rows(self) -> list[tuple[int, int | None]]:
+        """(year, hits) from the first to the last year with hits; hits is None for a year without protocols."""
+        if not self.counts:
+            return []
+        have = set(self.years_with_protocols)
+        return [(year, self.counts.get(year, 0) if year in have else None)
+                for year in range(min(self.counts), max(self.counts) + 1)]
 
 
 @dataclass
@@ -38,46 +61,62 @@ class Stats:
     index_bytes: int
     schema_version: int
     index_dir: str
+    undated: int = 0  # paragraphs without a meeting date
+    engine: str = "whoosh"
 
 
-def _has_negation(node: q.Query) -> bool:
-    return isinstance(node, q.Not) or any(_has_negation(child) for child in node.children())
+def facet_view(counts: dict[str, dict]) -> dict[str, dict[str, int]]:
+    """Engine facet counts as shown to users: years as strings in order, "undated" last; others by count."""
+    out: dict[str, dict[str, int]] = {}
+    for name, values in counts.items():
+        if name == "year":
+            years = {year_value(k): v for k, v in values.items() if v}
+            dated = sorted(k for k in years if k is not None)
+            view = {str(k): years[k] for k in dated}
+            undated = sum(v for k, v in values.items() if year_value(k) is None)
+            if undated:
+                view[UNDATED] = undated
+            out[name] = view
+        else:
+            out[name] = dict(sorted(((str(k), v) for k, v in values.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
+    return out
 
 
-def _text(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
-
-
-def hit_from_fields(fields: dict, score: float = 0.0) -> Hit:
+def hit_from_record(record: dict, score: float = 0.0) -> Hit:
     return Hit(
-        id=fields["id"],
+        id=record["id"],
         score=round(float(score), 4),
-        date=fields.get("date"),
-        year=fields.get("year"),
-        doc_type=fields.get("doc_type", ""),
-        source=fields.get("source", ""),
-        section=fields.get("section"),
-        section_title=fields.get("section_title") or None,
-        principal=fields.get("principal"),
-        unit=fields.get("unit"),
-        persons=[p for p in fields.get("persons", "").split(",") if p],
-        places=[p for p in fields.get("places", "").split(",") if p],
-        text=fields.get("text", ""),
+        date=record.get("date"),
+        year=year_value(record.get("year")),
+        doc_type=record.get("doc_type") or "",
+        source=record.get("source") or "",
+        section=record.get("section"),
+        section_title=record.get("section_title") or None,
+        principal=record.get("principal"),
+        unit=record.get("unit"),
+        persons=list(record.get("persons") or []),
+        places=list(record.get("places") or []),
+        text=record.get("text") or "",
+        doc_title=record.get("title") or None,
+        attendees=list(record.get("attendees") or []),
+        body=record.get("body") or None,
+        page=record.get("page") or None,
+        line=record.get("line") or None,
     )
 
 
 class Searcher:
-    """A read-only view of the index at one committed state."""
+    """A read-only view of one index at one committed state, through its engine."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, engine: Engine | None = None):
+        from bigsearch.engines.registry import open_engine
+
         self.index_dir = Path(index_dir)
-        self.ix = store.open_for_reading(self.index_dir)
-        self.searcher = self.ix.searcher()
+        self.engine = engine or open_engine(self.index_dir)
         self._vocabulary: query_mod.Vocabulary | None = None
-        self._facets: FacetCounter | None = None
 
     def close(self) -> None:
-        self.searcher.close()
+        self.engine.close()
 
     def __enter__(self) -> Searcher:
         return self
@@ -85,21 +124,13 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- vocabulary ---------------------------------------------------------------------------
-
-    def _values(self, fieldname: str) -> list[str]:
-        return [_text(term) for term in self.searcher.reader().lexicon(fieldname)]
-
     @property
     def vocabulary(self) -> query_mod.Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = query_mod.Vocabulary(self._values)
+            self._vocabulary = query_mod.Vocabulary(self.engine.values)
         return self._vocabulary
 
     # -- search -------------------------------------------------------------------------------
-
-    def parse(self, text: str) -> q.Query:
-        return query_mod.parse_query(text, self.ix.schema, self.vocabulary)
 
     def search(
         self,
@@ -113,104 +144,73 @@ class Searcher:
         if sort not in SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
-            raise QueryError("--limit must be 0 or more")
-        parsed = query_mod.prune(self.parse(text), self.searcher.reader())
-        restrictions = query_mod.build_filters(filters or Filters(), self.vocabulary)
-        if _has_negation(parsed):
-            # A negation alone would also match the index's file records.
-            restrictions.append(q.Term("kind", KIND_PARAGRAPH))
-        kwargs = {}
-        if sort != "relevance":
-            kwargs["sortedby"] = ["date", "position"]
-            kwargs["reverse"] = sort == "-date"
-        try:
-            # Filters are document sets: they narrow the hits without touching the score.
-            allowed = self._allowed(restrictions)
-            if allowed is not None and not allowed:
-                parsed = q.NullQuery  # nothing passes the filters (an empty filter set would mean "no filter")
-            results = self.searcher.search(parsed, filter=allowed, limit=max(1, offset + limit), **kwargs)
-            matched = matching_docs(self.searcher, parsed)
-        except WhooshQueryError as exc:
-            raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
-        if allowed is not None:
-            matched &= allowed
-        docnums = sorted(matched)
-        terms = self.matched_terms(parsed)
+            raise QueryError("--limit and --offset must be 0 or more")
+        compiled, notes = query_mod.parse_query(text, self.engine.lexicon(), self.vocabulary)
+        filters = filters or Filters()
+        restrictions = query_mod.build_filters(filters, self.vocabulary)
+        restriction = q.And(tuple(restrictions)) if restrictions else None
+        result = self.engine.search(compiled.query, restriction, sort, limit, offset, ALL_FACETS if facets else ())
+        undated_excluded = 0
+        if restriction is not None and result.total >= 0 and (filters.year or filters.date_from or filters.date_to):
+            undated_excluded = self.engine.count(q.And((compiled.query, q.Term("undated", "1"))))
         hits = []
-        for index in range(offset, min(results.scored_length(), offset + limit)):
-            result = results[index]
-            hit = hit_from_fields(result.fields(), result.score if sort == "relevance" else 0.0)
-            self._highlight(hit, terms)
+        for engine_hit in result.hits:
+            hit = hit_from_record(engine_hit.record, engine_hit.score if sort == "relevance" else 0.0)
+            self._highlight(hit, compiled.matched)
             hits.append(hit)
-        total = len(docnums)
-        suggestion = self.suggest(text) if total == 0 else None
+        suggestion = self.suggest(text) if result.total == 0 else None
         return SearchResult(
-            query=text, total=total, hits=hits, facets=self.facet_counter.count(docnums) if facets else {},
-            suggestion=suggestion,
+            query=text, total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {},
+            suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,
         )
 
-    def _allowed(self, restrictions: list[q.Query]) -> set[int] | None:
-        allowed: set[int] | None = None
-        for restriction in restrictions:
-            docs = matching_docs(self.searcher, restriction)
-            allowed = docs if allowed is None else allowed & docs
-        return allowed
-
-    @property
-    def facet_counter(self) -> FacetCounter:
-        if self._facets is None:
-            self._facets = FacetCounter(self.searcher.reader())
-        return self._facets
-
-    def matched_terms(self, parsed: q.Query) -> MatchedTerms:
-        """The index terms the query's positive parts match, by field (prefix and fuzzy terms expanded)."""
-        matched = MatchedTerms()
-        reader = self.searcher.reader()
-
-        def visit(node: q.Query) -> None:
-            if isinstance(node, q.Not):
-                return
-            if isinstance(node, q.Phrase):
-                matched.phrases.setdefault(node.fieldname, []).append([str(w) for w in node.words])
-                return
-            if isinstance(node, q.Term):
-                matched.terms[node.fieldname].add(_text(node.text))
-                return
-            if isinstance(node, q.MultiTerm):  # prefix, wildcard, fuzzy, ranges
-                try:
-                    for text in node._btexts(reader):
-                        matched.terms[node.fieldname].add(_text(text))
-                except Exception:  # a term pattern that lists nothing still searches fine
-                    return
-                return
-            for child in node.children():
-                visit(child)
-
-        visit(parsed)
-        return matched
+    def browse(self, filters: Filters, sort: str = "-date", limit: int = 10, offset: int = 0,
+               facets: bool = True) -> SearchResult:
+        """Every paragraph passing the filters (no query), newest first: `browse --principal polisen`."""
+        restrictions = query_mod.build_filters(filters, self.vocabulary)
+        if not restrictions:
+            raise QueryError("give a query or a filter (--principal, --year, …) to list paragraphs")
+        result = self.engine.search(q.All(), q.And(tuple(restrictions)), sort, limit, offset,
+                                    ALL_FACETS if facets else ())
+        hits = []
+        for engine_hit in result.hits:
+            hit = hit_from_record(engine_hit.record)
+            hit.snippet, hit.snippet_highlights = snippet(hit.text, [])
+            hits.append(hit)
+        return SearchResult(query="", total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {})
 
     @staticmethod
     def _highlight(hit: Hit, matched: MatchedTerms) -> None:
         hit.highlights = match_spans(hit.text, matched.terms, matched.phrases)
         hit.snippet, hit.snippet_highlights = snippet(hit.text, hit.highlights)
+        title_terms = {"text": matched.terms.get("text", set()), "folded": matched.terms.get("folded", set())}
+        if hit.section_title:
+            hit.title_highlights = match_spans(hit.section_title, title_terms, matched.phrases)
+        if hit.doc_title:
+            hit.doc_title_highlights = match_spans(hit.doc_title, title_terms, matched.phrases)
+        if not (hit.highlights or hit.title_highlights or hit.doc_title_highlights):
+            words = matched.terms.get("text", set())
+            hit.matched_attendees = [
+                name for name in hit.attendees if any(stem(part.lower()) in words for part in re.findall(r"\w+", name))
+            ]
 
     def suggest(self, text: str) -> str | None:
         """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary.
 
-        Candidates come from the stemmed vocabulary; the suggestion is shown as the word is
-        written in a paragraph that holds it ("andersberg" -> "Andersberg").
+        Candidates come from the stemmed vocabulary under a fixed scan bound (expand.MAX_SCAN);
+        the suggestion is shown as the word is written in a paragraph that holds it.
         """
-        corrector = self.searcher.corrector("text")
-        reader = self.searcher.reader()
+        lexicon = self.engine.lexicon()
+        budget = Budget()
         changed = False
         out = []
         for piece in re.split(r"(\w+)", text):
             word = piece.lower()
-            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or reader.doc_frequency("text", stem(word)):
+            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
                 out.append(piece)
                 continue
-            options = corrector.suggest(stem(word), limit=1, maxdist=2)
-            surface = self._surface_form(options[0]) if options else None
+            closest = closest_term(lexicon, "text", stem(word), budget)
+            surface = self._surface_form(closest) if closest else None
             if surface is None:
                 out.append(piece)
                 continue
@@ -222,85 +222,151 @@ class Searcher:
 
     def _surface_form(self, stemmed: str) -> str | None:
         """The word as written in the first paragraph holding the stem."""
-        results = self.searcher.search(q.Term("text", stemmed), limit=1)
-        if not results.scored_length():
-            return None
-        for word in re.findall(r"\w+", results[0].get("text", "")):
-            if stem(word.lower()) == stemmed:
-                return word
+        result = self.engine.search(q.Term("text", stemmed), limit=1)
+        for hit in result.hits:
+            for word in re.findall(r"\w+", hit.record.get("text", "")):
+                if stem(word.lower()) == stemmed:
+                    return word
         return None
 
     # -- documents ----------------------------------------------------------------------------
 
-    def _paragraph_fields(self, paragraph_id: str) -> dict:
-        fields = self.searcher.document(id=paragraph_id)
-        if not fields or fields.get("kind") == KIND_FILE or "text" not in fields:
+    def _record(self, paragraph_id: str) -> dict:
+        record = self.engine.paragraph(paragraph_id)
+        if record is None:
             raise QueryError(f"no paragraph with id {paragraph_id!r} — ids are shown by `bigsearch search`")
-        return fields
+        return record
 
     def get(self, paragraph_id: str) -> Hit:
-        hit = hit_from_fields(self._paragraph_fields(paragraph_id))
+        hit = hit_from_record(self._record(paragraph_id))
         hit.snippet = hit.text
         return hit
 
     def document_paragraphs(self, source_key: str) -> list[Hit]:
-        results = self.searcher.search(
-            q.And([q.Term("kind", KIND_PARAGRAPH), q.Term("source_key", source_key)]), limit=None, sortedby="position"
-        )  # both terms are rare: the intersection is cheap
-        return [hit_from_fields(r.fields()) for r in results]
+        return [hit_from_record(record) for record in self.engine.source_paragraphs(source_key)]
 
     def source_key_of(self, paragraph_id: str) -> str:
-        return self._paragraph_fields(paragraph_id)["source_key"]
+        return self._record(paragraph_id)["source_key"]
 
     def neighbours(self, paragraph_id: str) -> list[Hit]:
         """The paragraphs of the same § (or heading) of the same protocol, in order."""
-        fields = self._paragraph_fields(paragraph_id)
-        target = hit_from_fields(fields)
+        record = self._record(paragraph_id)
+        target = hit_from_record(record)
         return [
-            hit for hit in self.document_paragraphs(fields["source_key"])
+            hit for hit in self.document_paragraphs(record["source_key"])
             if hit.section == target.section and hit.section_title == target.section_title
         ]
 
+    def context(self, paragraph_id: str, size: int) -> tuple[list[Hit], list[Hit]]:
+        """Up to `size` paragraphs before and after a paragraph, in its protocol's order."""
+        if size <= 0:
+            return [], []
+        paragraphs = self.document_paragraphs(self.source_key_of(paragraph_id))
+        index = next((n for n, hit in enumerate(paragraphs) if hit.id == paragraph_id), 0)
+        return paragraphs[max(0, index - size) : index], paragraphs[index + 1 : index + 1 + size]
+
     def document_info(self, source_key: str) -> dict:
-        fields = self.searcher.document(kind=KIND_FILE, source_key=source_key) or {}
-        return fields
+        for source in self.engine.sources():
+            if source.get("source_key") == source_key:
+                return source
+        return {}
 
     # -- reports ------------------------------------------------------------------------------
+
+    def _all(self, query: q.Q, filters: Filters | None = None, sort: str = "-date") -> list[dict]:
+        restrictions = query_mod.build_filters(filters or Filters(), self.vocabulary)
+        restriction = q.And(tuple(restrictions)) if restrictions else None
+        total = self.engine.count(query)
+        return [hit.record for hit in self.engine.search(query, restriction, sort, limit=max(total, 1)).hits]
 
     def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
         """Everything a principal reported, grouped by meeting date (newest first)."""
         canonical = query_mod.resolve_principal(name, self.vocabulary)
         filters = replace(filters or Filters(), principal=canonical)  # the caller's filters stay as given
-        filter_query = q.And(query_mod.build_filters(filters, self.vocabulary))
-        results = self.searcher.search(filter_query, limit=None, sortedby=["date", "position"], reverse=True)
-        grouped: dict[str, list[Hit]] = {}
-        for result in results:
-            hit = hit_from_fields(result.fields())
-            grouped.setdefault(hit.date or str(hit.year or "utan datum"), []).append(hit)
-        for hits in grouped.values():
-            hits.reverse()  # paragraphs in document order within a meeting
-        return canonical, grouped
+        grouped: dict[str, list[dict]] = {}
+        for record in self._all(q.All(), filters):
+            key = record.get("date") or f"{record.get('source')} (utan datum)"
+            grouped.setdefault(key, []).append(record)
+        return canonical, {
+            key: [hit_from_record(r) for r in sorted(records, key=lambda r: r.get("position") or 0)]
+            for key, records in grouped.items()
+        }
 
     def listing(self, facet: str) -> list[Listing]:
-        """Facet values with paragraph counts and year span."""
-        fieldname = {"principal": "principal", "person": "persons", "place": "places"}[facet]
-        reader = self.searcher.reader()
-        years = reader.column_reader("year") if reader.has_column("year") else None
-        out = []
-        for term in reader.lexicon(fieldname):
-            name = _text(term)
-            docnums = list(reader.postings(fieldname, term).all_ids())
-            spans = [years[d] for d in docnums if years is not None and years[d]]
-            out.append(Listing(name, len(docnums), min(spans) if spans else None, max(spans) if spans else None))
-        return sorted(out, key=lambda item: (-item.paragraphs, item.name))
+        """Facet values with paragraph counts and year span; for persons also the meetings attended."""
+        field = {"principal": "principal", "person": "persons", "place": "places"}[facet]
+        rows: dict[str, Listing] = {}
+        for name in self.engine.values(field):
+            result = self.engine.search(q.Term(field, name), limit=0, facets=("year",))
+            years = [y for y in (year_value(k) for k, v in result.facets.get("year", {}).items() if v) if y]
+            rows[name] = Listing(name, result.total, min(years, default=None), max(years, default=None))
+        if facet == "person":
+            for name, meetings in self.attendance().items():
+                row = rows.setdefault(name, Listing(name, 0, None, None))
+                row.attended = len(meetings)
+                spans = [y for y in (row.first_year, row.last_year) if y] + [int(d[:4]) for d in meetings if d[:4].isdigit()]
+                row.first_year, row.last_year = min(spans, default=None), max(spans, default=None)
+        return sorted(rows.values(), key=lambda item: (-(item.paragraphs + (item.attended or 0)), item.name))
 
-    def timeline(self, text: str, filters: Filters | None = None) -> dict[int, int]:
+    def attendance(self) -> dict[str, list[str]]:
+        """Each attendee's meetings (dates, or the file name of an undated one)."""
+        dates = self.source_dates()
+        out: dict[str, list[str]] = {}
+        for source in self.engine.sources():
+            try:
+                people = json.loads(source.get("attendee_records") or "[]")
+            except ValueError:
+                continue
+            when = dates.get(source.get("source_key")) or source.get("source", "")
+            for person in people:
+                if isinstance(person, dict) and person.get("name"):
+                    out.setdefault(person["name"], []).append(when)
+        return out
+
+    def source_dates(self) -> dict[str, str | None]:
+        """Each source's meeting date, from its first paragraph."""
+        out: dict[str, str | None] = {}
+        for source in self.engine.sources():
+            key = source.get("source_key")
+            first = self.engine.search(q.And((q.All(), q.Term("source_key", key))), limit=1, sort="date").hits
+            out[key] = first[0].record.get("date") if first else None
+        return out
+
+    def timeline(self, text: str, filters: Filters | None = None, by: str = "paragraph") -> Timeline:
+        """Hits per year: paragraphs, or (by="meeting") the meetings that discussed it."""
         result = self.search(text, filters, limit=0)
-        return {int(year): count for year, count in result.facets.get("year", {}).items()}
+        counts = result.facets.get("year", {})
+        if by == "meeting" and result.total:
+            hits = self.search(text, filters, limit=result.total, facets=False).hits
+            meetings: dict[str, set[str]] = {}
+            for hit in hits:
+                key = str(hit.year) if hit.year else UNDATED
+                meetings.setdefault(key, set()).add(hit.id.rsplit("-", 2)[0] if hit.id.count("-") >= 2 else hit.source)
+            counts = {key: len(value) for key, value in meetings.items()}
+        return Timeline(
+            query=text,
+            counts={int(year): count for year, count in counts.items() if year != UNDATED},
+            undated=counts.get(UNDATED, 0),
+            years_with_protocols=self.years(),
+            unit="möten" if by == "meeting" else "stycken",
+        )
+
+    def _year_counts(self) -> dict[str, int]:
+        return facet_view(self.engine.search(q.All(), limit=0, facets=("year",)).facets).get("year", {})
+
+    def years(self) -> list[int]:
+        """The years that hold any paragraph at all."""
+        return [int(year) for year in self._year_counts() if year != UNDATED]
 
     def stats(self) -> Stats:
-        documents = len(matching_docs(self.searcher, q.Term("kind", KIND_FILE)))
-        paragraphs = sorted(matching_docs(self.searcher, q.Term("kind", KIND_PARAGRAPH)))
-        years = sorted(int(year) for year in self.facet_counter.count(paragraphs)["year"])
-        return Stats(documents, len(paragraphs), years, store.index_size(self.index_dir), SCHEMA_VERSION,
-                     str(self.index_dir))
+        counts = self._year_counts()
+        return Stats(
+            documents=len(self.engine.sources()),
+            paragraphs=self.engine.count(q.All()),
+            years=[int(year) for year in counts if year != UNDATED],
+            index_bytes=self.engine.size_bytes(),
+            schema_version=SCHEMA_VERSION,
+            index_dir=str(self.index_dir),
+            undated=counts.get(UNDATED, 0),
+            engine=self.engine.name,
+        )

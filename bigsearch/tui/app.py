@@ -17,7 +17,7 @@ from bigsearch.errors import BigsearchError
 from bigsearch.search.results import Filters, SearchResult
 from bigsearch.search.searcher import Searcher
 from bigsearch.tui.messages import FacetToggled, HitHighlighted, HitOpened, QuerySubmitted
-from bigsearch.tui.screens import HelpScreen, ProtocolScreen
+from bigsearch.tui.screens import HelpScreen, PersonScreen, PickPersonScreen, ProtocolScreen
 from bigsearch.tui.widgets.facet_sidebar import FacetSidebar
 from bigsearch.tui.widgets.preview import Preview
 from bigsearch.tui.widgets.results_list import ResultsList
@@ -37,7 +37,14 @@ class BrowseApp(App):
         Binding("slash", "focus_search", "Sök"),
         Binding("question_mark", "help", "Hjälp"),
         Binding("y", "copy_id", "Kopiera id"),
+        Binding("m", "meeting", "Mötet"),
+        Binding("p", "person", "Person"),
+        Binding("o", "open_original", "Öppna fil"),
+        Binding("tab", "cycle_focus(1)", "Byt ruta", show=False, priority=True),
+        Binding("shift+tab", "cycle_focus(-1)", show=False, priority=True),
     ]
+    # The order Tab walks, as the help says.
+    FOCUS_ORDER = ("#search", "#results", "#facets")
 
     def __init__(self, searcher: Searcher, query: str = "", filters: Filters | None = None) -> None:
         super().__init__()
@@ -51,6 +58,7 @@ class BrowseApp(App):
         self.error: str = ""
         self._search_token = 0
         self._pending: int | None = None
+        self._keep_hit: str | None = None  # the hit to stay on when a facet toggles
 
     def compose(self) -> ComposeResult:
         yield SearchBox(self.initial_query)
@@ -67,11 +75,16 @@ class BrowseApp(App):
         self.query_one("#results").border_title = "Träffar"
         self.query_one("#preview").border_title = "Stycke"
         self.on_resize()
-        if self.initial_query:
+        if self.initial_query or self._has_filters():
             self.run_search()
             self.query_one(ResultsList).focus()
         else:
             self.query_one(SearchBox).focus()
+
+    def _has_filters(self) -> bool:
+        base = self.base_filters
+        return any((base.year, base.date_from, base.date_to, base.principal, base.person, base.attendee, base.place,
+                    base.doc_type, self.facet_filters))
 
     def on_resize(self, event=None) -> None:
         self.set_class(self.size.width < 100, "narrow")
@@ -81,10 +94,11 @@ class BrowseApp(App):
     def filters(self) -> Filters:
         base = self.base_filters
         return Filters(year=base.year, date_from=base.date_from, date_to=base.date_to, principal=base.principal,
-                       person=base.person, place=base.place, doc_type=base.doc_type, facets=dict(self.facet_filters))
+                       person=base.person, attendee=base.attendee, place=base.place, doc_type=base.doc_type,
+                       facets=dict(self.facet_filters))
 
     def run_search(self) -> None:
-        if not self.query_text.strip():
+        if not self.query_text.strip() and not self._has_filters():
             return
         # A token per search, touched only on the app's thread: a late timer or an older
         # search's result never overrides a newer one.
@@ -100,7 +114,10 @@ class BrowseApp(App):
     @work(thread=True, exclusive=True, group="search")
     def _search_worker(self, token: int, query: str, filters: Filters) -> None:
         try:
-            result = self.searcher.search(query, filters, limit=RESULT_LIMIT)
+            if query.strip():
+                result = self.searcher.search(query, filters, limit=RESULT_LIMIT)
+            else:  # filters alone: that principal's (year's …) paragraphs, newest first
+                result = self.searcher.browse(filters, limit=RESULT_LIMIT)
         except BigsearchError as exc:
             self.call_from_thread(self._show_error, token, str(exc))
         else:
@@ -126,7 +143,8 @@ class BrowseApp(App):
         self.error = ""
         self.result = result
         results = self.query_one(ResultsList)
-        results.show_hits(result.hits)
+        results.show_hits(result.hits, keep=self._keep_hit)
+        self._keep_hit = None
         self.query_one(FacetSidebar).show_facets(result.facets, self.facet_filters)
         note = f"Menade du: {result.suggestion}?" if result.suggestion else ""
         if result.total > len(result.hits):
@@ -143,11 +161,22 @@ class BrowseApp(App):
         self.query_one(ResultsList).focus()
 
     def on_hit_highlighted(self, message: HitHighlighted) -> None:
+        self.query_one(Preview).show(message.hit, [])
+        self._neighbours_worker(message.hit)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _neighbours_worker(self, hit) -> None:
+        """Lookups run off the UI thread: a slow engine never freezes typing."""
         try:
-            neighbours = self.searcher.neighbours(message.hit.id)
+            neighbours = self.searcher.neighbours(hit.id)
         except BigsearchError:
             neighbours = []
-        self.query_one(Preview).show(message.hit, neighbours)
+        self.call_from_thread(self._show_neighbours, hit, neighbours)
+
+    def _show_neighbours(self, hit, neighbours) -> None:
+        current = self.query_one(ResultsList).current
+        if current is not None and current.id == hit.id:
+            self.query_one(Preview).show(hit, neighbours)
 
     def on_hit_opened(self, message: HitOpened) -> None:
         self._open(message.hit)
@@ -157,16 +186,85 @@ class BrowseApp(App):
             del self.facet_filters[message.facet]
         else:
             self.facet_filters[message.facet] = message.value
+        current = self.query_one(ResultsList).current
+        self._keep_hit = current.id if current else None
         self.run_search()
 
     # -- actions --------------------------------------------------------------------------------
 
     def _open(self, hit) -> None:
-        key = self.searcher.source_key_of(hit.id)
-        paragraphs = self.searcher.document_paragraphs(key)
-        info = self.searcher.document_info(key)
+        self._meeting_worker(hit)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _meeting_worker(self, hit) -> None:
+        from bigsearch.search.reports import _attendees
+
+        try:
+            key = self.searcher.source_key_of(hit.id)
+            paragraphs = self.searcher.document_paragraphs(key)
+            info = self.searcher.document_info(key)
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_message, str(exc))
+            return
         title = info.get("title") or hit.source
-        self.push_screen(ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})"))
+        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", _attendees(info))
+        self.call_from_thread(self.push_screen, screen)
+
+    def _show_message(self, message: str) -> None:
+        self.error = message
+        self.query_one(StatusBar).show(self.result.total if self.result else None, self.facet_filters, message)
+
+    def action_meeting(self) -> None:
+        current = self.query_one(ResultsList).current
+        if current is not None:
+            self._open(current)
+
+    def action_person(self) -> None:
+        current = self.query_one(ResultsList).current
+        if current is None:
+            return
+        names = list(dict.fromkeys([*current.persons, *current.attendees]))
+        if not names:
+            self._show_message("inga personer i det här stycket")
+        elif len(names) == 1:
+            self._person_worker(names[0])
+        else:
+            self.push_screen(PickPersonScreen(names), lambda name: name and self._person_worker(name))
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _person_worker(self, name: str) -> None:
+        from bigsearch.search.reports import Reports
+
+        try:
+            report = Reports(self.searcher).person(name)
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_message, str(exc))
+            return
+        self.call_from_thread(self.push_screen, PersonScreen(report))
+
+    def action_open_original(self) -> None:
+        current = self.query_one(ResultsList).current
+        if current is not None:
+            self._open_original_worker(current)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _open_original_worker(self, hit) -> None:
+        from bigsearch.opener import open_original
+
+        try:
+            command = open_original(Path(self.searcher.source_key_of(hit.id)), hit.page)
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_message, str(exc))
+            return
+        self.call_from_thread(self._show_message, f"öppnade {hit.source} med {Path(command[0]).name}")
+
+    def action_cycle_focus(self, step: int) -> None:
+        if len(self.screen_stack) > 1:  # other screens keep Textual's own focus chain
+            self.screen.focus_next() if step > 0 else self.screen.focus_previous()
+            return
+        order = [self.query_one(selector) for selector in self.FOCUS_ORDER]
+        index = order.index(self.focused) if self.focused in order else -1
+        order[(index + step) % len(order)].focus()
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBox).focus()

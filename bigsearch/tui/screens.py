@@ -20,8 +20,11 @@ HELP = """\
   ↑ ↓  j k     flytta i träfflistan
   PgUp PgDn    en sida upp/ner
   Home End     första/sista träffen
-  Tab          byt ruta (sökruta, träffar, filter)
+  Tab          byt ruta: sökruta → träffar → filter (Shift+Tab baklänges)
   Enter        i filterrutan: slå på/av filtret
+  m            mötet: hela protokollet med närvarande
+  p            personerna i stycket (välj en: deras möten)
+  o            öppna originalfilen
   y            kopiera träffens id
   ?            den här hjälpen
   q  Esc       avsluta (Esc stänger först en öppen ruta)
@@ -39,20 +42,28 @@ class HelpScreen(ModalScreen):
 
 
 class ProtocolScreen(Screen):
-    """The whole protocol, scrolled to the paragraph that was opened."""
+    """The whole protocol (the meeting view), scrolled to the paragraph that was opened."""
 
     BINDINGS = [Binding("escape,q", "app.pop_screen", "Tillbaka"), Binding("j", "scroll_down", show=False),
                 Binding("k", "scroll_up", show=False)]
 
-    def __init__(self, target: Hit, paragraphs: list[Hit], title: str) -> None:
+    def __init__(self, target: Hit, paragraphs: list[Hit], title: str, attendees: list | None = None) -> None:
         super().__init__()
         self.target = target
         self.paragraphs = paragraphs
         self.title_text = title
+        self.attendees = attendees or []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="protocol"):
             yield Static(Text(self.title_text, style="bold"), classes="protocol-title")
+            if self.attendees:
+                people = Text("Närvarande: ", style="bold")
+                people.append("; ".join(
+                    a.name + (f" ({', '.join(p for p in (a.organisation, a.role) if p)})" if (a.organisation or a.role) else "")
+                    for a in self.attendees
+                ), style="")
+                yield Static(people, classes="protocol-attendees")
             last_place = None
             for paragraph in self.paragraphs:
                 place = (paragraph.section, paragraph.section_title, paragraph.principal)
@@ -74,3 +85,56 @@ class ProtocolScreen(Screen):
 
 def _safe(identifier: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in identifier)
+
+
+class PersonScreen(Screen):
+    """A person's meetings: attended, chaired, kept the minutes, reported, mentioned."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Tillbaka")]
+
+    def __init__(self, report: dict) -> None:
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        rows = self.report["meetings"]
+        with VerticalScroll(id="person"):
+            attended = sum(1 for row in rows if row["attended"])
+            yield Static(Text(f"{self.report['name']} — närvarande vid {attended} möten, med i {len(rows)}",
+                              style="bold"), classes="protocol-title")
+            for row in rows:
+                lines = Text()
+                lines.append(f"{row['date'] or 'utan datum'}  {row['body'] or ''}  [{row['meeting']}]\n", style="bold cyan")
+                if row["attended"]:
+                    extra = ", ".join(p for p in (row["attended"].get("organisation"), row["attended"].get("role")) if p)
+                    lines.append("  närvarande" + (f" ({extra})" if extra else "") + "\n", style="")
+                if row["chaired"]:
+                    lines.append("  ordförande\n", style="")
+                if row["minutes"]:
+                    lines.append("  förde protokollet\n", style="")
+                for label, key in (("rapporterade", "reported"), ("nämnd", "mentioned")):
+                    for item in row[key]:
+                        lines.append(f"  {label}: {where(item['section'], item['title'])}  [{item['id']}]\n", style="")
+                yield Static(lines, classes="person-meeting")
+        yield Footer()
+
+
+class PickPersonScreen(ModalScreen):
+    """Which of the paragraph's people to show."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Stäng")]
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+
+        picker = OptionList(*self.names, id="pick-person")
+        picker.border_title = "Välj person"
+        yield picker
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(self.names[event.option_index])

@@ -6,10 +6,11 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from bigsearch.facets import FACETS
 from bigsearch.render import FACET_TITLES
 from bigsearch.tui.messages import FacetToggled
 
-FACET_ORDER = ("year", "principal", "person", "place")
+FACET_ORDER = tuple(facet.name for facet in FACETS if facet.name != "doc_type")
 SEPARATOR = "\x1f"
 
 

@@ -50,12 +50,14 @@ class ResultsList(OptionList):
         super().__init__(id="results")
         self.hits: list[Hit] = []
 
-    def show_hits(self, hits: list[Hit]) -> None:
+    def show_hits(self, hits: list[Hit], keep: str | None = None) -> None:
+        """Shows new hits; the cursor stays on the hit `keep` when it is still among them."""
         self.hits = list(hits)
         self.clear_options()
         self.add_options([Option(hit_label(hit), id=hit.id) for hit in self.hits])
         if self.hits:
-            self.highlighted = 0
+            ids = [hit.id for hit in self.hits]
+            self.highlighted = ids.index(keep) if keep in ids else 0
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-# facet name -> (column, multi-valued)
-FACETS = {
-    "year": ("year", False),
-    "principal": ("principal", False),
-    "person": ("persons_facet", True),
-    "place": ("places_facet", True),
-    "doc_type": ("doc_type", False),
-}
+from bigsearch.facets import FACETS as REGISTRY
+from bigsearch.facets import year_value
+
+# facet name -> (column, multi-valued): the Whoosh schema keeps multi-valued facets in byte columns.
+COLUMNS = {"year": "year", "principal": "principal", "persons": "persons_facet", "attendees": "attendees_facet",
+           "places": "places_facet", "doc_type": "doc_type"}
+FACETS = {facet.name: (COLUMNS[facet.record_key], facet.multi) for facet in REGISTRY}
 
 
 def _decode(value, multi: bool):
@@ -60,20 +59,21 @@ class FacetCounter:
         column = self._readers[name]
         return (_decode(column[docnum], multi) for docnum in docnums)
 
-    def count(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+    def count(self, docnums: Iterable[int], names: Iterable[str] | None = None) -> dict[str, dict]:
+        """Facet values -> paragraph counts; year values are ints, None for undated paragraphs."""
         docnums = docnums if isinstance(docnums, list) else list(docnums)
-        counts: dict[str, dict[str, int]] = {}
-        for name, (column, multi) in FACETS.items():
+        counts: dict[str, dict] = {}
+        for name in names if names is not None else FACETS:
+            column, multi = FACETS[name]
             counter: Counter = Counter()
             values = self._values(column, multi, docnums)
             if multi:
                 for value in values:
                     counter.update(value)
+            elif name == "year":
+                counter.update(year_value(value) for value in values)
             else:
                 counter.update(values)
-            counter.pop(None, None)
-            if name == "year":
-                counts[name] = {key: counter[key] for key in sorted(counter)}
-            else:
-                counts[name] = dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+                counter.pop(None, None)
+            counts[name] = dict(counter)
         return counts

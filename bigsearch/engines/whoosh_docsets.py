@@ -70,6 +70,8 @@ def matching_docs(searcher, query: q.Query) -> set[int]:
         return found
     if query is q.NullQuery or isinstance(query, type(q.NullQuery)):
         return set()
+    if isinstance(query, q.ConstantScoreQuery):
+        return matching_docs(searcher, query.child)
     if isinstance(query, q.NumericRange):
         return matching_docs(searcher, query._compile_query(searcher.reader()))
     if isinstance(query, q.MultiTerm):  # prefix, wildcard, fuzzy, term ranges: expand to terms

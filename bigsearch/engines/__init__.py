@@ -1,0 +1,1 @@
+"""Index engines behind one interface (interface.py): whoosh (default), tantivy."""

@@ -1,0 +1,139 @@
+"""The engine query tree (interface.Q) as OpenSearch Query DSL, and facets as aggregations.
+
+Terms arrive already analysed, so text terms go to the pre-analysed `analysed.*` fields as
+`term` queries (no analysis at query time) and phrases as `match_phrase` under a bare
+whitespace search analyzer. prefix* and fuzzy~ never reach the cluster as prefix or fuzzy
+queries: the search core expands them into terms itself, within its bounds, from the index's
+vocabulary (Lexicon.prefixed), exactly as for the embedded engines. Every paragraph query is wrapped in a filter on kind "p": the
+index also holds the sync manifest (kind "f") and the vocabulary (kind "v").
+"""
+
+from __future__ import annotations
+
+from bigsearch.engines import interface as i
+from bigsearch.engines.opensearch_mapping import KIND_PARAGRAPH, analysed_field
+
+FACET_SIZE = 1000  # values per facet returned (the most frequent first)
+MISSING_YEAR = "year__missing"
+PARAGRAPHS_ONLY = {"term": {"kind": KIND_PARAGRAPH}}
+
+
+def field_name(field: str) -> str:
+    if field in i.TEXT_FIELDS:
+        return analysed_field(field)
+    if field in i.KEYWORD_FIELDS or field in i.RANGE_FIELDS:
+        return field
+    raise ValueError(f"no such field in the engine query tree: {field!r}")
+
+
+def _boosted(body: dict, boost: float) -> dict:
+    if boost != 1.0:
+        body["boost"] = boost
+    return body
+
+
+def to_dsl(node: i.Q) -> dict:
+    if isinstance(node, i.Term):
+        value = int(node.value) if node.field == "year" else node.value
+        return {"term": {field_name(node.field): _boosted({"value": value}, node.boost)}}
+    if isinstance(node, i.Phrase):
+        return {"match_phrase": {field_name(node.field): _boosted({"query": " ".join(node.terms)}, node.boost)}}
+    if isinstance(node, i.Range):
+        bounds = {}
+        if node.low is not None:
+            bounds["gte"] = node.low
+        if node.high is not None:
+            bounds["lte"] = node.high
+        if not bounds:
+            return {"exists": {"field": field_name(node.field)}}
+        return {"range": {field_name(node.field): bounds}}
+    if isinstance(node, i.And):
+        must = [to_dsl(c) for c in node.children if not isinstance(c, i.Not)]
+        must_not = [to_dsl(c.child) for c in node.children if isinstance(c, i.Not)]
+        body: dict = {}
+        if must:
+            body["must"] = must
+        if must_not:
+            body["must_not"] = must_not
+        return {"bool": body}
+    if isinstance(node, i.Or):
+        return {"bool": _boosted({"should": [to_dsl(c) for c in node.children], "minimum_should_match": 1}, node.boost)}
+    if isinstance(node, i.Not):  # the core sends Not only inside And; alone it means "all but"
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.child)]}}
+    if isinstance(node, i.Constant):
+        return {"constant_score": {"filter": to_dsl(node.child), "boost": node.score}}
+    if isinstance(node, i.All):
+        return {"match_all": {}}
+    if isinstance(node, i.Nothing):
+        return {"match_none": {}}
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def paragraph_query(query: i.Q, filter: i.Q | None = None) -> dict:
+    """The query scored, the filter and the kind restriction unscored."""
+    filters = [PARAGRAPHS_ONLY]
+    if filter is not None:
+        filters.append(to_dsl(filter))
+    return {"bool": {"must": [to_dsl(query)], "filter": filters}}
+
+
+def sort_clause(sort: str) -> list:
+    """Relevance, or meeting date then order in the protocol (undated first ascending, last descending).
+
+    doc_key breaks ties so that pages never overlap.
+    """
+    if sort == "relevance":
+        return [{"_score": {"order": "desc"}}, {"doc_key": {"order": "asc"}}]
+    if sort == "date":
+        return [{"date": {"order": "asc", "missing": "_first"}}, {"position": {"order": "asc"}},
+                {"doc_key": {"order": "asc"}}]
+    if sort == "-date":
+        return [{"date": {"order": "desc", "missing": "_last"}}, {"position": {"order": "desc"}},
+                {"doc_key": {"order": "desc"}}]
+    raise ValueError(f"unknown sort {sort!r}")
+
+
+def facet_aggregations(facets: tuple[str, ...]) -> dict:
+    aggs: dict = {}
+    for name in facets:
+        aggs[name] = {"terms": {"field": i.FACET_KEYS[name], "size": FACET_SIZE}}
+        if name == "year":
+            aggs[MISSING_YEAR] = {"missing": {"field": "year"}}
+    return aggs
+
+
+def search_body(query: i.Q, filter: i.Q | None, sort: str, size: int, offset: int, facets: tuple[str, ...]) -> dict:
+    body: dict = {
+        "query": paragraph_query(query, filter),
+        "from": offset,
+        "size": size,
+        "track_total_hits": True,
+        "sort": sort_clause(sort),
+    }
+    if sort == "relevance":
+        body["track_scores"] = True
+    aggs = facet_aggregations(facets)
+    if aggs:
+        body["aggs"] = aggs
+    return body
+
+
+def read_facets(aggregations: dict, facets: tuple[str, ...]) -> dict[str, dict]:
+    """Aggregation buckets as the interface's counts: year keys are ints, undated counted under None."""
+    counts: dict[str, dict] = {}
+    for name in facets:
+        buckets = aggregations.get(name, {}).get("buckets", [])
+        values: dict = {}
+        for bucket in buckets:
+            key = bucket["key"]
+            if name == "year":
+                key = int(key)
+            elif key in ("", None):
+                continue
+            values[key] = bucket["doc_count"]
+        if name == "year":
+            missing = aggregations.get(MISSING_YEAR, {}).get("doc_count", 0)
+            if missing:
+                values[None] = missing
+        counts[name] = values
+    return counts

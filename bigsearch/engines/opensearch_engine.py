@@ -1,0 +1,378 @@
+"""The opensearch engine: the Engine interface on an OpenSearch cluster, for archives past one machine.
+
+Readers always query an alias (the --index-name); the alias points at one concrete index
+`<name>-<timestamp>`. A rebuild (or the first build) writes a new concrete index and then moves
+the alias in one `_aliases` request, so readers never see a half-built index; an incremental run
+writes through the alias, source by source (see OpenSearchWriter).
+
+The index holds three kinds of documents (field `kind`): paragraphs "p", the sync manifest "f"
+(one per source file, as in the embedded engines) and the vocabulary "v" (one per analysed term).
+
+Lexicon (what prefix*, fuzzy~ and did-you-mean read, in the search core): `prefixed` pages
+through the vocabulary documents in term order (a prefix filter on a keyword, search_after), and
+`df` counts the paragraphs a term query matches. Why not the alternatives: a terms aggregation
+with an `include` regex needs fielddata on a text field (heap the size of the vocabulary on
+every node), `_terms_enum` exists in Elasticsearch but not in OpenSearch, and the term suggester
+answers "words within N edits", not the ordered prefix listing the core's bounded expansions
+need. The cost: one small document per distinct term, written once per run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from bigsearch.engines import interface as i
+from bigsearch.engines import opensearch_dsl as dsl
+from bigsearch.engines.opensearch_bulk import BulkReport, Failure, send
+from bigsearch.engines.opensearch_client import check_index_name, check_url, make_client, redact
+from bigsearch.engines.opensearch_docs import SeenTerms, source_actions, source_doc_id
+from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, index_body
+from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
+
+PAGE = 1000  # documents per request when reading many (search_after paging)
+MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
+FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
+_INTERNAL = ("doc_key", "undated")
+
+
+class OpenSearchError(BigsearchError):
+    """The cluster refused or failed a request."""
+
+
+def _record(source: dict) -> dict:
+    return {key: value for key, value in source.items() if key not in _INTERNAL}
+
+
+def _timestamp() -> str:
+    return time.strftime("%Y%m%d%H%M%S", time.gmtime()) + f"{time.time_ns() // 1000 % 1000000:06d}"
+
+
+class OpenSearchEngine:
+    name = "opensearch"
+
+    def __init__(self, url: str, index_name: str, client=None, clock: Callable[[], str] = _timestamp,
+                 shards: int = 1, replicas: int = 1, word_list: list[str] | None = None):
+        self.url = check_url(url)
+        self.alias = check_index_name(index_name)
+        self._own_client = client is None
+        self.client = client if client is not None else make_client(url)
+        self.clock = clock
+        self.shards, self.replicas = shards, replicas
+        self.word_list = word_list
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _call(self, what: str, function, *args, missing_ok: bool = False, **kwargs):
+        """A client call whose failure becomes a one-line error naming the cluster (never its credentials).
+
+        With missing_ok, a 404 answers None (the caller handles "not there").
+        """
+        from opensearchpy.exceptions import NotFoundError, OpenSearchException, TransportError
+
+        try:
+            return function(*args, **kwargs)
+        except NotFoundError as exc:
+            if missing_ok:
+                return None
+            raise IndexMissingError(
+                f"no index {self.alias!r} at {redact(self.url)} — run `bigsearch index --engine opensearch`"
+            ) from exc
+        except TransportError as exc:
+            status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
+            where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(_reason(exc))})"
+            if status == 400 and what in ("search", "count"):
+                raise QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)") from exc
+            if status in (401, 403):
+                raise OpenSearchError(
+                    f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
+                    "and the user's permissions on the index") from exc
+            raise OpenSearchError(f"{where} — check that the cluster is up and reachable") from exc
+        except OpenSearchException as exc:
+            raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def concrete_indices(self) -> list[str]:
+        """The indices the alias points at (none when it does not exist yet)."""
+        found = self._call("read the alias", self.client.indices.get_alias, name=self.alias, missing_ok=True)
+        if found is None:
+            if self._call("check the index", self.client.indices.exists, index=self.alias):
+                raise ConfigError(
+                    f"{self.alias!r} at {redact(self.url)} is an index, not an alias — bigsearch keeps its data "
+                    f"behind an alias; choose another --index-name"
+                )
+            return []
+        return sorted(found)
+
+    def _search(self, body: dict) -> dict:
+        return self._call("search", self.client.search, index=self.alias, body=body)
+
+    def _scan(self, query: dict, sort: list, size: int = PAGE) -> Iterator[dict]:
+        """Every matching document's _source, in `sort` order (search_after paging, no window limit)."""
+        after = None
+        while True:
+            body: dict = {"query": query, "size": size, "sort": sort}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(body)["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < size:
+                return
+            after = hits[-1]["sort"]
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
+               offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
+        if sort not in i.SORTS:
+            raise QueryError(f"--sort {sort!r}: use one of {', '.join(i.SORTS)}")
+        deep = offset + limit > MAX_WINDOW
+        body = dsl.search_body(query, filter, sort, 0 if deep else limit, 0 if deep else offset, facets)
+        answer = self._search(body)
+        total = answer["hits"]["total"]["value"]
+        counts = dsl.read_facets(answer.get("aggregations", {}), facets) if facets else {}
+        scored = sort == "relevance"
+        if deep:
+            hits = self._deep_hits(body, offset, limit)
+        else:
+            hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
+        return i.EngineResult(
+            total,
+            [i.EngineHit(_record(source), round(float(score or 0.0), 4) if scored else 0.0) for source, score in hits],
+            counts,
+        )
+
+    def _deep_hits(self, body: dict, offset: int, limit: int) -> list[tuple[dict, float | None]]:
+        page = {key: value for key, value in body.items() if key not in ("aggs", "from")}
+        page["size"] = PAGE
+        page["track_total_hits"] = False
+        out: list[tuple[dict, float | None]] = []
+        skipped = 0
+        while len(out) < limit:
+            hits = self._search(page)["hits"]["hits"]
+            for hit in hits:
+                if skipped < offset:
+                    skipped += 1
+                elif len(out) < limit:
+                    out.append((hit["_source"], hit.get("_score")))
+            if len(hits) < PAGE:
+                break
+            page["search_after"] = hits[-1]["sort"]
+        return out
+
+    def count(self, query: i.Q) -> int:
+        answer = self._call("count", self.client.count, index=self.alias, body={"query": dsl.paragraph_query(query)})
+        return int(answer["count"])
+
+    def lexicon(self) -> OpenSearchLexicon:
+        return OpenSearchLexicon(self)
+
+    def values(self, field: str) -> list[str]:
+        """Every value of a keyword field, in term order (a composite aggregation, paged)."""
+        if field not in i.KEYWORD_FIELDS:
+            return []
+        out: list[str] = []
+        after = None
+        while True:
+            composite: dict = {"size": PAGE, "sources": [{"value": {"terms": {"field": field}}}]}
+            if after is not None:
+                composite["after"] = after
+            answer = self._search({"size": 0, "query": dsl.PARAGRAPHS_ONLY, "aggs": {"values": {"composite": composite}}})
+            values = answer["aggregations"]["values"]
+            out.extend(str(bucket["key"]["value"]) for bucket in values["buckets"])
+            after = values.get("after_key")
+            if not values["buckets"] or after is None:
+                return out
+
+    def paragraph(self, paragraph_id: str) -> dict | None:
+        query = {"bool": {"filter": [dsl.PARAGRAPHS_ONLY, {"term": {"id": paragraph_id}}]}}
+        hits = self._search({"query": query, "size": 1, "sort": [{"doc_key": "asc"}]})["hits"]["hits"]
+        return _record(hits[0]["_source"]) if hits else None
+
+    def source_paragraphs(self, source_key: str) -> list[dict]:
+        query = {"bool": {"filter": [dsl.PARAGRAPHS_ONLY, {"term": {"source_key": source_key}}]}}
+        return [_record(s) for s in self._scan(query, [{"position": "asc"}, {"doc_key": "asc"}])]
+
+    def sources(self) -> list[dict]:
+        query = {"term": {"kind": KIND_SOURCE}}
+        return [{k: v for k, v in s.items() if k not in ("kind", "doc_key")} for s in self._scan(query, [{"doc_key": "asc"}])]
+
+    def paragraph_doc_ids(self, source_key: str) -> set[str]:
+        query = {"bool": {"filter": [dsl.PARAGRAPHS_ONLY, {"term": {"source_key": source_key}}]}}
+        return {s["doc_key"] for s in self._scan_fields(query, ["doc_key"])}
+
+    def _scan_fields(self, query: dict, fields: list[str]) -> Iterator[dict]:
+        after = None
+        while True:
+            body: dict = {"query": query, "size": PAGE, "sort": [{"doc_key": "asc"}], "_source": fields}
+            if after is not None:
+                body["search_after"] = after
+            hits = self._search(body)["hits"]["hits"]
+            for hit in hits:
+                yield hit["_source"]
+            if len(hits) < PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def size_bytes(self) -> int:
+        stats = self._call("read index stats", self.client.indices.stats, index=self.alias, metric="store")
+        return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def writer(self, rebuild: bool = False) -> OpenSearchWriter:
+        return OpenSearchWriter(self, rebuild)
+
+    def create_index(self, name: str) -> None:
+        body = index_body(self.shards, self.replicas, self.word_list)
+        # Built without replicas and refreshes; both are restored before the alias moves to it.
+        body["settings"]["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
+        self._call("create the index", self.client.indices.create, index=name, body=body)
+
+
+def _reason(exc) -> str:
+    """The cluster's own reason (error.root_cause/reason) when it gave one, else the error text."""
+    info = exc.info if isinstance(getattr(exc, "info", None), dict) else {}
+    error = info.get("error")
+    if isinstance(error, dict):
+        causes = error.get("root_cause") or []
+        cause = causes[0] if causes and isinstance(causes[0], dict) else error
+        return str(cause.get("reason") or cause.get("type") or exc.error)
+    return str(exc.error)
+
+
+def _short(error) -> str:
+    text = str(error)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+class OpenSearchLexicon:
+    """The vocabulary of an analysed field, read from the vocabulary documents; df by counting."""
+
+    def __init__(self, engine: OpenSearchEngine):
+        self.engine = engine
+        self.df = lru_cache(maxsize=50_000)(self._df)
+
+    def _df(self, field: str, term: str) -> int:
+        return self.engine.count(i.Term(field, term))
+
+    def prefixed(self, field: str, prefix: str) -> Iterator[str]:
+        query = {"bool": {"filter": [{"term": {"kind": KIND_VOCABULARY}}, {"term": {"vocab_field": field}},
+                                     {"prefix": {"vocab_term": prefix}}]}}
+        for doc in self.engine._scan(query, [{"vocab_term": "asc"}], size=PAGE):
+            yield doc["vocab_term"]
+
+
+class OpenSearchWriter:
+    """Writes sources as bulk actions with deterministic ids.
+
+    replace_source: the source's paragraphs are (over)written, paragraphs it no longer has are
+    deleted, its vocabulary added, and its manifest document written last. A source with any
+    failed document gets its manifest hash cleared at commit, so the next run sends it again.
+    commit: with rebuild (or when the alias does not exist yet) the new index gets its replicas and
+    a refresh, then the alias moves to it in one request and the old index is deleted.
+    """
+
+    def __init__(self, engine: OpenSearchEngine, rebuild: bool, send_actions=send):
+        self.engine = engine
+        self.send_actions = send_actions
+        self.report = BulkReport()
+        self.failed_sources: dict[str, list[Failure]] = {}
+        self._pending: list[dict] = []
+        self._owner: dict[str, str] = {}  # doc id -> source_key, to map failures to sources
+        self._seen = SeenTerms()
+        self._closed = False
+        self.previous = engine.concrete_indices()
+        self.swap = rebuild or not self.previous
+        if not self.swap and len(self.previous) > 1:
+            raise ConfigError(
+                f"the alias {engine.alias!r} points at {len(self.previous)} indices ({', '.join(self.previous)}) — "
+                "bigsearch writes to one; run `bigsearch index --rebuild` to build a single new one"
+            )
+        if self.swap:
+            self.target = f"{engine.alias}-{engine.clock()}"
+            engine.create_index(self.target)
+        else:
+            self.target = engine.alias
+
+    def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
+        key = source["source_key"]
+        stale = set() if self.swap else self.engine.paragraph_doc_ids(key)
+        for action in source_actions(source, paragraphs, self._seen, self.target):
+            self._owner[action["_id"]] = key
+            stale.discard(action["_id"])
+            if action["_source"]["kind"] == KIND_SOURCE:  # stale paragraphs go before the manifest entry
+                for doc_id in sorted(stale):
+                    self._pending.append({"_op_type": "delete", "_id": doc_id, "_index": self.target})
+                    self._owner[doc_id] = key
+            self._pending.append(action)
+        if len(self._pending) >= FLUSH_ACTIONS:
+            self.flush()
+
+    def remove_source(self, source_key: str) -> None:
+        if self.swap:
+            return  # the new index never held it
+        self.flush()
+        query = {"term": {"source_key": source_key}}  # its paragraphs and its manifest entry
+        self.engine._call("remove a source", self.engine.client.delete_by_query, index=self.target,
+                          body={"query": query}, conflicts="proceed", refresh=False)
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        actions, self._pending = self._pending, []
+        report = self.send_actions(self.engine.client, actions)
+        self.report.add(report)
+        for failure in report.failures:
+            key = self._owner.get(failure.doc_id)
+            self.failed_sources.setdefault(key or "?", []).append(failure)
+        self._owner.clear()
+
+    def commit(self) -> None:
+        try:
+            self.flush()
+            self._reopen_failed()
+            if self.swap:
+                self._swap()
+            else:
+                self.engine._call("refresh", self.engine.client.indices.refresh, index=self.target)
+        except BaseException:
+            self.cancel()
+            raise
+        self._closed = True
+
+    def _reopen_failed(self) -> None:
+        """A source with a failed document must not look up to date: its manifest hash is cleared."""
+        for key in self.failed_sources:
+            if key == "?":
+                continue
+            self.engine._call("mark a failed source", self.engine.client.update, index=self.target,
+                              id=source_doc_id(key), body={"doc": {"source_hash": "", "source_stat": ""}},
+                              missing_ok=True)
+
+    def _swap(self) -> None:
+        client, alias = self.engine.client, self.engine.alias
+        settings = {"index": {"number_of_replicas": self.engine.replicas, "refresh_interval": None}}
+        self.engine._call("configure the new index", client.indices.put_settings, index=self.target, body=settings)
+        self.engine._call("refresh", client.indices.refresh, index=self.target)
+        actions = [{"remove": {"index": old, "alias": alias}} for old in self.previous]
+        actions.append({"add": {"index": self.target, "alias": alias}})
+        self.engine._call("move the alias", client.indices.update_aliases, body={"actions": actions})
+        for old in self.previous:
+            self.engine._call("delete the old index", client.indices.delete, index=old)
+
+    def cancel(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._pending = []
+        if self.swap:
+            # The half-built index goes; the alias still points at the previous one.
+            self.engine._call("delete the unfinished index", self.engine.client.indices.delete,
+                              index=self.target, missing_ok=True)
+

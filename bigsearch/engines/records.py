@@ -1,0 +1,60 @@
+"""Ingested documents as the plain records every engine stores (see interface.py for the keys)."""
+
+from __future__ import annotations
+
+import json
+
+from bigsearch.ingest.model import Document
+
+KIND_PARAGRAPH = "p"
+
+
+def attendee_names(doc: Document) -> list[str]:
+    return list(dict.fromkeys(a.name.replace(",", " ").strip() for a in doc.attendees if a.name and a.name.strip()))
+
+
+def paragraph_records(doc: Document, source_key: str) -> list[dict]:
+    names = attendee_names(doc)
+    records = []
+    for number, paragraph in enumerate(doc.paragraphs):
+        records.append({
+            "kind": KIND_PARAGRAPH,
+            "id": paragraph.id,
+            "source": paragraph.source,
+            "source_key": source_key,
+            "doc_type": paragraph.doc_type,
+            "date": paragraph.date,
+            "year": paragraph.year,
+            "section": paragraph.section,
+            "section_title": paragraph.section_title,
+            "principal": paragraph.principal,
+            "unit": paragraph.unit,
+            "persons": list(paragraph.persons),
+            "places": list(paragraph.places),
+            "attendees": names,
+            "text": paragraph.text,
+            "position": paragraph.position,
+            "title": doc.title,
+            "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
+            "page": getattr(paragraph, "page", None),
+            "line": getattr(paragraph, "line", None),
+            "first": number == 0,
+        })
+    return records
+
+
+def source_record(doc: Document, source_key: str, digest: str, stat: str) -> dict:
+    attendees = [
+        {"name": a.name, "organisation": a.organisation, "principal": a.principal, "role": getattr(a, "role", None)}
+        for a in doc.attendees
+    ]
+    return {
+        "source_key": source_key,
+        "source": doc.source,
+        "source_hash": digest,
+        "source_stat": stat,
+        "id_prefix": getattr(doc, "id_prefix", ""),
+        "title": doc.title,
+        "attendee_records": json.dumps(attendees, ensure_ascii=False),
+        "paragraphs": len(doc.paragraphs),
+    }

@@ -1,0 +1,221 @@
+"""The user's query tree (search/ast.py) turned into the engines' query tree of index terms
+(engines/interface.py), with the terms each field matched (for highlights).
+
+What a word searches:
+- the stem field (`text`), with the stems of the word's other forms ("skola" ⊃ "skolan");
+- the § title (weight 0.5) and the document title with its dnr (0.3);
+- compound parts (0.3): "våld" finds "våldsförebyggande";
+- the folded field (0.2), only for a word typed without å ä ö whose spelling the index does not
+  hold ("Satra" → Sätra); a word typed with them matches that spelling only ("år" is not "är");
+- attendee names (0.2): "Jennehag" finds the meetings he attended;
+- the principal it names ("polisen" → Polisen's paragraphs), with a low constant score so that
+  paragraphs holding the word rank first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bigsearch.analysis.stemming import fold, stem
+from bigsearch.engines import interface as q
+from bigsearch.engines.interface import Lexicon
+from bigsearch.errors import QueryError
+from bigsearch.search import ast
+from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
+from bigsearch.search.highlight import MatchedTerms
+
+_TOKEN = re.compile(r"\w+")
+_DIACRITICS = re.compile(r"[åäöÅÄÖéèüæøá]")
+
+WEIGHTS = {"text": 1.0, "section_title": 0.5, "doc_title": 0.3, "parts": 0.3, "folded": 0.2, "attendee_words": 0.2}
+VARIANT_WEIGHT = 0.8
+PRINCIPAL_SCORE = 0.05
+
+
+@dataclass
+class Resolvers:
+    """Facet values as typed → as indexed (each raises QueryError with a hint)."""
+
+    principal: Callable[[str], str]
+    person: Callable[[str], str]
+    attendee: Callable[[str], str]
+    place: Callable[[str], str]
+    doc_type: Callable[[str], str]
+    names_principal: Callable[[str], str | None]  # free text that names a principal, else None
+
+
+@dataclass
+class Compiled:
+    query: q.Q
+    matched: MatchedTerms
+    budget: Budget
+
+
+def _or(clauses: list[q.Q], boost: float = 1.0) -> q.Q:
+    clauses = [c for c in clauses if not isinstance(c, q.Nothing)]
+    if not clauses:
+        return q.Nothing()
+    return q.Or(tuple(clauses), boost)
+
+
+class Compiler:
+    def __init__(self, lexicon: Lexicon, resolvers: Resolvers):
+        self.lexicon = lexicon
+        self.resolvers = resolvers
+        self.budget = Budget()
+        self.matched = MatchedTerms()
+        self.positive = True
+
+    def compile(self, tree: ast.Node) -> Compiled:
+        return Compiled(self.node(tree), self.matched, self.budget)
+
+    def node(self, node: ast.Node) -> q.Q:
+        if isinstance(node, ast.And):
+            children = [self._negated(c.child) if isinstance(c, ast.Not) else self.node(c) for c in node.children]
+            if all(isinstance(c, q.Not) for c in children):
+                children.insert(0, q.All())  # only negations: everything else
+            return q.And(tuple(children))
+        if isinstance(node, ast.Or):
+            return q.Or(tuple(self.node(child) for child in node.children))
+        if isinstance(node, ast.Not):
+            return q.And((q.All(), self._negated(node.child)))  # a negation alone: everything else
+        if isinstance(node, ast.Range):
+            return self.range(node)
+        if isinstance(node, ast.Phrase):
+            return self.phrase(node)
+        return self.word(node)
+
+    def _negated(self, child: ast.Node) -> q.Not:
+        before, self.positive = self.positive, not self.positive
+        try:
+            return q.Not(self.node(child))
+        finally:
+            self.positive = before
+
+    # -- leaves -----------------------------------------------------------------------------
+
+    def range(self, node: ast.Range) -> q.Q:
+        if node.field == "year":
+            return q.Range("year", int(node.low) if node.low else None, int(node.high) if node.high else None)
+        return q.Range("date", node.low, node.high)
+
+    def word(self, node: ast.Word) -> q.Q:
+        if node.field in (None, "body", "title"):
+            tokens = [t.lower() for t in _TOKEN.findall(node.text)]
+            if not tokens:
+                return q.Nothing()
+            if len(tokens) > 1 and not (node.prefix or node.fuzzy):
+                return self.phrase(ast.Phrase(tuple(tokens), node.field, node.boost))
+            return self._boosted(self.text_word(tokens[-1] if node.prefix else tokens[0], node), node.boost)
+        if node.prefix or node.fuzzy:
+            raise QueryError(f"{node.field}:{node.text}: * and ~ work on words, not on {node.field}: values — "
+                             f"give the whole value, e.g. {node.field}:{node.text.rstrip('*~')}")
+        return self.facet(node.field, node.text)
+
+    def facet(self, fieldname: str, value: str) -> q.Q:
+        r = self.resolvers
+        if fieldname == "principal":
+            return q.Term("principal", r.principal(value))
+        if fieldname == "person":
+            name = r.person(value)
+            return q.Or((q.Term("persons", name), q.Term("attendees", name)))
+        if fieldname == "attendee":
+            return q.Term("attendees", r.attendee(value))
+        if fieldname == "place":
+            return q.Term("places", r.place(value))
+        if fieldname == "type":
+            return q.Term("doc_type", r.doc_type(value))
+        if fieldname == "section":
+            return q.Term("section", value.lstrip("§").strip())
+        raise QueryError(f"{fieldname}: cannot be searched this way")
+
+    def _fields(self, node_field: str | None) -> tuple[str, ...]:
+        if node_field == "body":
+            return ("text", "parts", "folded")
+        if node_field == "title":
+            return ("section_title", "doc_title")
+        return ("text", "section_title", "doc_title", "parts", "folded", "attendee_words")
+
+    def text_word(self, token: str, node: ast.Word) -> q.Q:
+        fields = self._fields(node.field)
+        main = [f for f in ("text", "section_title", "doc_title") if f in fields]
+        clauses: list[q.Q] = []
+        if node.prefix:
+            terms = prefix_terms(self.lexicon, "text", token, self.budget)
+            for name in main:
+                clauses.extend(q.Term(name, t, boost=WEIGHTS[name]) for t in terms)
+            self._remember("text", terms)
+            return _or(clauses)
+        if node.fuzzy:
+            terms = fuzzy_terms(self.lexicon, "text", stem(token), node.fuzzy, self.budget)
+            for name in main:
+                clauses.extend(q.Term(name, t, boost=WEIGHTS[name]) for t in terms)
+            self._remember("text", terms)
+            return _or(clauses)
+        stems = variant_stems(token, self.lexicon, "text", self.budget)
+        for name in main:
+            for index, term in enumerate(stems):
+                weight = WEIGHTS[name] * (1.0 if index == 0 else VARIANT_WEIGHT)
+                clauses.append(q.Term(name, term, boost=weight))
+        self._remember("text", stems)
+        if "parts" in fields:
+            clauses.append(q.Term("parts", stems[0], boost=WEIGHTS["parts"]))
+            self._remember("parts", stems[:1])
+        if "folded" in fields and self._folding_helps(token, stems):
+            folded = stem(fold(token))
+            clauses.append(q.Term("folded", folded, boost=WEIGHTS["folded"]))
+            self._remember("folded", [folded])
+        if "attendee_words" in fields:
+            clauses.append(q.Term("attendee_words", stems[0], boost=WEIGHTS["attendee_words"]))
+        if node.field is None:
+            principal = self.resolvers.names_principal(token)
+            if principal:
+                clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
+        return _or(clauses)
+
+    def _folding_helps(self, token: str, stems: list[str]) -> bool:
+        """Only a word typed without å ä ö, and only when the index lacks that spelling."""
+        if _DIACRITICS.search(token):
+            return False
+        return not any(self.lexicon.df("text", s) for s in stems)
+
+    def phrase(self, node: ast.Phrase) -> q.Q:
+        if node.field not in (None, "body", "title"):
+            return self.facet(node.field, " ".join(node.words))
+        tokens = [t.lower() for word in node.words for t in _TOKEN.findall(word)]
+        if not tokens:
+            return q.Nothing()
+        if len(tokens) == 1:
+            return self.word(ast.Word(tokens[0], node.field, boost=node.boost))
+        fields = self._fields(node.field)
+        stems = [stem(t) for t in tokens]
+        clauses: list[q.Q] = []
+        for name in ("text", "section_title"):
+            if name in fields:
+                clauses.append(q.Phrase(name, tuple(stems), boost=WEIGHTS[name]))
+        if self.positive:
+            self.matched.phrases.setdefault("text", []).append(stems)
+            self.matched.phrases.setdefault("section_title", []).append(stems)
+        if "folded" in fields and not _DIACRITICS.search(" ".join(tokens)):
+            if any(not self.lexicon.df("text", s) for s in stems):
+                folded = [stem(fold(t)) for t in tokens]
+                clauses.append(q.Phrase("folded", tuple(folded), boost=WEIGHTS["folded"]))
+                if self.positive:
+                    self.matched.phrases.setdefault("folded", []).append(folded)
+        if node.field is None:
+            principal = self.resolvers.names_principal(" ".join(node.words))
+            if principal:
+                clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
+        return self._boosted(_or(clauses), node.boost)
+
+    def _remember(self, fieldname: str, terms: list[str]) -> None:
+        if self.positive:
+            self.matched.terms[fieldname].update(terms)
+
+    @staticmethod
+    def _boosted(query: q.Q, boost: float | None) -> q.Q:
+        if boost is None or isinstance(query, q.Nothing):
+            return query
+        return q.Or((query,), boost)

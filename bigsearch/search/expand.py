@@ -1,0 +1,143 @@
+"""Turning one query word into index terms, with the work bounded by construction.
+
+- prefix*: at most MAX_EXPANSIONS terms of the vocabulary (a note says when more exist);
+- fuzzy~N: vocabulary terms within N edits, looking at no more than MAX_SCAN entries;
+- inflections: the stems of the word's other forms that the index holds ("skola" also finds
+  "skolan", "skolans"; "skolan" also "skola", "skolor"), so forms of one word find each other
+  although Snowball gives some of them different stems;
+- did-you-mean: the closest vocabulary term, under the same scan bound.
+
+Every function charges a `Budget`, which tests read to check the bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bigsearch.analysis.stemming import stem
+
+MAX_EXPANSIONS = 128
+MAX_SCAN = 20_000
+MAX_WORD = 40  # longer "words" are searched as written: no fuzzy matching, no suggestion
+
+
+class Lexicon(Protocol):
+    def df(self, field: str, term: str) -> int: ...
+
+    def prefixed(self, field: str, prefix: str) -> Iterator[str]: ...
+
+
+@dataclass
+class Budget:
+    scanned: int = 0  # vocabulary entries looked at
+    expanded: int = 0  # terms a word turned into
+    notes: list[str] = field(default_factory=list)
+
+
+def prefix_terms(lexicon: Lexicon, field: str, prefix: str, budget: Budget) -> list[str]:
+    found: list[str] = []
+    for term in lexicon.prefixed(field, prefix):
+        budget.scanned += 1
+        if len(found) == MAX_EXPANSIONS:
+            budget.notes.append(
+                f"{prefix}* matches more than {MAX_EXPANSIONS} words — the first {MAX_EXPANSIONS} are searched; "
+                "type more letters to narrow it"
+            )
+            break
+        found.append(term)
+    budget.expanded += len(found)
+    return found
+
+
+def within_edits(a: str, b: str, limit: int) -> bool:
+    """Levenshtein distance of a and b is at most `limit` (a banded check: O(len × limit))."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [limit + 1] * len(b)
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        for j in range(low, high + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        if min(current[max(0, low - 1) : high + 1]) > limit:
+            return False
+        previous = current
+    return previous[len(b)] <= limit
+
+
+def fuzzy_terms(lexicon: Lexicon, field: str, word: str, edits: int, budget: Budget) -> list[str]:
+    """Terms within `edits` of `word` sharing its first letter (as Lucene's prefix length 1)."""
+    if len(word) > MAX_WORD:
+        budget.notes.append(f"{word[:20]}…~{edits}: words over {MAX_WORD} letters are searched as written")
+        return [word]
+    found: list[tuple[int, str]] = []
+    scanned = 0
+    for term in lexicon.prefixed(field, word[:1]):
+        scanned += 1
+        if scanned > MAX_SCAN:
+            budget.notes.append(f"{word}~{edits}: the vocabulary is large — only part of it was compared")
+            break
+        if within_edits(word, term, edits):
+            found.append((lexicon.df(field, term), term))
+    budget.scanned += scanned
+    found.sort(reverse=True)
+    terms = [term for _, term in found[:MAX_EXPANSIONS]]
+    budget.expanded += len(terms)
+    return terms or [word]
+
+
+# Swedish noun and adjective endings: a word's other forms are its root plus one of these.
+_ENDINGS = (
+    "", "a", "e", "n", "s", "an", "en", "et", "na", "ns", "or", "ar", "er", "ans", "ens", "ets", "ors", "ars", "ers",
+    "orna", "arna", "erna", "ornas", "arnas", "ernas", "as", "es",
+)
+_STRIP = tuple(sorted((e for e in _ENDINGS if e), key=len, reverse=True))
+MIN_ROOT = 3
+
+
+def variant_stems(word: str, lexicon: Lexicon, field: str, budget: Budget) -> list[str]:
+    """The stem of `word` first, then the stems of its other inflected forms that the index holds."""
+    own = stem(word)
+    if len(word) < 4 or not word.isalpha():
+        return [own]
+    roots = {word}
+    for ending in _STRIP:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT:
+            roots.add(word[: -len(ending)])
+    candidates: set[str] = set()
+    for root in roots:
+        for ending in _ENDINGS:
+            candidates.add(stem(root + ending))
+    candidates.discard(own)
+    found = []
+    for candidate in sorted(candidates):
+        budget.scanned += 1
+        # A different stem counts only when it starts like the word's own (no unrelated words).
+        if candidate[:MIN_ROOT] == own[:MIN_ROOT] and lexicon.df(field, candidate):
+            found.append(candidate)
+    budget.expanded += len(found) + 1
+    return [own, *found]
+
+
+def closest_term(lexicon: Lexicon, field: str, word: str, budget: Budget) -> str | None:
+    """The vocabulary term nearest to `word` (1, else 2 edits), most frequent first."""
+    if len(word) > MAX_WORD or len(word) < 3:
+        return None
+    for edits in (1, 2):
+        scanned = 0
+        best: tuple[int, str] | None = None
+        for term in lexicon.prefixed(field, word[:1]):
+            scanned += 1
+            if scanned > MAX_SCAN:
+                break
+            if term != word and within_edits(word, term, edits):
+                df = lexicon.df(field, term)
+                if best is None or df > best[0]:
+                    best = (df, term)
+        budget.scanned += scanned
+        if best:
+            return best[1]
+    return None

@@ -1,0 +1,231 @@
+"""The questions that come after a search: which meetings, who was there, what did a person or a
+principal do — built from the engine's records (engine-neutral), as plain dataclasses."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from bigsearch.analysis.stemming import fold
+from bigsearch.engines import interface as q
+from bigsearch.errors import QueryError
+from bigsearch.search import query as query_mod
+from bigsearch.search.results import Filters, Hit
+from bigsearch.search.searcher import Searcher, hit_from_record
+
+CHAIR_ROLES = re.compile(r"\b(?:mötes)?ordförande\b", re.IGNORECASE)
+VICE = re.compile(r"\bvice\b|\b1:e\b|\b2:e\b", re.IGNORECASE)
+MINUTES_ROLES = re.compile(r"\b(?:sekreterare|protokollförare|sekr)\b", re.IGNORECASE)
+
+
+@dataclass
+class Attendee:
+    name: str
+    organisation: str | None = None
+    role: str | None = None
+    principal: str | None = None
+
+
+@dataclass
+class Meeting:
+    id: str  # the paragraph ids' common prefix: a citable meeting id
+    source_key: str
+    source: str
+    date: str | None
+    title: str | None
+    doc_type: str
+    body: str | None
+    attendees: list[Attendee]
+    paragraphs: list[Hit] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(h.section for h in self.paragraphs if h.section))
+
+    @property
+    def principals(self) -> list[str]:
+        return list(dict.fromkeys(h.principal for h in self.paragraphs if h.principal))
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id, "date": self.date, "body": self.body, "type": self.doc_type, "title": self.title,
+            "source": self.source, "sections": len(self.sections), "paragraphs": len(self.paragraphs),
+            "attendees": len(self.attendees), "principals": self.principals,
+        }
+
+    def to_json(self) -> dict:
+        data = self.summary()
+        data["attendees"] = [a.__dict__ for a in self.attendees]
+        data["paragraphs"] = [hit.to_json() for hit in self.paragraphs]
+        return data
+
+
+def _attendees(source: dict) -> list[Attendee]:
+    try:
+        people = json.loads(source.get("attendee_records") or "[]")
+    except ValueError:
+        return []
+    out = []
+    for person in people:
+        if isinstance(person, dict) and person.get("name"):
+            out.append(Attendee(person["name"], person.get("organisation"), person.get("role"), person.get("principal")))
+        elif isinstance(person, list) and person:  # an index written before roles were kept
+            out.append(Attendee(person[0], (person[1:2] or [None])[0] or None, None, (person[2:3] or [None])[0] or None))
+    return out
+
+
+_DOC_WORD = re.compile(r"^(?:protokoll|minnesanteckningar|anteckningar|mötesanteckningar|sammanträdesprotokoll)$", re.I)
+_FILLER = {"fört", "förda", "förd", "vid", "från", "för", "med", "i", "den", "över", "ett", "en", "-", "–"}
+_MEETING_WORD = re.compile(r"(?:möte|mötet|sammanträde|sammanträdet)$", re.IGNORECASE)
+_DATE_TAIL = re.compile(r"\s+(?:den\s+)?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}\s+\d{4}|\d{4}).*$")
+
+
+def body_from_title(title: str | None) -> str | None:
+    """The body that met, from a title: "Protokoll fört vid ledningsgruppsmöte BIG 2024-02-09" -> "BIG"."""
+    words = _DATE_TAIL.sub("", (title or "").strip()).split()
+    if not words or not _DOC_WORD.match(words[0]):
+        return None
+    words = words[1:]
+    while words and (words[0].casefold() in _FILLER or _MEETING_WORD.search(words[0])):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+def body_of(record: dict, source: dict) -> str | None:
+    """The body that met (BIG, Kommunstyrelsen …): a record's own field, else from the title."""
+    return record.get("body") or body_from_title(source.get("title") or record.get("title"))
+
+
+class Reports:
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        self.engine = searcher.engine
+
+    # -- meetings -----------------------------------------------------------------------------
+
+    def meetings(self, filters: Filters | None = None, query: str | None = None) -> list[Meeting]:
+        """One entry per protocol that has paragraphs passing the filters (and the query), oldest first."""
+        keys: list[str] | None = None
+        if query or (filters and filters != Filters()):
+            text = query or "*"
+            if query:
+                result = self.searcher.search(text, filters, limit=0, facets=False)
+                hits = self.searcher.search(text, filters, limit=max(result.total, 1), facets=False, sort="date").hits
+            else:
+                hits = self._filtered(filters)
+            keys = list(dict.fromkeys(self._key(hit) for hit in hits))
+        sources = {s["source_key"]: s for s in self.engine.sources()}
+        meetings = [self._meeting(sources[key]) for key in (keys if keys is not None else sources) if key in sources]
+        return sorted(meetings, key=lambda m: (m.date or "9999", m.source))
+
+    def _filtered(self, filters: Filters | None) -> list[Hit]:
+        restrictions = query_mod.build_filters(filters or Filters(), self.searcher.vocabulary)
+        restriction = q.And(tuple(restrictions)) if restrictions else None
+        total = self.engine.search(q.All(), restriction, limit=0).total
+        result = self.engine.search(q.All(), restriction, "date", limit=max(total, 1))
+        return [hit_from_record(hit.record) for hit in result.hits]
+
+    def _key(self, hit: Hit) -> str:
+        return self.engine.paragraph(hit.id)["source_key"]
+
+    def _meeting(self, source: dict) -> Meeting:
+        paragraphs = self.engine.source_paragraphs(source["source_key"])
+        first = paragraphs[0] if paragraphs else {}
+        prefix = source.get("id_prefix") or (first.get("id", "").rsplit("-", 2)[0] if first else "")
+        return Meeting(
+            id=prefix, source_key=source["source_key"], source=source.get("source", ""), date=first.get("date"),
+            title=source.get("title") or None, doc_type=first.get("doc_type") or "", body=body_of(first, source),
+            attendees=_attendees(source), paragraphs=[hit_from_record(r) for r in paragraphs],
+        )
+
+    def meeting(self, key: str, query: str | None = None) -> tuple[Meeting, set[str]]:
+        """One protocol by date (2024-02-09), meeting id or file name; with the ids the query matched in it."""
+        wanted = key.strip()
+        sources = self.engine.sources()
+        found = [s for s in sources if wanted in (s.get("id_prefix"), s.get("source"), s.get("source_key"))]
+        if not found:
+            dated = [m for m in (self._meeting(s) for s in sources) if m.date == wanted]
+            found = [s for s in sources if s["source_key"] in {m.source_key for m in dated}]
+        if not found:
+            raise QueryError(f"no meeting {key!r} — give a date (2024-02-09), a meeting id or a file name; "
+                             "`bigsearch meetings` lists them")
+        if len(found) > 1:
+            names = ", ".join(f"{s.get('id_prefix') or s.get('source')} ({s.get('source')})" for s in found[:8])
+            raise QueryError(f"{key!r} matches {len(found)} meetings: {names} — give the meeting id")
+        meeting = self._meeting(found[0])
+        matched: set[str] = set()
+        highlights: dict[str, Hit] = {}
+        if query:
+            total = self.searcher.search(query, limit=0, facets=False).total
+            for hit in self.searcher.search(query, limit=max(total, 1), facets=False).hits:
+                if any(p.id == hit.id for p in meeting.paragraphs):
+                    matched.add(hit.id)
+                    highlights[hit.id] = hit
+        for index, paragraph in enumerate(meeting.paragraphs):
+            if paragraph.id in highlights:
+                meeting.paragraphs[index] = highlights[paragraph.id]
+        return meeting, matched
+
+    # -- people -------------------------------------------------------------------------------
+
+    def resolve_person(self, name: str) -> str:
+        people = sorted(set(self.searcher.vocabulary.people) | set(self._attendee_names()))
+        return query_mod.resolve_person(name, people)
+
+    def _attendee_names(self) -> list[str]:
+        return [a.name for s in self.engine.sources() for a in _attendees(s)]
+
+    def person(self, name: str, filters: Filters | None = None) -> dict:
+        """A person's record by meeting: attended (role), chaired, kept the minutes, reported, mentioned."""
+        full = self.resolve_person(name)
+        key = fold(full.casefold())
+        by_meeting: dict[str, dict] = {}
+        meetings = self.meetings(filters) if filters and filters != Filters() else self.meetings()
+        for meeting in meetings:
+            entry = {"meeting": meeting.id, "date": meeting.date, "body": meeting.body, "source": meeting.source,
+                     "attended": None, "chaired": False, "minutes": False, "reported": [], "mentioned": []}
+            organisation_principal = None
+            for attendee in meeting.attendees:
+                if fold(attendee.name.casefold()) == key:
+                    entry["attended"] = {"organisation": attendee.organisation, "role": attendee.role}
+                    organisation_principal = attendee.principal or self._principal_of(attendee.organisation)
+                    role = attendee.role or ""
+                    entry["chaired"] = bool(CHAIR_ROLES.search(role) and not VICE.search(role))
+                    entry["minutes"] = bool(MINUTES_ROLES.search(role))
+            surname = re.escape(full.split()[-1])
+            for hit in meeting.paragraphs:
+                if not entry["chaired"] and re.search(rf"\b(?:mötes)?ordförande\s+(?:\w+\s+){{0,3}}{surname}\b", hit.text,
+                                                      re.IGNORECASE):
+                    entry["chaired"] = True
+                if full not in hit.persons:
+                    continue
+                if organisation_principal and hit.principal == organisation_principal:
+                    entry["reported"].append({"id": hit.id, "section": hit.section, "title": hit.section_title,
+                                              "principal": hit.principal})
+                else:
+                    entry["mentioned"].append({"id": hit.id, "section": hit.section, "title": hit.section_title,
+                                               "principal": hit.principal})
+            if entry["attended"] or entry["reported"] or entry["mentioned"] or entry["chaired"]:
+                by_meeting[meeting.id] = entry
+        return {"name": full, "meetings": list(by_meeting.values())}
+
+    def _principal_of(self, organisation: str | None) -> str | None:
+        if not organisation:
+            return None
+        try:
+            return query_mod.resolve_principal(organisation, self.searcher.vocabulary)
+        except QueryError:
+            return None
+
+    # -- principals ---------------------------------------------------------------------------
+
+    def present_without_report(self, principal: str, filters: Filters | None = None) -> list[Meeting]:
+        """Meetings where the principal was present (an attendee of theirs) but reported nothing."""
+        period = Filters(year=filters.year, date_from=filters.date_from, date_to=filters.date_to) if filters else None
+        out = []
+        for meeting in self.meetings(period):
+            present = any((a.principal or self._principal_of(a.organisation)) == principal for a in meeting.attendees)
+            if present and principal not in meeting.principals:
+                out.append(meeting)
+        return out

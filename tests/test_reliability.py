@@ -188,3 +188,25 @@ def test_missing_length_columns_are_looked_up_once(built_index, monkeypatch):
         assert per_doc.doc_field_length(0, "persons") == 0  # persons is not scored: no length column
         assert per_doc.doc_field_length(1, "persons") == 0
     assert calls.count("_persons_len") == 1
+
+
+def test_a_column_over_segments_where_some_have_no_values_is_whole(tmp_path, corpus_dir):
+    """The patch is in force: an index of a folder without principals (a yttrande) plus one with
+    them has two segments, one without a principal column; the column still covers every doc."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(corpus_dir / "004_943a0a2b978b1b13.txt", first)  # a yttrande: no principals
+    shutil.copy(corpus_dir / "000_abf7e5c094538042.txt", second)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [first])
+    sync(index_dir, [second])
+    ix = store.open_for_reading(index_dir)
+    with ix.reader() as reader:
+        segments = [leaf for leaf, _ in reader.leaf_readers()]
+        assert [leaf.has_column("principal") for leaf in segments] == [False, True]
+        values = list(reader.column_reader("principal"))
+        assert len(values) == reader.doc_count_all()
+        assert "Polisen" in values[segments[0].doc_count_all():]
+    with Searcher(index_dir) as searcher:
+        assert searcher.search("Andersberg").facets["principal"]["Polisen"] == 1

@@ -178,3 +178,17 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path, corpus_dir
     os.remove(latin1)
     output = index(index_dir, str(folder))
     assert ("removed " + str(folder.resolve() / "m\\xf6te.txt") in output) == bool(odd)
+
+
+def test_a_file_over_the_size_cap_is_not_read_to_plan_the_run(tmp_path, folder, monkeypatch):
+    from bigsearch.ingest import readers
+
+    big = folder / "stor.txt"
+    with open(big, "wb") as handle:  # sparse: takes no disk space
+        handle.truncate(readers.MAX_FILE_BYTES + 1)
+    hashed: list[str] = []
+    real = writer._file_digest
+    monkeypatch.setattr(writer, "_file_digest", lambda path: hashed.append(path.name) or real(path))
+    report = sync(tmp_path / "ix", [folder])
+    assert "stor.txt" not in hashed and len(hashed) == 5
+    assert report.added == 5 and [Path(path).name for path, _ in report.failed] == ["stor.txt"]

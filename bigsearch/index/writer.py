@@ -180,6 +180,13 @@ class _Plan:
     changed: list[_Change]  # files to (re-)ingest; each is read when it is written, not before
 
 
+def _too_large(path: Path) -> bool:
+    from bigsearch.ingest import readers
+
+    limit = getattr(readers, "MAX_FILE_BYTES", None)  # the readers' own cap, checked before reading
+    return limit is not None and path.stat().st_size > limit
+
+
 def _file_digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -216,6 +223,9 @@ def _plan(current: dict[str, Path], manifest: Manifest, removed: list[str], rebu
             stat = file_stat(path)
             if not rebuild and stat == manifest.stats.get(key):
                 report.unchanged += 1  # same size and modification time: not even read
+                continue
+            if _too_large(path):  # not read at all: ingest skips it with the reason
+                plan.changed.append(_Change(key, path, "", stat))
                 continue
             digest = _file_digest(path)  # streamed: a large run never holds its files in memory
         except OSError as exc:

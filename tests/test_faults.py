@@ -444,3 +444,19 @@ def test_a_failing_worker_neither_hangs_the_run_nor_loses_documents_silently(tmp
     monkeypatch.undo()
     assert index_state(index_dir) == old_state
     assert unreferenced_files(index_dir) == []
+
+
+@needs_workers
+def test_a_two_worker_run_from_a_thread(tmp_path, corpus_dir, monkeypatch):
+    """An application may index from a thread (the browser's workers are threads): only the main
+    thread may touch signal handlers, and the run must not need to."""
+    import threading
+
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 4)
+    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    outcome: list = []
+    thread = threading.Thread(target=lambda: outcome.append(sync(tmp_path / "ix", [docs])))
+    thread.start()
+    thread.join()
+    assert outcome and outcome[0].added == 20
+    assert len({key for _, key, _ in index_state(tmp_path / "ix")}) == 20

@@ -20,6 +20,7 @@ import os
 import queue
 import signal
 import sys
+import threading
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
@@ -49,14 +50,16 @@ def _ctrl_c_held():
     """Around a fork: the child starts with Ctrl-C blocked (so it never sees one before it ignores
     them), and a Ctrl-C in the parent waits until the fork is over. Raised inside the fork's
     own handlers, it would be swallowed there ("Exception ignored") and the run would go on."""
-    pressed = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number))
+    pressed: list[int] = []
+    in_main = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number)) if in_main else None
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        signal.signal(signal.SIGINT, previous)
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
     if pressed:
         if callable(previous):
             previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt

@@ -38,7 +38,7 @@ def test_indexing_one_file_keeps_the_others(tmp_path, folder):
     one = sorted(folder.iterdir())[0]
     output = index(index_dir, str(one))
     assert index_state(index_dir) == before
-    assert "0 removed" in output and "1 unchanged" in output and "4 kept (not under the given paths)" in output
+    assert "0 removed" in output and "1 unchanged" in output and "4 kept (not among this run's files)" in output
     assert "removed " not in output.replace("0 removed", "")
 
     one.write_text(one.read_text("utf-8").replace("Dagordningen godkändes", "Oro kring Hemlingby"), "utf-8")
@@ -192,3 +192,20 @@ def test_a_file_over_the_size_cap_is_not_read_to_plan_the_run(tmp_path, folder, 
     report = sync(tmp_path / "ix", [folder])
     assert "stor.txt" not in hashed and len(hashed) == 5
     assert report.added == 5 and [Path(path).name for path, _ in report.failed] == ["stor.txt"]
+
+
+def test_a_file_still_there_but_no_longer_found_is_kept_with_a_warning(tmp_path, folder, monkeypatch):
+    """Only a deleted file leaves on its own: one that discovery stops taking (a rule of the
+    readers changed, say) stays, with a warning that --prune removes it."""
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [folder])
+    left_out = sorted(folder.iterdir())[0]
+    real = writer.discover
+    monkeypatch.setattr(writer, "discover", lambda paths: [p for p in real(paths) if p != left_out])
+    warnings: list[str] = []
+    report = sync(index_dir, [folder], warn=warnings.append)
+    assert report.removed == 0 and report.kept == 1 and source_key(left_out) in sources(index_dir)
+    assert warnings == [f"kept {source_key(left_out)} in the index: it is no longer indexed from its folder — "
+                        "`bigsearch index --prune` removes it"]
+    report = sync(index_dir, [folder], prune=True)
+    assert report.removed_sources == [source_key(left_out)]

@@ -33,11 +33,11 @@ class SyncReport:
     unchanged: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: int = 0
-    kept: int = 0  # indexed sources outside the given paths, left as they are
+    kept: int = 0  # indexed sources not among this run's files, left as they are
     removed_sources: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        kept = f", {self.kept} kept (not under the given paths)" if self.kept else ""
+        kept = f", {self.kept} kept (not among this run's files)" if self.kept else ""
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
             f"{self.unchanged} unchanged, {len(self.failed)} failed{kept}; {self.paragraphs} paragraphs indexed"
@@ -201,17 +201,22 @@ def _under(key: str, roots: list[Path]) -> bool:
 
 
 def _removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], prune: bool, rebuild: bool,
-              report: SyncReport) -> list[str]:
-    """Indexed sources that leave the index: not found under an indexed folder any more, or with
-    --prune / --rebuild, every one not among the given paths. The rest is kept untouched."""
+              report: SyncReport, warn) -> list[str]:
+    """Indexed sources that leave the index: files deleted from a folder being indexed, or with
+    --prune / --rebuild, every one not among this run's files. The rest is kept untouched."""
     removed = []
     for key in manifest.hashes:
         if key in current:
             continue
-        if prune or rebuild or _under(key, roots):
+        if prune or rebuild:
             removed.append(key)
+        elif _under(key, roots) and not os.path.lexists(key):
+            removed.append(key)  # deleted from the folder
         else:
             report.kept += 1
+            if _under(key, roots) and warn:  # there, but no longer taken as a protocol file
+                warn(f"kept {printable(key)} in the index: it is no longer indexed from its folder — "
+                     "`bigsearch index --prune` removes it")
     return sorted(removed)
 
 
@@ -287,7 +292,7 @@ def sync(
         except OSError as exc:
             raise _write_error(exc, index_dir, fresh) from exc
         current = {source_key(path): path for path in files}
-        removed = _removals(current, manifest, roots, prune, rebuild, report)
+        removed = _removals(current, manifest, roots, prune, rebuild, report, warn)
         plan = _plan(current, manifest, removed, rebuild, report, warn)
         if not (plan.removed or plan.changed or rebuild or fresh):
             return report

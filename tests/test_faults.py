@@ -148,6 +148,7 @@ def test_ctrl_c_of_a_two_worker_run_ends_quietly(tmp_path, corpus_dir):
     seen: set[int] = set()
     while proc.poll() is None and len(seen) < 2:
         seen |= children(proc.pid)
+        time.sleep(0.005)  # leave the two cores to the run
     assert len(seen) == 2, f"the run ended before both workers started: {proc.communicate()}"
     os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
     out, err = proc.communicate()

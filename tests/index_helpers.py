@@ -126,3 +126,18 @@ class Lines:
         except BlockingIOError:
             pass
         return self._buffer.decode("utf-8", "replace")
+
+
+def processes_of_run(marker: str) -> set[int]:
+    """Live processes whose command line names `marker` (forked workers share their parent's)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if marker in cmdline and alive(int(entry.name)):
+            found.add(int(entry.name))
+    return found

@@ -28,6 +28,7 @@ from tests.index_helpers import (
     children,
     index_state,
     make_corpus,
+    processes_of_run,
     sync_child,
     unreferenced_files,
 )
@@ -110,6 +111,7 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
         with_workers += bool(workers_now)
         lock_free = lock_is_free(target)  # at once: before the workers had any time to go
         assert not wait_until_gone(workers_now), f"trial {trial}: workers outlived their parent"
+        assert not wait_until_gone(processes_of_run(str(target))), f"trial {trial}: a process of the run lives on"
         assert lock_free, f"trial {trial}: the lock outlived the killed run"
         state = index_state(target)
         assert state in (old_state, new_state), f"trial {trial}: a state that is neither old nor new"

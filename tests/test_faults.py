@@ -463,3 +463,21 @@ def test_a_two_worker_run_from_a_thread(tmp_path, corpus_dir, monkeypatch):
     thread.join()
     assert outcome and outcome[0].added == 20
     assert len({key for _, key, _ in index_state(tmp_path / "ix")}) == 20
+
+
+def test_a_disk_too_full_for_the_lock_file(tmp_path, corpus_dir, monkeypatch):
+    import builtins
+
+    real_open = builtins.open
+
+    def no_room_for_the_lock(path, *args, **kwargs):
+        if str(path).endswith(store.LOCK_NAME):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", no_room_for_the_lock)
+    index_dir = tmp_path / "ix"
+    result = CliRunner().invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
+    monkeypatch.undo()
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"the disk is full at {index_dir}: free space and run again" in result.stderr

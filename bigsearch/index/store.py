@@ -8,6 +8,7 @@ generation-0 index, which counts as missing (and the next `search` builds it).
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import re
@@ -16,7 +17,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bigsearch.errors import IndexBusyError, IndexCorruptError, IndexMissingError, IndexReadOnlyError
+from bigsearch.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexDiskFullError,
+    IndexMissingError,
+    IndexReadOnlyError,
+)
 from bigsearch.index import integrity
 from bigsearch.index.schema import SCHEMA_VERSION, make_schema
 
@@ -210,7 +217,15 @@ HELD_LOCK_FDS: set[int] = set()
 def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> Iterator[None]:
     """One writer at a time. An OS lock (flock) dies with its process, so a killed run leaves no stale lock."""
     ensure_writable(index_dir)
-    handle = open(index_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        handle = open(index_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise IndexDiskFullError(f"the disk is full at {index_dir}: free space and run again") from exc
+        raise IndexReadOnlyError(
+            f"cannot create the lock file in {index_dir} ({exc.strerror}) — make the directory writable or "
+            "choose another with --index-dir"
+        ) from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

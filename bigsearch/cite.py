@@ -45,7 +45,7 @@ def reference(hit: Hit) -> str:
                                hit.date or (str(hit.year) if hit.year else "odaterat")) if part]
     head = ", ".join(parts)
     if hit.section:
-        head += f", § {hit.section}"
+        head += f", {hit.section_prefix} § {hit.section}" if hit.section_prefix else f", § {hit.section}"
     if hit.section_title:
         head += f" {hit.section_title}"
     if hit.principal:

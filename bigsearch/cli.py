@@ -132,7 +132,7 @@ def export(
     for doc in ingest_paths(targets, report, warn=_warn):
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
-    print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
 
 
 def _notify(message: str) -> None:
@@ -187,13 +187,13 @@ def index(
             report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn, progress=progress)
     else:
         report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn)
-    for source in report.removed_sources:
-        print(f"removed {_printable(source)}", file=sys.stderr)
+    for source in report.removed_sources:  # source keys are stored printable
+        print(f"removed {source}", file=sys.stderr)
     print(f"{_printable(str(target))}: {report.summary()}", file=sys.stderr)
 
 
 def _printable(text: str) -> str:
-    from bigsearch.index.writer import printable
+    from bigsearch.textsafe import printable
 
     return printable(text)
 

@@ -28,7 +28,8 @@ class IndexReadOnlyError(BigsearchError):
 
 
 class IndexCorruptError(BigsearchError):
-    """An index file is damaged; `bigsearch index --rebuild` repairs it."""
+    """The index files are damaged or of another version; the message names the file and the fix
+    (`bigsearch index --rebuild`). `path` is the damaged file, when one is known."""
 
     def __init__(self, message: str, path=None) -> None:
         super().__init__(message)

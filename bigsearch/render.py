@@ -34,9 +34,15 @@ def to_json(data) -> str:
 
 
 def export_lines(doc: Document, fmt: str) -> Iterator[str]:
+    attendees = [attendee.to_export() for attendee in doc.attendees]
     for paragraph in doc.paragraphs:
         if fmt == "jsonl":
-            yield json.dumps(paragraph.to_export(), ensure_ascii=False)
+            row = paragraph.to_export()
+            row["section_prefix"] = paragraph.section_prefix
+            row["attendees"] = attendees
+            # Where the paragraph comes from: the file and the page (PDF) or line (text file).
+            row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
+            yield json.dumps(row, ensure_ascii=False)
             continue
         meta = " · ".join(
             part for part in (paragraph.date or str(paragraph.year or ""), where(paragraph.section, paragraph.section_title), paragraph.principal or "") if part

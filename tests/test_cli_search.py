@@ -13,7 +13,7 @@ from bigsearch.cli import app
 
 HIT_KEYS = {"id", "score", "date", "year", "doc_type", "source", "section", "section_title", "principal", "unit",
             "persons", "places", "text", "snippet", "highlights", "doc_title", "attendees", "title_highlights",
-            "doc_title_highlights", "matched_attendees", "body", "page", "line"}
+            "doc_title_highlights", "matched_attendees", "body", "page", "line", "section_prefix"}
 
 
 @pytest.fixture()
@@ -79,7 +79,7 @@ def test_listings_show_timeline_stats(run):
     assert "Andersberg" in run("places").stdout
     assert "Caroline Engberg" in run("persons").stdout
     assert "Välfärd Gävle" in run("principals").stdout
-    shown = run("show", "2024-02-09-s6-p13").stdout
+    shown = run("show", "2024-02-09-2b7e4b-s6-p13").stdout
     assert "Polisen" in shown and "Samma § 6" in shown
     timeline = json.loads(run("timeline", "Andersberg", "--by", "paragraph", "--json").stdout)
     assert timeline["years"] == {"2024": 3}

@@ -181,11 +181,11 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path, corpus_dir
 
 
 def test_a_file_over_the_size_cap_is_not_read_to_plan_the_run(tmp_path, folder, monkeypatch):
-    from bigsearch.ingest import readers
+    from bigsearch.ingest import limits
 
     big = folder / "stor.txt"
     with open(big, "wb") as handle:  # sparse: takes no disk space
-        handle.truncate(readers.MAX_FILE_BYTES + 1)
+        handle.truncate(limits.MAX_FILE_BYTES + 1)
     hashed: list[str] = []
     real = writer._file_digest
     monkeypatch.setattr(writer, "_file_digest", lambda path: hashed.append(path.name) or real(path))
@@ -201,7 +201,7 @@ def test_a_file_still_there_but_no_longer_found_is_kept_with_a_warning(tmp_path,
     sync(index_dir, [folder])
     left_out = sorted(folder.iterdir())[0]
     real = writer.discover
-    monkeypatch.setattr(writer, "discover", lambda paths: [p for p in real(paths) if p != left_out])
+    monkeypatch.setattr(writer, "discover", lambda paths, **kw: [p for p in real(paths, **kw) if p != left_out])
     warnings: list[str] = []
     report = sync(index_dir, [folder], warn=warnings.append)
     assert report.removed == 0 and report.kept == 1 and source_key(left_out) in sources(index_dir)

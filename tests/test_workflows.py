@@ -112,7 +112,7 @@ def test_markdown_citations_are_ready_to_paste(run):
     text = run("search", "Andersberg", "--format", "md").stdout
     assert text.count("> — ") == 3
     assert "**Andersberg**" in text and "BIG, protokoll, 2024-02-09, § 6" in text
-    assert "Källa: 000_abf7e5c094538042.txt" in text and "`2024-02-09-s6-p13`" in text
+    assert "Källa: 000_abf7e5c094538042.txt" in text and "`2024-02-09-2b7e4b-s6-p13`" in text
 
 
 def test_csv_and_json_citations(run):

@@ -32,7 +32,8 @@ KIND_PARAGRAPH, KIND_SOURCE, KIND_VOCABULARY = "p", "f", "v"
 SEPARATOR = "|"  # between terms at one position; never inside a term (terms are \w+)
 
 # Keyword (exact) fields: everything a query or filter names exactly, plus the facets.
-KEYWORDS = ("kind", "doc_key", "id", "source", "source_key", "doc_type", "section", "principal", "unit", "body",
+KEYWORDS = ("kind", "doc_key", "id", "source", "source_key", "doc_type", "section", "section_prefix", "principal",
+            "unit", "body",
             "persons", "places", "attendees", "undated", "vocab_field", "vocab_term", "source_hash",
             "source_stat", "id_prefix")
 

@@ -26,6 +26,7 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "date": paragraph.date,
             "year": paragraph.year,
             "section": paragraph.section,
+            "section_prefix": getattr(paragraph, "section_prefix", None),
             "section_title": paragraph.section_title,
             "principal": paragraph.principal,
             "unit": paragraph.unit,

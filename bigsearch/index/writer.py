@@ -12,8 +12,8 @@ import errno
 import hashlib
 import json
 import os
+import stat as stat_mode
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +21,16 @@ from pathlib import Path
 from bigsearch.errors import IndexCorruptError, IndexDiskFullError, IndexWriteError, ReadError
 from bigsearch.index import store, workers
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
+from bigsearch.ingest import limits
 from bigsearch.ingest.model import Document
-from bigsearch.ingest.pipeline import discover, ingest_file, make_ids_unique
+from bigsearch.ingest.pipeline import (
+    LimitedWarnings,
+    discover,
+    document_warnings,
+    ingest_file,
+    make_ids_unique,
+)
+from bigsearch.textsafe import printable, safe_name
 
 
 @dataclass
@@ -34,13 +42,21 @@ class SyncReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     paragraphs: int = 0
     kept: int = 0  # indexed sources not among this run's files, left as they are
-    removed_sources: list[str] = field(default_factory=list)
+    removed_sources: list[str] = field(default_factory=list)  # source keys: printable already
+    warned: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a warning
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
 
     def summary(self) -> str:
-        kept = f", {self.kept} kept (not among this run's files)" if self.kept else ""
+        extra = ""
+        if self.kept:
+            extra += f", {self.kept} kept (not among this run's files)"
+        if self.warned:
+            extra += f", {len({name for name, _ in self.warned})} with a warning"
+        if self.ignored:
+            extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed{kept}; {self.paragraphs} paragraphs indexed"
+            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed"
         )
 
 
@@ -64,17 +80,7 @@ def read_manifest(ix) -> Manifest:
 
 
 def source_key(path: Path) -> str:
-    return storable(str(path.resolve()))
-
-
-def storable(text: str) -> str:
-    """Text Whoosh can store: bytes of a file name that are not UTF-8 (kept by Python as lone
-    surrogates) become backslash escapes, the same way every time, so keys stay comparable."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(str(path.resolve()))  # a name that is not UTF-8 is stored escaped
 
 
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
@@ -83,7 +89,7 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
         record = {
             "kind": KIND_PARAGRAPH,
             "id": paragraph.id,
-            "source": storable(paragraph.source),
+            "source": paragraph.source,
             "source_key": key,
             "doc_type": paragraph.doc_type,
             "section_title": paragraph.section_title or "",
@@ -117,29 +123,6 @@ def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
         yield {key: value for key, value in record.items() if value is not None}
 
 
-def _storable_names(doc: Document) -> None:
-    """A file name that is not UTF-8 is stored (and hashed into ids) in its escaped form."""
-    doc.source = storable(doc.source)
-    for paragraph in doc.paragraphs:
-        paragraph.source = storable(paragraph.source)
-
-
-def printable(text: str) -> str:
-    """A name on one line, safe for a terminal: control and format characters and bytes that
-    are not UTF-8 are shown as escapes (a newline as \\n, an ANSI escape as \\x1b)."""
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cs":  # a byte of a file name that was not UTF-8
-            code = ord(char)
-            out.append(f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}")
-        elif category in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(repr(char)[1:-1])
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 def file_stat(path: Path) -> str:
     info = path.stat()
     return f"{info.st_size}:{info.st_mtime_ns}"
@@ -153,7 +136,7 @@ def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
     record = {
         "kind": KIND_FILE,
         "id": f"file:{key}",
-        "source": storable(doc.source),
+        "source": doc.source,
         "source_key": key,
         "source_hash": digest,
         "source_stat": stat,
@@ -180,11 +163,11 @@ class _Plan:
     changed: list[_Change]  # files to (re-)ingest; each is read when it is written, not before
 
 
-def _too_large(path: Path) -> bool:
-    from bigsearch.ingest import readers
-
-    limit = getattr(readers, "MAX_FILE_BYTES", None)  # the readers' own cap, checked before reading
-    return limit is not None and path.stat().st_size > limit
+def _read_later(path: Path) -> bool:
+    """Not a regular file, or over the size limit: not hashed (a FIFO would block, a huge file
+    cost its size); the readers refuse it with the reason when its turn comes."""
+    info = path.stat()
+    return not stat_mode.S_ISREG(info.st_mode) or info.st_size > limits.MAX_FILE_BYTES
 
 
 def _file_digest(path: Path) -> str:
@@ -215,7 +198,7 @@ def _removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], p
         else:
             report.kept += 1
             if _under(key, roots) and warn:  # there, but no longer taken as a protocol file
-                warn(f"kept {printable(key)} in the index: it is no longer indexed from its folder — "
+                warn(f"kept {key} in the index: it is no longer indexed from its folder — "
                      "`bigsearch index --prune` removes it")
     return sorted(removed)
 
@@ -229,7 +212,7 @@ def _plan(current: dict[str, Path], manifest: Manifest, removed: list[str], rebu
             if not rebuild and stat == manifest.stats.get(key):
                 report.unchanged += 1  # same size and modification time: not even read
                 continue
-            if _too_large(path):  # not read at all: ingest skips it with the reason
+            if _read_later(path):  # not read at all: ingest skips it with the reason
                 plan.changed.append(_Change(key, path, "", stat))
                 continue
             digest = _file_digest(path)  # streamed: a large run never holds its files in memory
@@ -276,9 +259,13 @@ def sync(
     A run that fails or is killed leaves the previous index as it was; a full disk raises
     IndexDiskFullError after removing what the run wrote.
     """
-    files = discover(paths)
-    roots = [Path(source_key(path)) for path in paths if path.is_dir()]
     report = SyncReport()
+
+    def ignore(path: Path, reason: str) -> None:
+        report.ignored.append((str(path), reason))
+
+    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
+    roots = [Path(source_key(path)) for path in paths if path.is_dir()]
     with store.write_lock(index_dir, on_wait=warn):
         started = time.time()
         old_versions = store.other_versions(index_dir)
@@ -353,9 +340,12 @@ def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRepor
                 report.updated += 1
             else:
                 report.added += 1
-            _storable_names(doc)
             taken.pop(manifest.prefixes.get(change.key, ""), None)
             make_ids_unique(doc, taken, change.key)
+            for line in document_warnings(doc, change.path):
+                report.warned.append((str(change.path), line))
+                if warn:
+                    warn(line)
             for record in paragraph_records(doc, change.key):
                 writer.add_document(**record)
             writer.add_document(**file_record(doc, change.key, change.digest, change.stat))
@@ -387,4 +377,4 @@ def _write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
 def _fail(report: SyncReport, warn, path: Path, reason: str) -> None:
     report.failed.append((str(path), reason))
     if warn:
-        warn(f"skipped {printable(str(path))}: {reason}")
+        warn(f"skipped {safe_name(path)}: {reason}")

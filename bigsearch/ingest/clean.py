@@ -49,6 +49,21 @@ def drop_furniture(lines: Iterable[str], extra: frozenset[str] = frozenset()) ->
             yield line
 
 
+def repeated_lines(lines: list[str], at_least: int = 3) -> frozenset[str]:
+    """Letterhead lines a text repeats on every page ("VILHELMINA KOMMUN PROTOKOLL 3"), digits masked.
+
+    Only lines of three or more words that are not item headings; a PDF's reader finds its own
+    from the page edges.
+    """
+    from collections import Counter
+
+    counts = Counter(
+        _digits_masked(" ".join(line.split())) for line in lines
+        if 3 <= len(line.split()) <= 12 and len(line) <= 100 and "§" not in line
+    )
+    return frozenset(key for key, count in counts.items() if count >= at_least)
+
+
 def _digits_masked(line: str) -> str:
     return re.sub(r"\d+", "#", line).lower()
 
@@ -72,6 +87,31 @@ def is_double_spaced(lines: list[str]) -> bool:
     return continued / len(followed) >= 0.2
 
 
+_ENDS_SENTENCE = re.compile(r"[.!?:;…)\"”]$")
+
+
+def is_line_per_paragraph(lines: list[str]) -> bool:
+    """Text saved with one line per paragraph and no blank lines between (LibreOffice's .txt).
+
+    Wrapped text (a PDF's soft line breaks, a text file wrapped at 72 columns) has lines that
+    stop mid-sentence and continue in lower case; here almost no line does.
+    """
+    content = [line.strip() for line in lines if line.strip()]
+    first, last = _content_span(lines)
+    if len(content) < 4 or any(not line.strip() for line in lines[first:last]):
+        return False
+    continued = sum(
+        1 for line, nxt in zip(content, content[1:], strict=False)
+        if not _ENDS_SENTENCE.search(line) and (nxt[:1].islower() or line.endswith(("-", ",")))
+    )
+    return continued / (len(content) - 1) < 0.1 and max(len(line) for line in content) > 80
+
+
+def _content_span(lines: list[str]) -> tuple[int, int]:
+    indexes = [i for i, line in enumerate(lines) if line.strip()]
+    return (indexes[0], indexes[-1] + 1) if indexes else (0, 0)
+
+
 def blocks(lines: list[str]) -> tuple[list[Block], bool]:
     """Group lines into blocks separated by paragraph breaks; returns (blocks, double_spaced).
 
@@ -80,6 +120,8 @@ def blocks(lines: list[str]) -> tuple[list[Block], bool]:
     file has none, two or more empty lines in a row.
     """
     double = is_double_spaced(lines)
+    if not double and is_line_per_paragraph(lines):
+        return [[line.strip(" \u00a0")] for line in lines if line.strip()], False
     if double:
         has_space_lines = any(line and not line.strip() for line in lines)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from bigsearch.errors import ReadError
+from bigsearch.ingest.zipsafe import open_zip
 
 
 def docx_text(data: bytes) -> str:
@@ -18,25 +19,31 @@ def docx_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("python-docx is not installed — reinstall bigsearch") from exc
+    with open_zip(data):  # member count and uncompressed size checked before any inflating
+        pass
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for corrupt files
         raise ReadError(f"not a readable Word document ({type(exc).__name__})") from exc
 
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    _blocks(document.element.body, document, lines, Paragraph, Table)
+    return "\n".join(lines)
+
+
+def _blocks(parent, document, lines: list[str], Paragraph, Table) -> None:
+    for block in parent.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = Paragraph(block, document)
-            lines.append(paragraph.text)
+            lines.append(Paragraph(block, document).text)
             lines.append("")
         elif tag == "tbl":
-            table = Table(block, document)
-            for row in table.rows:
+            for row in Table(block, document).rows:
                 cells = _unique_cells(row.cells)
                 lines.append("\t".join(cell.text.strip() for cell in cells))
             lines.append("")
-    return "\n".join(lines)
+        elif tag in ("sdt", "sdtContent", "customXml"):  # content controls of templates hold body text too
+            _blocks(block, document, lines, Paragraph, Table)
 
 
 def _unique_cells(cells):

@@ -13,6 +13,12 @@ class RawText:
     text: str
     # Lines known to be page furniture by the reader (a PDF's repeated header/footer).
     furniture: frozenset[str] = frozenset()
+    # The format found by content: txt, docx, odt, doc, rtf, html, pdf.
+    kind: str = "txt"
+    # A PDF's text page by page (after furniture), to tell each paragraph's page.
+    pages: list[str] = field(default_factory=list)
+    # Things the reader had to leave out or guess ("only the first 1,000 of 20,000 pages read").
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -20,6 +26,14 @@ class Attendee:
     name: str
     organisation: str | None = None
     principal: str | None = None
+    # "ordförande", "tjg ersättare för Eva Ek (S)", "sekreterare"; the header field it was listed
+    # under is `status` ("beslutande", "ersättare", "övriga", "adjungerad").
+    role: str | None = None
+    status: str | None = None
+
+    def to_export(self) -> dict:
+        return {"name": self.name, "organisation": self.organisation, "role": self.role,
+                "principal": self.principal, "status": self.status}
 
 
 @dataclass
@@ -37,6 +51,12 @@ class Paragraph:
     places: list[str]
     text: str
     position: int = 0
+    # The body's abbreviation printed before the item number ("KS" in "KS § 33", "Sn" in "Sn 49").
+    section_prefix: str | None = None
+    # The PDF page the paragraph starts on (1-based); None for other formats.
+    page: int | None = None
+    # The line of the original text the paragraph starts on (1-based); None for PDFs and office files.
+    line: int | None = None
 
     EXPORT_KEYS = (
         "id", "source", "doc_type", "date", "year", "section", "section_title",
@@ -59,3 +79,8 @@ class Document:
     signatories: list[str] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     id_prefix: str = ""
+    # Why this document may be incomplete: no meeting date, no sections, pages left out …
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "txt"
+    # The body that met, as the header names it ("Socialnämnden", "Kommunfullmäktige"); None if not named.
+    body: str | None = None

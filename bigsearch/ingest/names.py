@@ -10,6 +10,7 @@ from importlib import resources
 _PARTICLES = {"von", "af", "de", "van", "der", "den", "la", "di", "da", "al", "el", "bin", "ibn"}
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*|\S")
 _NAME_TOKEN = re.compile(r"^[A-ZÅÄÖÉÜ][a-zåäöéüøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)*$")
+_INITIAL = re.compile(r"^[A-ZÅÄÖ]\.?$")
 _NOT_NAMES = {"närvarande", "kommunstyrelsen", "samtliga", "ledningsgruppen", "alla"}
 
 
@@ -33,8 +34,11 @@ def looks_like_name(text: str) -> bool:
     if text.casefold() in _NOT_NAMES or not is_name_token(tokens[0]):
         return False
     capitalised = sum(1 for token in tokens if is_name_token(token))
+    inner = set(range(1, len(tokens) - 1))
     return capitalised >= 2 and all(
-        is_name_token(t) or t in _PARTICLES or (t.isalpha() and t.islower() and len(t) <= 8) for t in tokens
+        is_name_token(t) or t in _PARTICLES or (t.isalpha() and t.islower() and len(t) <= 8)
+        or (i in inner and _INITIAL.match(t))  # "Christina H Gardos", "Anna K. Berg"
+        for i, t in enumerate(tokens)
     )
 
 

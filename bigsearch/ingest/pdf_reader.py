@@ -13,18 +13,21 @@ import re
 from collections import Counter
 
 from bigsearch.errors import ReadError
+from bigsearch.ingest import limits
+from bigsearch.ingest.model import RawText
 
-EDGE_LINES = 3  # how many lines at the top and bottom of a page may be furniture
+EDGE_LINES = 4  # how many lines at the top and bottom of a page may be furniture
 _DIGITS = re.compile(r"\d+")
 
 
-def pdf_text(data: bytes) -> tuple[str, frozenset[str]]:
+def pdf_text(source: str, data: bytes) -> RawText:
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("pypdf is not installed — reinstall bigsearch") from exc
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    warnings: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -32,7 +35,10 @@ def pdf_text(data: bytes) -> tuple[str, frozenset[str]]:
                 reader.decrypt("")
             except Exception as exc:
                 raise ReadError("encrypted PDF — remove the password first") from exc
-        pages = [_page_lines(page) for page in reader.pages]
+        count = len(reader.pages)
+        if count > limits.MAX_PDF_PAGES:
+            warnings.append(f"only the first {limits.MAX_PDF_PAGES:,} of {count:,} pages read (page limit)")
+        pages = [_page_lines(reader.pages[number]) for number in range(min(count, limits.MAX_PDF_PAGES))]
     except ReadError:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many kinds for broken files
@@ -41,6 +47,7 @@ def pdf_text(data: bytes) -> tuple[str, frozenset[str]]:
         raise ReadError("no text layer — scanned? Run OCR on it first")
     furniture = _repeated_edge_lines(pages)
     lines: list[str] = []
+    page_texts: list[str] = []
     for page in pages:
         kept = [line for line in page if _furniture_key(line) not in furniture]
         # Trim blank lines at page edges so a paragraph can continue onto the next page.
@@ -49,7 +56,9 @@ def pdf_text(data: bytes) -> tuple[str, frozenset[str]]:
         while kept and not kept[-1].strip():
             kept.pop()
         lines.extend(kept)
-    return "\n".join(lines), frozenset(furniture)
+        page_texts.append("\n".join(kept))
+    return RawText(source=source, text="\n".join(lines), furniture=frozenset(furniture), kind="pdf",
+                   pages=page_texts, warnings=warnings)
 
 
 def _furniture_key(line: str) -> str:
@@ -66,7 +75,8 @@ def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
         edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
         counts.update({_furniture_key(line) for line in edges})
     threshold = max(2, (len(pages) + 1) // 2)
-    return {key for key, count in counts.items() if count >= threshold and key}
+    # An item heading is never furniture, however alike ("§ # information").
+    return {key for key, count in counts.items() if count >= threshold and key and not key.startswith("§")}
 
 
 def _page_lines(page) -> list[str]:

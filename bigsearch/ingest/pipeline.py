@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,19 +17,33 @@ from bigsearch.ingest.names import PersonResolver, full_names_in, looks_like_nam
 from bigsearch.ingest.places import places_in
 from bigsearch.ingest.principals import Registry, default_registry
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
-from bigsearch.ingest.segment import segment
+from bigsearch.ingest.segment import Chunk, segment
+from bigsearch.textsafe import safe_name
 
 
 def parse(raw: RawText, registry: Registry | None = None) -> Document:
     """One file's text -> a Document with its paragraphs and their metadata."""
     registry = registry or default_registry()
     text = clean.normalise(raw.text)
-    lines = list(clean.drop_furniture(text.split("\n"), raw.furniture))
+    furniture = raw.furniture | clean.repeated_lines(text.split("\n"))
+    lines = list(clean.drop_furniture(text.split("\n"), furniture))
     blocks, double_spaced = clean.blocks(lines)
     if not blocks:
         raise ReadError("no text in the file")
     seg = segment(blocks, registry, double_spaced)
     header = parse_header(seg.header, registry, text, seg.has_sections)
+    # The organisations of the attendee list are this document's known principals.
+    known = registry.with_known(a.organisation for a in header.attendees if a.organisation)
+    if known is not registry:
+        seg = segment(blocks, known, double_spaced)
+        registry = known
+    chunks = _leftover_chunks(header.leftover) + seg.chunks
+    header_as_body = not chunks
+    if header_as_body:
+        # Nothing but header: never drop the text, index it all as body.
+        chunks = segment(blocks, registry, double_spaced, body_from_start=True).chunks
+    if not chunks:
+        raise ReadError("no body text found — only header and signature lines")
     doc = Document(
         source=raw.source,
         doc_type=header.doc_type,
@@ -37,20 +53,30 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         attendees=header.attendees,
         distribution=header.distribution,
         signatories=[n for line in seg.signature for n in split_names(line.replace("  ", ", ")) if looks_like_name(n)],
+        warnings=list(raw.warnings) + header.warnings,
+        kind=raw.kind,
+        body=header.body,
     )
-    texts = [chunk.text for chunk in seg.chunks]
+    if header_as_body:
+        doc.warnings.append("no text apart from the header was found — the header is indexed as text")
+    if doc.date is None and not header.warnings and doc.doc_type == "protokoll":
+        doc.warnings.append("no meeting date found")
+    if not seg.has_sections and doc.doc_type == "protokoll":
+        doc.warnings.append("no numbered items (§ 1, 1., Punkt 1) found — paragraphs have no section")
+    texts = [chunk.text for chunk in chunks]
     attendee_names = [a.name for a in doc.attendees]
     mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]
     resolver = PersonResolver(attendee_names, mentioned + doc.distribution + doc.signatories)
-    prefix = doc.date or (f"{doc.year}-{doc.doc_type}" if doc.year else f"{doc.doc_type}-{_short_hash(raw.source)}")
-    doc.id_prefix = prefix
+    doc.id_prefix = id_prefix(raw.source, doc.date, doc.year, doc.doc_type)
+    pages = _PageFinder(raw.pages)
+    source_lines = _LineFinder(text if raw.kind == "txt" else "")
     counters: dict[str, int] = {}
-    for position, (chunk, paragraph_text) in enumerate(zip(seg.chunks, texts, strict=True)):
+    for position, (chunk, paragraph_text) in enumerate(zip(chunks, texts, strict=True)):
         label = f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
         counters[label] = counters.get(label, 0) + 1
         doc.paragraphs.append(
             Paragraph(
-                id=f"{prefix}-{label}-p{counters[label]}",
+                id=f"{doc.id_prefix}-{label}-p{counters[label]}",
                 source=raw.source,
                 doc_type=doc.doc_type,
                 date=doc.date,
@@ -63,50 +89,198 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                 places=places_in(paragraph_text),
                 text=paragraph_text,
                 position=position,
+                section_prefix=chunk.prefix,
+                page=pages.page_of(paragraph_text),
+                line=source_lines.line_of(paragraph_text),
             )
         )
+    if _mostly_furniture(text, doc):
+        doc.warnings.append("most of the text looked like page furniture (letterhead, page numbers) and was left out")
     return doc
 
 
+def _leftover_chunks(lines) -> list[Chunk]:
+    return [Chunk(None, None, 0, None, None, line.block, [line.text]) for line in lines]
+
+
+def _mostly_furniture(text: str, doc: Document) -> bool:
+    kept = sum(len(p.text) for p in doc.paragraphs)
+    return len(text) > 2000 and kept < 0.1 * len(text)
+
+
+class _PageFinder:
+    """The page (1-based) a paragraph starts on, from a PDF's page texts; None for other formats."""
+
+    def __init__(self, pages: list[str]):
+        self.pages = [" ".join(clean.normalise(page).split()) for page in pages]
+        self.current = 0
+
+    def page_of(self, text: str) -> int | None:
+        if not self.pages:
+            return None
+        probe = " ".join(text.split()[:4])
+        for index in range(self.current, len(self.pages)):
+            if probe in self.pages[index]:
+                self.current = index
+                return index + 1
+        return self.current + 1
+
+
+class _LineFinder:
+    """The line (1-based) of a text file a paragraph starts on; None for other formats."""
+
+    def __init__(self, text: str):
+        self.starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for line in text.split("\n") if text else []:
+            collapsed = " ".join(line.split())
+            self.starts.append(offset)
+            parts.append(collapsed)
+            offset += len(collapsed) + 1
+        self.flat = " ".join(parts)
+        self.cursor = 0
+
+    def line_of(self, text: str) -> int | None:
+        if not self.starts:
+            return None
+        words = text.split()
+        for size in (4, 1):
+            found = self.flat.find(" ".join(words[:size]), self.cursor)
+            if found >= 0:
+                self.cursor = found
+                return bisect.bisect_right(self.starts, found)
+        return bisect.bisect_right(self.starts, self.cursor)
+
+
+def id_prefix(source: str, date: str | None, year: int | None, doc_type: str) -> str:
+    """The paragraph-id prefix of a file: a pure function of the file itself.
+
+    Meeting date (or year and type) plus a short hash of the file name, so ids never depend
+    on which other files are indexed, or in which order: export, an incremental index and
+    --rebuild give the same ids. Paragraph ids are "<prefix>-s<section>-p<n>".
+    """
+    base = date or (f"{year}-{doc_type}" if year else doc_type)
+    return f"{base}-{_short_hash(source)}"
+
+
 def _short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    return hashlib.sha1(text.encode("utf-8", errors="surrogateescape")).hexdigest()[:6]
 
 
 def make_ids_unique(doc: Document, taken: dict[str, str], owner: str | None = None) -> None:
-    """Two protocols of the same date would share ids: the later one gets its file's hash.
+    """Ids are per file name (see `id_prefix`); only two files of the same name in different
+    folders, with the same date, can still collide: the later one gets its path's hash.
 
     `taken` maps id prefixes already in use to the file (owner) using them.
     """
     owner = owner or doc.source
     holder = taken.get(doc.id_prefix)
     if holder is not None and holder != owner:
-        doc.id_prefix = f"{doc.id_prefix}-{_short_hash(doc.source)}"
+        doc.id_prefix = f"{doc.id_prefix}-{_short_hash(owner)}"
         for paragraph in doc.paragraphs:
             section, number = paragraph.id.rsplit("-", 2)[1:]
             paragraph.id = f"{doc.id_prefix}-{section}-{number}"
     taken[doc.id_prefix] = owner
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """The protocol files under the given files and directories, sorted for stable ids."""
+Skip = Callable[[Path, str], None]
+
+
+def discover(paths: Iterable[Path], on_skip: Skip | None = None) -> list[Path]:
+    """The protocol files under the given files and directories, sorted for stable ids.
+
+    In a directory, files of other types and links leading out of it are passed to `on_skip`
+    with the reason (never silently left out); links are never followed out of the folder.
+    A file named on the command line is read whatever its type (the type is told by content).
+    """
     found: list[Path] = []
     for path in paths:
-        if not path.exists():
-            raise ConfigError(f"no such file or directory: {path} — check the path (or set BIGSEARCH_CORPUS)")
-        if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith((".", "~$"))
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(
+                f"no such file or directory: {safe_name(path)} — check the path (or set BIGSEARCH_CORPUS)"
             )
-        else:
+        if path.is_dir():
+            found.extend(_walk_folder(path, on_skip))
+        elif path.exists():
             found.append(path)
+        elif on_skip:
+            on_skip(path, "a broken link — its target does not exist")
     return sorted(dict.fromkeys(found), key=lambda p: (p.name, str(p)))
+
+
+def _walk_folder(root: Path, on_skip: Skip | None) -> list[Path]:
+    found: list[Path] = []
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames.sort()
+        for name in sorted(dirnames):
+            link = Path(folder) / name
+            if link.is_symlink() and not _inside(link, real_root) and on_skip:
+                on_skip(link, "a link to a folder outside the indexed folder — not followed")
+        for name in sorted(filenames):
+            path = Path(folder) / name
+            if name.startswith((".", "~$")):
+                continue
+            if path.is_symlink():
+                if not path.exists():
+                    if on_skip:
+                        on_skip(path, "a broken link — its target does not exist")
+                    continue
+                if not _inside(path, real_root):
+                    if on_skip:
+                        on_skip(path, "a link to a file outside the indexed folder — not followed")
+                    continue
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                if on_skip:
+                    on_skip(path, f"unknown file type ({safe_name(path.suffix or 'no extension')}) — not a protocol format")
+                continue
+            found.append(path)
+    return found
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+class LimitedWarnings:
+    """Names each file skipped during discovery, one line each up to `limit`, then one summary line
+    (a folder of 10,000 photos must not bury the other warnings)."""
+
+    def __init__(self, warn: Callable[[str], None] | None, limit: int = 20):
+        self.warn, self.limit, self.count = warn, limit, 0
+
+    def wrap(self, record: Skip) -> Skip:
+        def on_skip(path: Path, reason: str) -> None:
+            record(path, reason)
+            self.count += 1
+            if self.warn and self.count <= self.limit:
+                self.warn(f"skipped {safe_name(path)}: {reason}")
+            elif self.warn and self.count == self.limit + 1:
+                self.warn(f"skipped more files that are not protocols; only the first {self.limit} are named")
+
+        return on_skip
 
 
 @dataclass
 class IngestReport:
     read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warned: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    paragraphs: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.read} files read", f"{len(self.skipped)} skipped"]
+        if self.warned:
+            parts.append(f"{len({name for name, _ in self.warned})} read with a warning")
+        if self.unknown:
+            parts.append(f"{len(self.unknown)} of unknown type or outside the folder")
+        return ", ".join(parts) + f"; {self.paragraphs} paragraphs"
 
 
 def _parsed(raw: RawText) -> Document:
@@ -123,7 +297,12 @@ def ingest_file(path: Path) -> Document:
 
 def ingest_bytes(name: str, data: bytes, suffix: str) -> Document:
     """A protocol already read into memory as a Document; ReadError when it cannot be read."""
-    return _parsed(read_bytes(name, data, suffix))
+    return _parsed(read_bytes(safe_name(name), data, suffix))
+
+
+def document_warnings(doc: Document, path: Path | str) -> list[str]:
+    """One printable line per warning of an indexed document."""
+    return [f"{safe_name(path)}: indexed with a warning: {warning}" for warning in doc.warnings]
 
 
 def ingest_paths(
@@ -131,15 +310,25 @@ def ingest_paths(
 ) -> Iterator[Document]:
     """Documents for every readable file; an unreadable one is reported through `warn` and skipped."""
     report = report if report is not None else IngestReport()
+
+    def skip_unknown(path: Path, reason: str) -> None:
+        report.unknown.append(str(path))
+
+    limited = LimitedWarnings(warn)
     taken: dict[str, str] = {}
-    for path in discover(paths):
+    for path in discover(paths, on_skip=limited.wrap(skip_unknown)):
         try:
             doc = ingest_file(path)
         except ReadError as exc:
             report.skipped.append((str(path), str(exc)))
             if warn:
-                warn(f"skipped {path}: {exc}")
+                warn(f"skipped {safe_name(path)}: {exc}")
             continue
         make_ids_unique(doc, taken, str(path))
         report.read += 1
+        report.paragraphs += len(doc.paragraphs)
+        for line in document_warnings(doc, path):
+            report.warned.append((str(path), line))
+            if warn:
+                warn(line)
         yield doc

@@ -88,6 +88,23 @@ class Registry:
             return None
         return next(c for c in candidates if c.casefold() == close[0])
 
+    def with_known(self, organisations) -> Registry:
+        """This registry plus organisations (as written) that it does not know; itself if none.
+
+        Party abbreviations ("S", "KD") are organisations of people, not principals."""
+        extra = {}
+        for organisation in organisations:
+            written = _SPACES.sub(" ", organisation.strip().rstrip(":"))
+            if len(written) < 4 or written.isupper() and len(written) <= 3 or self.resolve(written):
+                continue
+            if len(written.split()) > 5 or "," in written:
+                continue
+            extra[_key(written)] = Match(written)
+        if not extra:
+            return self
+        return Registry(names=self.names + [m.principal for m in extra.values()],
+                        aliases={**self.aliases, **extra}, known_units=self.known_units)
+
     def all_aliases(self) -> list[str]:
         return sorted(self.aliases, key=len, reverse=True)
 

@@ -22,6 +22,7 @@ class Hit:
     text: str
     doc_title: str | None = None
     attendees: list[str] = field(default_factory=list)
+    section_prefix: str | None = None  # the body's abbreviation before the § number ("KS" in "KS § 33")
     body: str | None = None  # the body that met (BIG, Kommunstyrelsen …), when known
     page: int | None = None  # where in the original: a PDF's page …
     line: int | None = None  # … or a text file's line

@@ -100,6 +100,7 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         doc_title=record.get("title") or None,
         attendees=list(record.get("attendees") or []),
         body=record.get("body") or None,
+        section_prefix=record.get("section_prefix") or None,
         page=record.get("page") or None,
         line=record.get("line") or None,
     )

@@ -159,11 +159,17 @@ def _filters(year=None, date_from=None, date_to=None, principal=None, person=Non
 @command()
 def index(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: the corpus).")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-ingest everything from scratch.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-ingest everything from scratch (repairs a damaged "
+                                          "index); only the given paths stay indexed.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Also remove indexed files that are not under the given "
+                                        "paths.")] = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
-    """Build or update the index: new and changed files are ingested, vanished ones removed."""
+    """Build or update the index: new and changed files are ingested; files gone from an indexed folder are removed.
+
+    Documents of files outside the given paths stay in the index unless --prune or --rebuild.
+    """
     from bigsearch.config import resolve_corpus, resolve_index
     from bigsearch.index.writer import sync
 
@@ -176,14 +182,20 @@ def index(
             task = bar.add_task("indexing", total=None)
 
             def progress(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total, description=name[:40])
+                bar.update(task, completed=done, total=total, description=_printable(name)[:40])
 
-            report = sync(target, sources, rebuild=rebuild, warn=_warn, progress=progress)
+            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn, progress=progress)
     else:
-        report = sync(target, sources, rebuild=rebuild, warn=_warn)
-    from bigsearch.textsafe import safe_name
+        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn)
+    for source in report.removed_sources:  # source keys are stored printable
+        print(f"removed {source}", file=sys.stderr)
+    print(f"{_printable(str(target))}: {report.summary()}", file=sys.stderr)
 
-    print(f"{safe_name(target)}: {report.summary()}", file=sys.stderr)
+
+def _printable(text: str) -> str:
+    from bigsearch.textsafe import printable
+
+    return printable(text)
 
 
 def _console_err():

@@ -27,9 +27,22 @@ class IndexReadOnlyError(BigsearchError):
     """The index directory cannot be written."""
 
 
+class IndexCorruptError(BigsearchError):
+    """The index files are damaged or of another version; the message names the file and the fix
+    (`bigsearch index --rebuild`). `path` is the damaged file, when one is known."""
+
+    def __init__(self, message: str, path=None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class IndexDiskFullError(BigsearchError):
+    """The disk filled up while the index was written; the previous index is kept."""
+
+
+class IndexWriteError(BigsearchError):
+    """Writing the index failed (other than a full disk); the previous index is kept."""
+
+
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""
-
-
-class IndexCorruptError(BigsearchError):
-    """The index files are damaged or of another version; the message names the file and the fix."""

@@ -51,6 +51,7 @@ SortOrder = StrEnum("SortOrder", {name.strip("-") + ("_desc" if name.startswith(
 DocType = StrEnum("DocType", {name: name for name in DOC_TYPES})
 
 
+EngineChoice = StrEnum("EngineChoice", {name: name for name in ("whoosh", "tantivy", "opensearch")})
 TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
 
 
@@ -163,6 +164,13 @@ def index(
                                           "index); only the given paths stay indexed.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Also remove indexed files that are not under the given "
                                         "paths.")] = False,
+    engine: Annotated[EngineChoice | None, typer.Option("--engine", help="whoosh (default), tantivy (fast, for large "
+                      "archives) or opensearch (a cluster); remembered by the index.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="opensearch: the cluster, https://host:9200 (credentials "
+                   "from BIGSEARCH_OPENSEARCH_USER/_PASSWORD or ~/.netrc).")] = None,
+    index_name: Annotated[str | None, typer.Option("--index-name", help="opensearch: the index (alias) name.")] = None,
+    watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
+                            "searches (bigsearch watch).")] = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
@@ -175,6 +183,8 @@ def index(
 
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
+    options = {"engine": engine.value if engine else None,
+               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None}
     if sys.stderr.isatty():
         from rich.progress import Progress
 
@@ -184,12 +194,14 @@ def index(
             def progress(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=_printable(name)[:40])
 
-            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn, progress=progress)
+            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn, progress=progress, **options)
     else:
-        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn)
+        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=_warn, **options)
     for source in report.removed_sources:  # source keys are stored printable
         print(f"removed {source}", file=sys.stderr)
     print(f"{_printable(str(target))}: {report.summary()}", file=sys.stderr)
+    if watch_report:
+        watch_report_for(index_dir, corpus, as_json=False)
 
 
 def _printable(text: str) -> str:
@@ -564,7 +576,7 @@ def _watch_command(*args, **kwargs):
     return decorate
 
 
-def watch_report(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
+def watch_report_for(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
     from bigsearch.config import resolve_index
     from bigsearch.search.watch import Watches
 
@@ -592,7 +604,7 @@ def watch(
     if ctx.invoked_subcommand is not None:
         return
     try:
-        watch_report(index_dir, corpus, as_json)
+        watch_report_for(index_dir, corpus, as_json)
     except BigsearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None

@@ -332,7 +332,8 @@ def print_stats(stats, out) -> None:
         ("Dokument", stats.documents), ("Stycken", stats.paragraphs),
         ("År", ", ".join(map(str, stats.years)) or "-"),
         ("Utan datum", f"{stats.undated} stycken"),
-        ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Schemaversion", stats.schema_version),
+        ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Motor", stats.engine),
+        ("Schemaversion", stats.schema_version),
         ("Index", stats.index_dir),
     ):
         table.add_row(label, str(value))

@@ -38,14 +38,30 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))
 
 
-@pytest.fixture(scope="session")
-def built_index(tmp_path_factory) -> Path:
-    """The bundled corpus indexed once into a temp dir, shared read-only by the search tests."""
+# The embedded engines: every test that searches the shared index runs on each (the conformance
+# suite). OpenSearch joins through tests/test_opensearch_live.py when a cluster is given.
+ENGINES = ("whoosh", "tantivy")
+
+
+def _build(tmp_path_factory, engine: str) -> Path:
     from bigsearch.index.writer import sync
 
-    index_dir = tmp_path_factory.mktemp("index")
-    sync(index_dir, [CORPUS])
+    index_dir = tmp_path_factory.mktemp(f"index-{engine}")
+    report = sync(index_dir, [CORPUS], engine=engine)
+    assert report.added == 5 and not report.failed
     return index_dir
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def built_index(request, tmp_path_factory) -> Path:
+    """The bundled corpus indexed once per engine into a temp dir, shared read-only by the search tests."""
+    return _build(tmp_path_factory, request.param)
+
+
+@pytest.fixture(scope="session")
+def whoosh_index(tmp_path_factory) -> Path:
+    """For the few tests about one engine's files or pictures (browser snapshots)."""
+    return _build(tmp_path_factory, "whoosh")
 
 
 @pytest.fixture()

@@ -37,7 +37,7 @@ URL = "https://search.example.org:9200"
 @pytest.fixture(scope="module")
 def cluster(corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.index.engine_sync import sync
 
     memory = MemoryCluster()
     engine = OpenSearchEngine(URL, "bigsearch", client=memory.client(), clock=lambda: "t1")
@@ -148,7 +148,7 @@ def test_the_vocabulary_serves_prefixes_in_term_order(engine):
 
 
 def test_an_unchanged_corpus_sends_nothing_and_a_rebuild_swaps_the_alias(cluster, engine, corpus_dir):
-    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.index.engine_sync import sync
 
     before = len(cluster.requests)
     report = sync(engine, [corpus_dir])
@@ -166,7 +166,7 @@ def test_a_changed_file_replaces_its_paragraphs_as_one_unit(tmp_path, corpus_dir
 
     from bigsearch.engines import interface as q
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.index.engine_sync import sync
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus_dir, folder)
@@ -224,7 +224,7 @@ class RefusingCluster(MemoryCluster):
 
 def test_refused_documents_are_reported_and_their_file_is_sent_again(tmp_path, corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.index.engine_sync import sync
 
     path = sorted(corpus_dir.glob("*.txt"))[1]
     memory = RefusingCluster(str(path.resolve()))
@@ -244,8 +244,8 @@ def test_index_opensearch_remembers_the_cluster_in_the_index_folder(tmp_path, co
     import json
 
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.engines.opensearch_sync import index_opensearch
     from bigsearch.engines.registry import open_engine
+    from bigsearch.index.engine_sync import index_opensearch
 
     memory = MemoryCluster()
     report = index_opensearch(tmp_path / "ix", [corpus_dir], URL, "minutes", client=memory.client())
@@ -264,7 +264,7 @@ def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, w
 
     from bigsearch.engines.opensearch_docs import export_lines
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.engines.opensearch_sync import sync
+    from bigsearch.index.engine_sync import sync
     from bigsearch.search.searcher import Searcher
 
     memory = MemoryCluster()

@@ -158,12 +158,12 @@ def test_index_files_open_without_copying(tmp_path, corpus_dir):
         reader.write(b"x")
 
 
-def test_segments_are_opened_through_the_mapped_reader(built_index):
+def test_segments_are_opened_through_the_mapped_reader(whoosh_index):
     """The patch is in force: a real index's segment parts are read through _MemoryReader (an
     unpatched Whoosh copies them into a BytesIO)."""
     from bigsearch.index.whoosh_patches import _MemoryReader
 
-    ix = store.open_for_reading(built_index)
+    ix = store.open_for_reading(whoosh_index)
     (segment,) = ix._segments()
     storage = segment.open_compound_file(ix.storage)
     try:
@@ -174,7 +174,7 @@ def test_segments_are_opened_through_the_mapped_reader(built_index):
         storage.close()
 
 
-def test_missing_length_columns_are_looked_up_once(built_index, monkeypatch):
+def test_missing_length_columns_are_looked_up_once(whoosh_index, monkeypatch):
     """The patch is in force: asking twice for a field without a length column asks the segment once."""
     from whoosh.codec import whoosh3
 
@@ -182,7 +182,7 @@ def test_missing_length_columns_are_looked_up_once(built_index, monkeypatch):
     real = whoosh3.W3PerDocReader.has_column
     monkeypatch.setattr(whoosh3.W3PerDocReader, "has_column",
                         lambda self, name: calls.append(name) or real(self, name))
-    ix = store.open_for_reading(built_index)
+    ix = store.open_for_reading(whoosh_index)
     with ix.reader() as reader:
         per_doc = reader._perdoc
         assert per_doc.doc_field_length(0, "persons") == 0  # persons is not scored: no length column

@@ -1,7 +1,7 @@
-"""The search suite on the tantivy engine, compared with the whoosh engine.
+"""The tantivy engine compared with the whoosh engine, answer by answer.
 
-The index is built through the engine-neutral sync (EngineWriter) from the bundled corpus; the
-search core, query language, filters, facets, highlights, listings and stats run on it unchanged.
+The whole search suite runs on both engines already (conftest.py parametrises the shared index
+over the engines); here the two engines' answers are compared with each other.
 """
 
 from __future__ import annotations
@@ -9,35 +9,15 @@ from __future__ import annotations
 import pytest
 
 from bigsearch.search.results import Filters
-from tests.test_search import (  # noqa: F401 - the search suite, re-run on this module's `searcher`
-    test_andersberg_three_hits_all_2024,
-    test_bad_filters_raise_query_error,
-    test_compounds_found_below_whole_words,
-    test_filters_that_match_nothing_give_nothing,
-    test_filters_year_range_dates_person_place,
-    test_folded_spelling_ranks_below_exact,
-    test_highlights_show_the_inflected_form,
-    test_listings_and_stats,
-    test_not_minus_prefix_and_fuzzy,
-    test_phrase_keeps_stopwords,
-    test_principal_filter_accepts_alias_and_case,
-    test_principal_report_groups_by_meeting_newest_first,
-    test_show_and_neighbours,
-    test_sort_by_date,
-    test_zero_hits_suggest_from_the_vocabulary,
-)
 
 
 @pytest.fixture(scope="module")
 def tantivy_index(corpus_dir, tmp_path_factory):
-    from bigsearch.engines.opensearch_sync import sync
-    from bigsearch.engines.tantivy_engine import TantivyEngine
+    from bigsearch.index.writer import sync
 
     index_dir = tmp_path_factory.mktemp("tantivy")
-    engine = TantivyEngine(index_dir)
-    report = sync(engine, [corpus_dir])
+    report = sync(index_dir, [corpus_dir], engine="tantivy")
     assert report.added == 5 and not report.failed
-    engine.close()
     return index_dir
 
 
@@ -51,10 +31,10 @@ def searcher(tantivy_index):
 
 
 @pytest.fixture()
-def whoosh(built_index):
+def whoosh(whoosh_index):
     from bigsearch.search.searcher import Searcher
 
-    with Searcher(built_index) as s:
+    with Searcher(whoosh_index) as s:
         yield s
 
 
@@ -117,13 +97,19 @@ def test_a_second_sync_changes_nothing_and_a_changed_file_is_replaced(corpus_dir
     import shutil
 
     from bigsearch.engines.interface import All
-    from bigsearch.engines.opensearch_sync import sync
     from bigsearch.engines.tantivy_engine import TantivyEngine
+    from bigsearch.index.writer import sync as sync_index
     from bigsearch.ingest.pipeline import ingest_file
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus_dir, folder)
-    engine = TantivyEngine(tmp_path / "ix")
+    index_dir = tmp_path / "ix"
+
+    def sync(engine, paths):
+        engine.close()
+        return sync_index(index_dir, paths, engine="tantivy")
+
+    engine = TantivyEngine(index_dir)
     assert sync(engine, [folder]).added == 5
     again = sync(engine, [folder])
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)

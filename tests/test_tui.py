@@ -163,9 +163,9 @@ def _wait(pilot):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_main_screen_snapshot(snap_compare, built_index, size):
-    searcher = Searcher(built_index)
-    app = make_app(built_index, "Andersberg", searcher=searcher)
+def test_main_screen_snapshot(snap_compare, whoosh_index, size):
+    searcher = Searcher(whoosh_index)
+    app = make_app(whoosh_index, "Andersberg", searcher=searcher)
     try:
         assert snap_compare(app, terminal_size=size, run_before=_wait)
     finally:
@@ -301,9 +301,9 @@ def _open_person(pilot):
 
 
 @pytest.mark.parametrize("view", ["meeting", "person"])
-def test_view_snapshots(snap_compare, built_index, view):
-    searcher = Searcher(built_index)
-    app = make_app(built_index, "Andersberg", searcher=searcher)
+def test_view_snapshots(snap_compare, whoosh_index, view):
+    searcher = Searcher(whoosh_index)
+    app = make_app(whoosh_index, "Andersberg", searcher=searcher)
     try:
         assert snap_compare(app, terminal_size=(100, 30), run_before=_open_meeting if view == "meeting" else _open_person)
     finally:

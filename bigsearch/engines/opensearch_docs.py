@@ -153,13 +153,14 @@ def export_lines(paths, warn=None, report=None) -> Iterator[str]:
     from bigsearch.engines.opensearch_sync import file_digest, file_stat, source_key
     from bigsearch.engines.records import paragraph_records, source_record
     from bigsearch.errors import ReadError
-    from bigsearch.ingest.pipeline import discover, ingest_bytes, make_ids_unique
+    from bigsearch.ingest.pipeline import LimitedWarnings, discover, ingest_bytes, make_ids_unique
+    from bigsearch.ingest.readers import read_file_bytes
 
     seen = SeenTerms()
     taken: dict[str, str] = {}
-    for path in discover(paths):
+    for path in discover(paths, on_skip=LimitedWarnings(warn).wrap(lambda path, reason: None)):
         try:
-            data = path.read_bytes()
+            data = read_file_bytes(path)  # size-capped, like every other read
             doc = ingest_bytes(path.name, data, path.suffix)
         except (OSError, ReadError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)

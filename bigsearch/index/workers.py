@@ -193,3 +193,47 @@ class SafeMpWriter(MpWriter):
             self.resultqueue.cancel_join_thread()
         if not self.is_closed:
             super(MpWriter, self).cancel()
+
+
+# -- ingest in a worker process (the engines other than Whoosh, which analyse in this process) -------
+
+
+def _ingest_worker_start(parent: int, lock_fds: tuple[int, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
+    for fd in lock_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _ingest_one(path: str):
+    from pathlib import Path
+
+    from bigsearch.errors import ReadError
+    from bigsearch.ingest.pipeline import ingest_file
+
+    try:
+        return ingest_file(Path(path)), None
+    except ReadError as exc:
+        return None, str(exc)
+
+
+def ingested(paths: list, parallel: bool):
+    """(path, Document or None, error or None) in order; with `parallel`, files are read, cleaned and
+    segmented in a worker process (dying with this one) while this process indexes the previous ones."""
+    if not parallel or not supported():
+        for path in paths:
+            yield (path, *_ingest_one(str(path)))
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with _ctrl_c_held():
+        pool = context.Pool(1, initializer=_ingest_worker_start, initargs=(os.getpid(), tuple(store.HELD_LOCK_FDS)))
+    try:
+        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [str(p) for p in paths], chunksize=4),
+                                      strict=True):
+            yield path, doc, error
+    finally:
+        pool.terminate()
+        pool.join()

@@ -18,7 +18,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import IndexCorruptError, IndexDiskFullError, IndexWriteError, ReadError
+from bigsearch.engines import records
+from bigsearch.errors import (
+    ConfigError,
+    IndexCorruptError,
+    IndexDiskFullError,
+    IndexMissingError,
+    IndexWriteError,
+    ReadError,
+)
 from bigsearch.index import store, workers
 from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.ingest import limits
@@ -83,44 +91,49 @@ def source_key(path: Path) -> str:
     return printable(str(path.resolve()))  # a name that is not UTF-8 is stored escaped
 
 
+def whoosh_document(record: dict) -> dict:
+    """An engine record (engines/records.py) as the Whoosh schema's fields."""
+    names = record.get("attendees") or []
+    document = {
+        "kind": KIND_PARAGRAPH,
+        "id": record["id"],
+        "source": record["source"],
+        "source_key": record["source_key"],
+        "doc_type": record["doc_type"],
+        "section_title": record.get("section_title") or "",
+        "persons": ",".join(record["persons"]),
+        "places": ",".join(record["places"]),
+        "persons_facet": "\n".join(record["persons"]).encode("utf-8"),
+        "places_facet": "\n".join(record["places"]).encode("utf-8"),
+        "text": record["text"],
+        "parts": record["text"],
+        "folded": record["text"],
+        "position": record["position"],
+        "order": record["position"],
+        "body": record.get("body"),
+        "page": record.get("page"),
+        "line": record.get("line"),
+        "section_prefix": record.get("section_prefix"),
+        "title": record.get("title") or "",
+        "doc_title": record.get("title") or "",
+        "attendees": ",".join(names),
+        # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
+        "attendee_words": " ".join(names) if record.get("first") else "",
+        "attendees_facet": "\n".join(names).encode("utf-8"),
+    }
+    for name in ("date", "section", "principal", "unit"):
+        if record.get(name):
+            document[name] = record[name]
+    if record.get("year") is not None:
+        document["year"] = record["year"]
+    else:
+        document["undated"] = "1"
+    return {key: value for key, value in document.items() if value is not None}
+
+
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
-    names = list(dict.fromkeys(a.name.replace(",", " ") for a in doc.attendees if a.name))
-    for number, paragraph in enumerate(doc.paragraphs):
-        record = {
-            "kind": KIND_PARAGRAPH,
-            "id": paragraph.id,
-            "source": paragraph.source,
-            "source_key": key,
-            "doc_type": paragraph.doc_type,
-            "section_title": paragraph.section_title or "",
-            "persons": ",".join(paragraph.persons),
-            "places": ",".join(paragraph.places),
-            "persons_facet": "\n".join(paragraph.persons).encode("utf-8"),
-            "places_facet": "\n".join(paragraph.places).encode("utf-8"),
-            "text": paragraph.text,
-            "parts": paragraph.text,
-            "folded": paragraph.text,
-            "position": paragraph.position,
-            "order": paragraph.position,
-            "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
-            "page": getattr(paragraph, "page", None),
-            "line": getattr(paragraph, "line", None),
-            "title": doc.title or "",
-            "doc_title": doc.title or "",
-            "attendees": ",".join(names),
-            # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
-            "attendee_words": " ".join(names) if number == 0 else "",
-            "attendees_facet": "\n".join(names).encode("utf-8"),
-        }
-        for name in ("date", "section", "principal", "unit"):
-            value = getattr(paragraph, name)
-            if value:
-                record[name] = value
-        if paragraph.year is not None:
-            record["year"] = paragraph.year
-        else:
-            record["undated"] = "1"
-        yield {key: value for key, value in record.items() if value is not None}
+    for record in records.paragraph_records(doc, key):
+        yield whoosh_document(record)
 
 
 def file_stat(path: Path) -> str:
@@ -249,8 +262,13 @@ def sync(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     prune: bool = False,
+    engine: str | None = None,
+    settings: dict | None = None,
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
+
+    `engine` (whoosh, tantivy, opensearch) is the one the index was built with unless given;
+    `settings` are an engine's connection details (opensearch: url, index_name).
 
     New and changed files are ingested. Documents of other files stay, except those of files
     gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
@@ -259,6 +277,13 @@ def sync(
     A run that fails or is killed leaves the previous index as it was; a full disk raises
     IndexDiskFullError after removing what the run wrote.
     """
+    from bigsearch.engines.registry import choose_engine, remember_engine, remembered_engine
+
+    name = choose_engine(index_dir, engine)
+    built_with = remembered_engine(index_dir)
+    if engine and built_with and engine != built_with and not rebuild:
+        raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
+                          f"{engine}, or choose another --index-dir")
     report = SyncReport()
 
     def ignore(path: Path, reason: str) -> None:
@@ -266,6 +291,8 @@ def sync(
 
     files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
     roots = [Path(source_key(path)) for path in paths if path.is_dir()]
+    if name != "whoosh":
+        return _sync_engine(index_dir, name, settings or {}, files, roots, rebuild, prune, report, warn, progress)
     with store.write_lock(index_dir, on_wait=warn):
         started = time.time()
         old_versions = store.other_versions(index_dir)
@@ -291,8 +318,10 @@ def sync(
             if isinstance(exc, OSError):
                 raise _write_error(exc, index_dir, fresh) from exc
             raise
-        for name in old_versions:
-            store.remove_version(index_dir, name)
+        for old in old_versions:
+            store.remove_version(index_dir, old)
+        if built_with != "whoosh":
+            remember_engine(index_dir, "whoosh")
     return report
 
 
@@ -363,6 +392,125 @@ def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRepor
         raise
 
 
+def _engine_for_writing(index_dir: Path, name: str, settings: dict, warn):
+    if name == "tantivy":
+        from bigsearch.engines.tantivy_engine import TantivyEngine
+
+        index_dir.mkdir(parents=True, exist_ok=True)
+        return TantivyEngine(index_dir, on_wait=warn)
+    if name == "opensearch":
+        from bigsearch.engines.opensearch_engine import OpenSearchEngine
+        from bigsearch.engines.opensearch_sync import DEFAULT_INDEX_NAME
+        from bigsearch.engines.registry import engine_settings
+
+        settings = {**engine_settings(index_dir), **{k: v for k, v in settings.items() if v}}
+        if not settings.get("url"):
+            raise ConfigError("the opensearch engine needs the cluster's address — pass --url https://host:9200")
+        settings.setdefault("index_name", DEFAULT_INDEX_NAME)
+        return OpenSearchEngine(settings["url"], settings["index_name"])
+    raise ConfigError(f"unknown engine {name!r}")
+
+
+def _engine_manifest(engine, rebuild: bool) -> tuple[Manifest, bool]:
+    """What the engine's index holds, and whether there was an index at all."""
+    manifest = Manifest()
+    try:
+        sources = engine.sources()
+    except IndexMissingError:
+        return manifest, False
+    except IndexCorruptError:
+        if rebuild:
+            return manifest, True
+        raise
+    for source in sources:
+        key = source["source_key"]
+        manifest.hashes[key] = source.get("source_hash", "")
+        manifest.prefixes[key] = source.get("id_prefix", "")
+        manifest.stats[key] = source.get("source_stat", "")
+    return manifest, True
+
+
+def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], roots: list[Path], rebuild: bool,
+                 prune: bool, report: SyncReport, warn, progress) -> SyncReport:
+    """The sync of an engine other than Whoosh; then the index folder remembers that engine."""
+    from bigsearch.engines.registry import remember_engine
+
+    engine = _engine_for_writing(Path(index_dir), name, settings, warn)
+    try:
+        sync_with_engine(engine, files, roots, rebuild=rebuild, prune=prune, report=report, warn=warn,
+                         progress=progress, index_dir=Path(index_dir))
+    finally:
+        engine.close()
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    extra = {"url": engine.url, "index_name": engine.alias} if name == "opensearch" else {}
+    remember_engine(Path(index_dir), name, **extra)
+    return report
+
+
+def sync_with_engine(engine, files: list[Path], roots: list[Path], rebuild: bool = False, prune: bool = False,
+                     report: SyncReport | None = None, warn=None, progress=None,
+                     index_dir: Path | None = None) -> SyncReport:
+    """Sync through the Engine interface (tantivy, opensearch): the same decisions as the Whoosh
+    path (_removals, _plan), a source's paragraphs replaced as one unit, one commit at the end;
+    ingest runs in a worker process for large runs while this process analyses and indexes."""
+    report = report or SyncReport()
+    where = index_dir or Path(getattr(engine, "index_dir", "") or ".")
+    manifest, existed = _engine_manifest(engine, rebuild)
+    current = {source_key(path): path for path in files}
+    removed = _removals(current, manifest, roots, prune, rebuild, report, warn)
+    plan = _plan(current, manifest, removed, rebuild, report, warn)
+    if not (plan.removed or plan.changed or rebuild or not existed):
+        return report
+    taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
+    try:
+        writer = engine.writer(rebuild=rebuild)
+    except OSError as exc:
+        raise _write_error(exc, where, not existed) from exc
+    try:
+        for key in plan.removed:
+            writer.remove_source(key)
+            report.removed += 1
+            report.removed_sources.append(key)
+        changes = {change.path: change for change in plan.changed}
+        stream = workers.ingested(list(changes), parallel=len(changes) >= PARALLEL_FROM)
+        for number, (path, doc, error) in enumerate(stream, start=1):
+            change = changes[path]
+            if progress:
+                progress(number, len(changes), path.name)
+            known = change.key in manifest.hashes and not rebuild
+            if doc is None:
+                if known:  # changed and now unreadable: its old paragraphs go
+                    writer.remove_source(change.key)
+                _fail(report, warn, path, error or "cannot be read")
+                continue
+            taken.pop(manifest.prefixes.get(change.key, ""), None)
+            make_ids_unique(doc, taken, change.key)
+            for line in document_warnings(doc, path):
+                report.warned.append((str(path), line))
+                if warn:
+                    warn(line)
+            writer.replace_source(records.source_record(doc, change.key, change.digest, change.stat),
+                                  records.paragraph_records(doc, change.key))
+            report.paragraphs += len(doc.paragraphs)
+            if known:
+                report.updated += 1
+            else:
+                report.added += 1
+        writer.commit()
+    except BaseException as exc:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        if isinstance(exc, OSError):
+            raise _write_error(exc, where, not existed) from exc
+        raise
+    for key, failures in getattr(writer, "failed_sources", {}).items():
+        first = failures[0]
+        _fail(report, warn, Path(key), f"{len(failures)} paragraph(s) refused by the index (first: {first.status}: "
+                                       f"{first.reason}) — the file is sent again on the next run",
+              verb="indexed incompletely")
+    return report
+
+
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 
@@ -374,7 +522,7 @@ def _write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
                            "check the directory, or choose another with --index-dir")
 
 
-def _fail(report: SyncReport, warn, path: Path, reason: str) -> None:
+def _fail(report: SyncReport, warn, path: Path, reason: str, verb: str = "skipped") -> None:
     report.failed.append((str(path), reason))
     if warn:
-        warn(f"skipped {safe_name(path)}: {reason}")
+        warn(f"{verb} {safe_name(path)}: {reason}")

@@ -210,3 +210,12 @@ def test_a_column_over_segments_where_some_have_no_values_is_whole(tmp_path, cor
         assert "Polisen" in values[segments[0].doc_count_all():]
     with Searcher(index_dir) as searcher:
         assert searcher.search("Andersberg").facets["principal"]["Polisen"] == 1
+
+
+def test_whoosh_patches_refuse_an_unknown_whoosh():
+    from bigsearch.errors import ConfigError
+    from bigsearch.index import whoosh_patches
+
+    whoosh_patches.check_version((2, 7, 5))
+    with pytest.raises(ConfigError, match="whoosh-reloaded==2.7.5"):
+        whoosh_patches.check_version((2, 8, 0))

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from bigsearch.domain.principals import default_registry
 from bigsearch.ingest.model import RawText
 from bigsearch.ingest.pipeline import parse
-from bigsearch.ingest.principals import default_registry
 
 
 def doc(text: str):
@@ -66,7 +66,7 @@ def test_registry_resolves_aliases_units_and_rejects_lists():
 
 
 def test_adding_a_principal_is_a_data_change():
-    from bigsearch.ingest.principals import Registry
+    from bigsearch.domain.principals import Registry
 
     registry = Registry.from_toml('[[principal]]\nname = "Räddningstjänsten"\naliases = ["Gästrike Räddningstjänst"]\n')
     assert registry.resolve("Gästrike räddningstjänst:").principal == "Räddningstjänsten"

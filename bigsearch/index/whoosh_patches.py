@@ -114,7 +114,27 @@ def _stamping_commit_toc(original):
     return commit_toc
 
 
+# The Whoosh releases these patches were written against and tested with (they replace internals).
+KNOWN_VERSIONS = {(2, 7, 5)}
+
+
+def check_version(version: tuple) -> None:
+    """Fail loudly on a Whoosh whose internals may differ, rather than patch it blindly."""
+    if tuple(version[:3]) not in KNOWN_VERSIONS:
+        from bigsearch.errors import ConfigError
+
+        known = ", ".join(".".join(map(str, v)) for v in sorted(KNOWN_VERSIONS))
+        raise ConfigError(
+            f"bigsearch's Whoosh patches are for Whoosh-Reloaded {known}, but {'.'.join(map(str, version))} is "
+            "installed — install whoosh-reloaded==2.7.5 (pip install 'whoosh-reloaded==2.7.5'), or use "
+            "--engine tantivy"
+        )
+
+
 def apply() -> None:
+    import whoosh
+
+    check_version(whoosh.__version__)
     from whoosh.filedb import structfile
     from whoosh.reading import MultiReader
     from whoosh.writing import SegmentWriter

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from bigsearch.ingest.dates import find_dates, year_from_registration
+from bigsearch.domain.dates import find_dates, year_from_registration
+from bigsearch.domain.principals import Registry
 from bigsearch.ingest.model import Attendee
 from bigsearch.ingest.names import looks_like_name, split_names
-from bigsearch.ingest.principals import Registry
 
 _MEETING_LINE = re.compile(r"protokoll|minnesanteckning|anteckningar|möte|sammanträde", re.IGNORECASE)
 _COLUMNS = re.compile(r"\t+|\s{2,}")

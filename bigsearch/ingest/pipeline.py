@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bigsearch.domain.places import places_in
+from bigsearch.domain.principals import Registry, default_registry
 from bigsearch.errors import ConfigError, ReadError
 from bigsearch.ingest import clean
 from bigsearch.ingest.header import parse_header
 from bigsearch.ingest.model import Document, Paragraph, RawText
 from bigsearch.ingest.names import PersonResolver, full_names_in, looks_like_name, split_names
-from bigsearch.ingest.places import places_in
-from bigsearch.ingest.principals import Registry, default_registry
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
 from bigsearch.textsafe import safe_name

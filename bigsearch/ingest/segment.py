@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bigsearch.domain.principals import Match, Registry
 from bigsearch.ingest.clean import Block, join_lines
 from bigsearch.ingest.header import HeaderLine
 from bigsearch.ingest.names import looks_like_name
-from bigsearch.ingest.principals import Match, Registry
 
 # A body's abbreviation before an item number: "KS", "KSAU", "BUN", "Sn", "Au".
 _PREFIX = r"(?:[A-ZÅÄÖ]{1,6}|[A-ZÅÄÖ][a-zåäö])"

@@ -21,7 +21,7 @@ from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters
 
 if TYPE_CHECKING:
-    from bigsearch.ingest.principals import Registry
+    from bigsearch.domain.principals import Registry
 
 
 
@@ -66,7 +66,7 @@ def resolvers(vocabulary: Vocabulary, registry: Registry | None = None) -> Resol
 
 def names_principal(text: str, vocabulary: Vocabulary, registry: Registry | None = None) -> str | None:
     """The principal that free text names ("polisen" -> Polisen), if any, and only if the index has it."""
-    from bigsearch.ingest.principals import default_registry
+    from bigsearch.domain.principals import default_registry
 
     match = (registry or default_registry()).resolve(text)
     if match and match.principal in vocabulary.principals:
@@ -89,7 +89,7 @@ def _close(value: str, known: list[str]) -> str:
 
 
 def resolve_principal(value: str, vocabulary: Vocabulary, registry: Registry | None = None) -> str:
-    from bigsearch.ingest.principals import default_registry
+    from bigsearch.domain.principals import default_registry
 
     registry = registry or default_registry()
     value = clean_input(value, "principal")
@@ -123,7 +123,7 @@ def resolve_person(value: str, people: list[str], where: str = "in the index") -
 
 
 def resolve_place(value: str, vocabulary: Vocabulary) -> str:
-    from bigsearch.ingest.places import place_names
+    from bigsearch.domain.places import place_names
 
     value = clean_input(value, "place")
     known = sorted(set(place_names()) | set(vocabulary.places))
@@ -167,7 +167,7 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
             last = (dt.date(year + mon // 12, mon % 12 + 1, 1) - dt.timedelta(days=1)).day
             return f"{year:04d}-{mon:02d}-{last:02d}"
         return f"{year:04d}-{mon:02d}-01"
-    from bigsearch.ingest.dates import first_date
+    from bigsearch.domain.dates import first_date
 
     date = first_date(text) if len(text) < 40 else None
     if date is None:

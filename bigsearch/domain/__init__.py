@@ -1,0 +1,4 @@
+"""Domain knowledge shared by ingest and search: principals and their aliases, places, Swedish dates.
+
+Below both layers: ingest reads protocols with it, search resolves what users type with it.
+"""

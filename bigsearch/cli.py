@@ -12,6 +12,7 @@ import typer
 
 from bigsearch.errors import BigsearchError
 from bigsearch.options import COLORS, DEFAULT_LIMIT, DOC_TYPES, FILTER_OPTIONS, FORMATS, MAX_LIMIT, SORTS
+from bigsearch.output import emit
 
 app = typer.Typer(
     name="bigsearch",
@@ -274,14 +275,9 @@ def show(
 
         command = open_original(Path(source_key), hit.page)
         print(f"opened {_safe(source_key)} with {command[0]}", file=sys.stderr)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json({"paragraph": hit.to_json(), "neighbours": [n.to_json() for n in neighbours]}))
-        return
-    from bigsearch.render import print_paragraph
-
-    print_paragraph(hit, _console(), neighbours)
+    emit(as_json, {"paragraph": hit, "neighbours": neighbours}, lambda out: render.print_paragraph(hit, out, neighbours))
 
 
 def _safe(text: str) -> str:
@@ -306,16 +302,12 @@ def principal(
     with _searcher(index_dir, corpus) as searcher:
         canonical, grouped = searcher.principal_report(name, filters)
         silent = Reports(searcher).present_without_report(canonical, filters)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json({"principal": canonical, "meetings": [
-            {"date": date, "paragraphs": [hit.to_json() for hit in hits]} for date, hits in grouped.items()
-        ], "present_without_report": [m.summary() for m in silent]}))
-        return
-    from bigsearch.render import print_principal_report
-
-    print_principal_report(canonical, grouped, _console(), silent)
+    data = {"principal": canonical,
+            "meetings": [{"date": date, "paragraphs": hits} for date, hits in grouped.items()],
+            "present_without_report": [m.summary() for m in silent]}
+    emit(as_json, data, lambda out: render.print_principal_report(canonical, grouped, out, silent))
 
 
 @command()
@@ -339,14 +331,9 @@ def meetings(
     filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
     with _searcher(index_dir, corpus) as searcher:
         found = Reports(searcher).meetings(filters, query)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json([m.summary() for m in found]))
-    else:
-        from bigsearch.render import print_meetings
-
-        print_meetings(found, _console())
+    emit(as_json, [m.summary() for m in found], lambda out: render.print_meetings(found, out))
     if not found:
         raise typer.Exit(1)
 
@@ -365,21 +352,16 @@ def meeting(
 
     with _searcher(index_dir, corpus) as searcher:
         found, matched = Reports(searcher).meeting(key, query)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        data = found.to_json()
-        data["matched"] = sorted(matched)
-        print(to_json(data))
-        return
-    from bigsearch.render import print_meeting
+    def show(out) -> None:
+        if not no_pager and sys.stdout.isatty():
+            with out.pager(styles=True):
+                render.print_meeting(found, matched, out)
+        else:
+            render.print_meeting(found, matched, out)
 
-    console = _console()
-    if not no_pager and sys.stdout.isatty():
-        with console.pager(styles=True):
-            print_meeting(found, matched, console)
-    else:
-        print_meeting(found, matched, console)
+    emit(as_json, {**found.to_json(), "matched": sorted(matched)}, show)
 
 
 @command()
@@ -397,29 +379,17 @@ def person(
 
     with _searcher(index_dir, corpus) as searcher:
         report = Reports(searcher).person(name, _filters(year=year, date_from=date_from, date_to=date_to))
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json(report))
-        return
-    from bigsearch.render import print_person
-
-    print_person(report, _console())
+    emit(as_json, report, lambda out: render.print_person(report, out))
 
 
 def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
     with _searcher(index_dir, corpus) as searcher:
         rows = searcher.listing(facet)
-    if as_json:
-        from dataclasses import asdict
+    from bigsearch import render
 
-        from bigsearch.render import to_json
-
-        print(to_json([asdict(row) for row in rows]))
-        return
-    from bigsearch.render import print_listing
-
-    print_listing(title, rows, _console())
+    emit(as_json, rows, lambda out: render.print_listing(title, rows, out))
 
 
 @command()
@@ -458,15 +428,11 @@ def timeline(
     """Hits per year as a bar chart (years without any protocol shown as gaps, undated hits apart)."""
     with _searcher(index_dir, corpus) as searcher:
         result = searcher.timeline(query, _filters(principal=principal, year=year), by=by.value)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json({"query": query, "by": by.value, "years": {str(year): count for year, count in result.rows()},
-                       "undated": result.undated}))
-    else:
-        from bigsearch.render import print_timeline
-
-        print_timeline(result, _console())
+    data = {"query": query, "by": by.value, "years": {str(year): count for year, count in result.rows()},
+            "undated": result.undated}
+    emit(as_json, data, lambda out: render.print_timeline(result, out))
     if not result.counts and not result.undated:
         raise typer.Exit(1)
 
@@ -476,16 +442,9 @@ def stats(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir
     """Documents, paragraphs, years, index size and schema version."""
     with _searcher(index_dir, corpus) as searcher:
         result = searcher.stats()
-    if as_json:
-        from dataclasses import asdict
+    from bigsearch import render
 
-        from bigsearch.render import to_json
-
-        print(to_json(asdict(result)))
-    else:
-        from bigsearch.render import print_stats
-
-        print_stats(result, _console())
+    emit(as_json, result, lambda out: render.print_stats(result, out))
 
 
 @command(name="eval")
@@ -505,17 +464,11 @@ def evaluate(
     judgments = load_judgments(queries or RELEVANCE_SET)
     with _searcher(index_dir, corpus) as searcher:
         evaluation = run(searcher, judgments)
-    if as_json:
-        from dataclasses import asdict
+    from bigsearch import render
 
-        from bigsearch.render import to_json
-
-        print(to_json({"queries": [asdict(s) for s in evaluation.scores], "mean": {
-            name: evaluation.mean(name) for name in ("precision_at_5", "recall", "ndcg_at_10")}}))
-        return
-    from bigsearch.render import print_evaluation
-
-    print_evaluation(evaluation, _console())
+    data = {"queries": evaluation.scores,
+            "mean": {name: evaluation.mean(name) for name in ("precision_at_5", "recall", "ndcg_at_10")}}
+    emit(as_json, data, lambda out: render.print_evaluation(evaluation, out))
 
 
 @command()
@@ -582,14 +535,9 @@ def watch_report_for(index_dir: Path | None, corpus: Path | None, as_json: bool)
 
     with _searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
         reports = watches.report(searcher)
-    if as_json:
-        from bigsearch.render import to_json
+    from bigsearch import render
 
-        print(to_json([report.to_json() for report in reports]))
-    else:
-        from bigsearch.render import print_watch_reports
-
-        print_watch_reports(reports, _console())
+    emit(as_json, reports, lambda out: render.print_watch_reports(reports, out))
     return sum(len(report.new) for report in reports)
 
 
@@ -638,21 +586,17 @@ def watch_add(
 @_watch_command("list")
 def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
     """The saved searches."""
-    from dataclasses import asdict
-
     from bigsearch.config import resolve_index
     from bigsearch.search.watch import Watches
 
     with Watches(resolve_index(index_dir)) as watches:
         saved = watches.list()
-    if as_json:
-        from bigsearch.render import to_json
+    def show(out) -> None:
+        for w in saved:
+            filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in w.filters.items())
+            print(f"{w.name}\t{w.query}" + (f"\t{filters}" if filters else ""))
 
-        print(to_json([asdict(w) for w in saved]))
-        return
-    for w in saved:
-        filters = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in w.filters.items())
-        print(f"{w.name}\t{w.query}" + (f"\t{filters}" if filters else ""))
+    emit(as_json, saved, show)
 
 
 @_watch_command("remove")

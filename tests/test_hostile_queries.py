@@ -84,3 +84,36 @@ def test_cli_never_tracebacks(built_index, query):
     assert "Traceback" not in result.output
     if result.exit_code == 2:
         assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=queries, flag=st.sampled_from([None, "--year", "--principal", "--person", "--place", "--from", "--sort"]),
+       value=st.text(max_size=30))
+def test_fuzz_through_the_cli_entry_point_never_tracebacks_and_bounds_work(built_index, text, flag, value):
+    """Thousands of odd queries and filter values through `bigsearch search` as the console script runs it."""
+    import contextlib
+    import io
+
+    from bigsearch.entry import fast_search
+
+    argv = ["search", "--index-dir", str(built_index), "--limit", "3"]
+    if flag:
+        argv += [flag, value]
+    argv += ["--", text]
+    out, err = io.StringIO(), io.StringIO()
+    CountingBudget.made = []
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = fast_search(argv)
+        if code is None:  # what the quick path leaves to typer
+            result = CliRunner().invoke(app, argv)
+            code, errors = result.exit_code, result.stderr
+            assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        else:
+            errors = err.getvalue()
+    assert code in (0, 1, 2), (argv, code)
+    assert "Traceback" not in errors
+    if code == 2:  # one line of ours, or the option parser's usage note (Usage / Try --help / Error)
+        lines = [line for line in errors.splitlines() if line.strip()]
+        assert lines and "error" in errors.lower() and len(lines) <= 3, errors
+    for budget in CountingBudget.made:
+        assert budget.scanned <= MAX_WORK and budget.expanded <= 64 * expand.MAX_EXPANSIONS

@@ -481,3 +481,26 @@ def test_a_disk_too_full_for_the_lock_file(tmp_path, corpus_dir, monkeypatch):
     monkeypatch.undo()
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert f"the disk is full at {index_dir}: free space and run again" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("mount") is None, reason="mounting a tmpfs needs root")
+def test_full_disk_with_the_tantivy_engine(tmp_path, corpus_dir):
+    from bigsearch.search.searcher import Searcher
+
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    with small_disk(tmp_path / "disk", "600k") as disk:
+        index_dir = disk / "ix"
+        sync(index_dir, [docs], engine="tantivy")
+        with Searcher(index_dir) as searcher:
+            before = searcher.search("Dagordningen", limit=100).total
+        used_before = shutil.disk_usage(disk).used
+        make_corpus(docs, corpus_dir, 20)  # needs more room than the disk has
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.run([sys.executable, "-m", "bigsearch", "index", str(docs), "--index-dir", str(index_dir)],
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert proc.returncode == 2, proc.stderr
+        assert "the disk is full at" in proc.stderr and "the previous index is kept" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert shutil.disk_usage(disk).used <= used_before + 64 * 1024  # what the run wrote is gone again
+        with Searcher(index_dir) as searcher:
+            assert searcher.search("Dagordningen", limit=100).total == before

@@ -14,6 +14,7 @@ fast fields, sorting by one fast column that holds date and position.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import shutil
 import tempfile
@@ -33,6 +34,7 @@ from bigsearch.errors import (
     BigsearchError,
     IndexBusyError,
     IndexCorruptError,
+    IndexDiskFullError,
     IndexMissingError,
     IndexReadOnlyError,
     QueryError,
@@ -358,6 +360,23 @@ class TantivyEngine:
             self._index.reload()
 
 
+def remove_uncommitted_files(index_dir: Path) -> list[str]:
+    """Delete segment files that the committed meta.json does not name (a failed or cancelled run's)."""
+    try:
+        meta = json.loads((Path(index_dir) / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return []  # no readable commit: nothing can be told apart safely
+    committed = {segment["segment_id"].replace("-", "") for segment in meta.get("segments", [])}
+    removed = []
+    for path in Path(index_dir).iterdir():
+        stem = path.name.split(".", 1)[0]
+        if path.is_file() and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem) and stem not in committed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed.append(path.name)
+    return removed
+
+
 class TantivyWriter:
     def __init__(self, engine: TantivyEngine, writer: tantivy.IndexWriter, rebuild: bool) -> None:
         self.engine = engine
@@ -373,7 +392,15 @@ class TantivyWriter:
 
     def _failed(self, exc: Exception) -> BigsearchError:
         # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
+        # The thread's own error is often not passed on, so a disk with (almost) no room left says it.
+        try:
+            nearly_full = shutil.disk_usage(self.engine.index_dir).free < 1 << 20
+        except OSError:
+            nearly_full = False
         self.cancel()
+        if nearly_full or any(sign in str(exc) for sign in ("No space left", "os error 28", "Disk quota", "os error 122")):
+            return IndexDiskFullError(f"the disk is full at {self.engine.index_dir}: free space and run again; "
+                                      "the previous index is kept")
         return BigsearchError(
             f"writing the index at {self.engine.index_dir} failed ({exc}); the index keeps its last "
             "committed state — check free disk space and permissions, then run `bigsearch index` again"
@@ -429,8 +456,11 @@ class TantivyWriter:
     def cancel(self) -> None:
         writer, self._writer = self._writer, None
         if writer is not None:
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(BaseException):
                 writer.rollback()
+            # Still holding the writer lock: what this run wrote and never committed goes now
+            # (a full disk gets its space back), before another writer can start.
+            remove_uncommitted_files(self.engine.index_dir)
             del writer  # dropping the writer releases its lock
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 
 from bigsearch.facets import FACETS as REGISTRY
 from bigsearch.facets import year_value
@@ -51,7 +52,11 @@ class FacetCounter:
     def _values(self, name: str, multi: bool, docnums: list[int]):
         if name in self._columns or len(docnums) > self.WHOLE_COLUMN_SHARE * self.reader.doc_count_all():
             values = self.column(name, multi)
-            return (values[docnum] for docnum in docnums) if values else ()
+            if not values:
+                return ()
+            from operator import itemgetter
+
+            return itemgetter(*docnums)(values) if len(docnums) > 1 else [values[d] for d in docnums]
         if not self.reader.has_column(name):
             return ()
         if name not in self._readers:
@@ -67,11 +72,12 @@ class FacetCounter:
             column, multi = FACETS[name]
             counter: Counter = Counter()
             values = self._values(column, multi, docnums)
-            if multi:
-                for value in values:
-                    counter.update(value)
+            if multi:  # one C-level pass over every value of every hit
+                counter.update(chain.from_iterable(values))
             elif name == "year":
-                counter.update(year_value(value) for value in values)
+                years = Counter(values)  # few distinct stored values: map them after counting
+                for value, count in years.items():
+                    counter[year_value(value)] += count
             else:
                 counter.update(values)
                 counter.pop(None, None)

@@ -65,8 +65,8 @@ NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long outpu
 Context = Annotated[int, typer.Option("-C", "--context", min=0, max=50, help="Show N paragraphs around each hit.")]
 
 
-def command(*args, **kwargs):
-    """app.command() whose BigsearchError becomes a one-line message and exit 2, never a traceback."""
+def command(*args, group: typer.Typer | None = None, **kwargs):
+    """app.command() (or a group's) whose BigsearchError becomes a one-line message and exit 2, never a traceback."""
 
     def decorate(function):
         @functools.wraps(function)
@@ -80,7 +80,7 @@ def command(*args, **kwargs):
                 print("interrupted", file=sys.stderr)
                 raise typer.Exit(130) from None
 
-        return app.command(*args, **kwargs)(run)
+        return (group or app).command(*args, **kwargs)(run)
 
     return decorate
 
@@ -513,20 +513,7 @@ app.add_typer(watch_app, name="watch")
 
 
 def _watch_command(*args, **kwargs):
-    """Like command(), on the watch group."""
-
-    def decorate(function):
-        @functools.wraps(function)
-        def run(*a, **kw):
-            try:
-                return function(*a, **kw)
-            except BigsearchError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                raise typer.Exit(exc.exit_code) from None
-
-        return watch_app.command(*args, **kwargs)(run)
-
-    return decorate
+    return command(*args, group=watch_app, **kwargs)
 
 
 def watch_report_for(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:

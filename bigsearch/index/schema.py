@@ -6,8 +6,11 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
+from bigsearch.index import whoosh_patches
+from bigsearch.index.version import SCHEMA_VERSION  # noqa: F401 - re-exported for the Whoosh store
 
-SCHEMA_VERSION = 6
+whoosh_patches.apply()  # before any Whoosh index is opened or written
+
 
 KIND_PARAGRAPH = "p"
 KIND_FILE = "f"  # one record per source file: the sync manifest, committed with the paragraphs

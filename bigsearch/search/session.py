@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bigsearch.engines.registry import index_exists
 from bigsearch.errors import IndexMissingError
-from bigsearch.index import store
 from bigsearch.search.searcher import Searcher
 
 
@@ -29,6 +28,8 @@ def open_searcher(
         from bigsearch.index.writer import sync
 
         if notify:
+            from bigsearch.index import store
+
             reason = "was built by another version" if store.other_versions(index_dir) else "does not exist yet"
             notify(f"the index at {index_dir} {reason} — building it from {corpus_dir} …")
         report = sync(index_dir, [Path(corpus_dir)], warn=notify)

@@ -59,34 +59,39 @@ def fts5_build(jsonl: Path, db_path: Path) -> int:
     db.execute("PRAGMA synchronous=OFF")
     db.execute(
         "CREATE VIRTUAL TABLE fts USING fts5(text, title, id UNINDEXED, year UNINDEXED, principal UNINDEXED,"
-        " tokenize='unicode61')"
+        " doc_type UNINDEXED, tokenize='unicode61')"
     )
-    db.execute("CREATE TABLE person(docid INTEGER, name TEXT)")
-    db.execute("CREATE TABLE place(docid INTEGER, name TEXT)")
+    for table in MULTI_FACETS:
+        db.execute(f"CREATE TABLE {table}(docid INTEGER, name TEXT)")
     count = 0
-    rows, persons, places = [], [], []
+    rows: list = []
+    multi: dict[str, list] = {table: [] for table in MULTI_FACETS}
     for count, paragraph in enumerate(read_paragraphs(jsonl), start=1):
         rows.append((count, stemmed(paragraph["text"]), stemmed(paragraph["section_title"] or ""), paragraph["id"],
-                     paragraph["year"], paragraph["principal"]))
-        persons += [(count, name) for name in paragraph["persons"]]
-        places += [(count, name) for name in paragraph["places"]]
+                     paragraph["year"], paragraph["principal"], paragraph.get("doc_type")))
+        for table, key in MULTI_FACETS.items():
+            multi[table] += [(count, name) for name in paragraph.get(key) or []]
         if len(rows) >= 5000:
-            _flush(db, rows, persons, places)
-    _flush(db, rows, persons, places)
-    db.execute("CREATE INDEX person_doc ON person(docid)")
-    db.execute("CREATE INDEX place_doc ON place(docid)")
+            _flush(db, rows, multi)
+    _flush(db, rows, multi)
+    for table in MULTI_FACETS:
+        db.execute(f"CREATE INDEX {table}_doc ON {table}(docid)")
     db.commit()
     db.close()
     return count
 
 
-def _flush(db, rows, persons, places) -> None:
-    db.executemany("INSERT INTO fts(rowid, text, title, id, year, principal) VALUES (?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO person VALUES (?, ?)", persons)
-    db.executemany("INSERT INTO place VALUES (?, ?)", places)
+# The multi-valued facets every engine counts (as bigsearch does: person, attendee, place).
+MULTI_FACETS = {"person": "persons", "attendee": "attendees", "place": "places"}
+
+
+def _flush(db, rows, multi) -> None:
+    db.executemany("INSERT INTO fts(rowid, text, title, id, year, principal, doc_type) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   rows)
+    for table, values in multi.items():
+        db.executemany(f"INSERT INTO {table} VALUES (?, ?)", values)
+        values.clear()
     rows.clear()
-    persons.clear()
-    places.clear()
 
 
 def fts5_match(query: str) -> str:
@@ -120,8 +125,8 @@ class Fts5:
         """One MATCH into a temporary set (with the bm25 score), then top-k, total and facets from it."""
         where, params = self._where(query)
         self.db.execute("DROP TABLE IF EXISTS temp.hit")
-        self.db.execute(f"CREATE TEMP TABLE hit AS SELECT rowid AS docid, id, year, principal, bm25(fts) AS score "
-                        f"FROM fts WHERE {where}", params)
+        self.db.execute(f"CREATE TEMP TABLE hit AS SELECT rowid AS docid, id, year, principal, doc_type, "
+                        f"bm25(fts) AS score FROM fts WHERE {where}", params)
         hits = [row[0] for row in self.db.execute("SELECT id FROM temp.hit ORDER BY score LIMIT ?", (limit,))]
         total = self.db.execute("SELECT count(*) FROM temp.hit").fetchone()[0]
         counts: dict = {}
@@ -129,7 +134,8 @@ class Fts5:
             counts["year"] = dict(self.db.execute("SELECT year, count(*) FROM temp.hit GROUP BY year"))
             counts["principal"] = dict(self.db.execute(
                 "SELECT principal, count(*) FROM temp.hit WHERE principal IS NOT NULL GROUP BY principal"))
-            for table in ("person", "place"):
+            counts["doc_type"] = dict(self.db.execute("SELECT doc_type, count(*) FROM temp.hit GROUP BY doc_type"))
+            for table in MULTI_FACETS:
                 counts[table] = dict(self.db.execute(
                     f"SELECT name, count(*) FROM {table} JOIN temp.hit USING (docid) GROUP BY name"))
         return hits, total, counts
@@ -157,7 +163,7 @@ def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
     builder.add_text_field("text", tokenizer_name="whitespace", index_option="position")
     builder.add_text_field("title", tokenizer_name="whitespace", index_option="position")
     builder.add_integer_field("year", indexed=True, fast=True)
-    for name in ("principal", "person", "place"):
+    for name in ("principal", "doc_type", *MULTI_FACETS):
         builder.add_text_field(name, tokenizer_name="raw", fast=True)
     index = tantivy.Index(builder.build(), path=str(index_dir))
     writer = index.writer(heap_size=256_000_000, num_threads=2)
@@ -171,10 +177,11 @@ def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
             doc.add_integer("year", paragraph["year"])
         if paragraph["principal"]:
             doc.add_text("principal", paragraph["principal"])
-        for name in paragraph["persons"]:
-            doc.add_text("person", name)
-        for name in paragraph["places"]:
-            doc.add_text("place", name)
+        if paragraph.get("doc_type"):
+            doc.add_text("doc_type", paragraph["doc_type"])
+        for field, key in MULTI_FACETS.items():
+            for name in paragraph.get(key) or []:
+                doc.add_text(field, name)
         writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
@@ -182,7 +189,9 @@ def raw_tantivy_build(jsonl: Path, index_dir: Path) -> int:
 
 
 class RawTantivy:
-    FACET_FIELDS = {"year": "year", "principal": "principal", "person": "person", "place": "place"}
+    # The same six facets bigsearch counts.
+    FACET_FIELDS = {"year": "year", "principal": "principal", "doc_type": "doc_type", "person": "person",
+                    "attendee": "attendee", "place": "place"}
 
     def __init__(self, index_dir: Path) -> None:
         import tantivy

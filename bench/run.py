@@ -136,7 +136,8 @@ def _export_one(path: str) -> list[str]:
     from bigsearch.ingest.pipeline import ingest_file
 
     doc = ingest_file(Path(path))
-    return [json.dumps(p.to_export(), ensure_ascii=False) for p in doc.paragraphs]
+    attendees = [a.name for a in doc.attendees]
+    return [json.dumps({**p.to_export(), "attendees": attendees}, ensure_ascii=False) for p in doc.paragraphs]
 
 
 def export_paragraphs(corpus: Path, jsonl: Path) -> int:

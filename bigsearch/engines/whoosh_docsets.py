@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from whoosh import query as q
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 
 def _term_ids(searcher, fieldname: str, text) -> set[int]:
@@ -23,6 +24,8 @@ def _term_ids(searcher, fieldname: str, text) -> set[int]:
         except Exception:  # a term the field cannot encode matches nothing
             continue
         block: set[int] = set()
+        if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
+            matcher = matcher.child  # the deletions filter: deleted docs are subtracted below, per set
         if isinstance(matcher, W3LeafMatcher):
             while matcher.is_active():
                 if matcher._ids is None:

@@ -138,7 +138,15 @@ class Compiler:
             return ("section_title", "doc_title")
         return ("text", "section_title", "doc_title", "parts", "folded", "attendee_words")
 
+    def _held(self, clauses: list[q.Q]) -> list[q.Q]:
+        """Only the terms the index holds: absent ones match nothing and only cost the engine time."""
+        return [c for c in clauses
+                if not (isinstance(c, q.Term) and c.field in WEIGHTS) or self.lexicon.df(c.field, str(c.value))]
+
     def text_word(self, token: str, node: ast.Word) -> q.Q:
+        return _or(self._held(self._text_word(token, node)))
+
+    def _text_word(self, token: str, node: ast.Word) -> list[q.Q]:
         fields = self._fields(node.field)
         main = [f for f in ("text", "section_title", "doc_title") if f in fields]
         clauses: list[q.Q] = []
@@ -147,13 +155,13 @@ class Compiler:
             for name in main:
                 clauses.extend(q.Term(name, t, boost=WEIGHTS[name]) for t in terms)
             self._remember("text", terms)
-            return _or(clauses)
+            return clauses
         if node.fuzzy:
             terms = fuzzy_terms(self.lexicon, "text", stem(token), node.fuzzy, self.budget)
             for name in main:
                 clauses.extend(q.Term(name, t, boost=WEIGHTS[name]) for t in terms)
             self._remember("text", terms)
-            return _or(clauses)
+            return clauses
         stems = variant_stems(token, self.lexicon, "text", self.budget)
         for name in main:
             for index, term in enumerate(stems):
@@ -173,7 +181,7 @@ class Compiler:
             principal = self.resolvers.names_principal(token)
             if principal:
                 clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
-        return _or(clauses)
+        return clauses
 
     def _folding_helps(self, token: str, stems: list[str]) -> bool:
         """Only a word typed without å ä ö, and only when the index lacks that spelling."""

@@ -88,3 +88,17 @@ def open_index(index_dir: str | Path | None = None, corpus: str | Path | None = 
 
     return Index(resolve_index(Path(index_dir) if index_dir else None),
                  resolve_corpus(Path(corpus) if corpus else None), build=build, notify=notify)
+
+
+def opensearch_index_body(shards: int = 1, replicas: int = 1) -> dict:
+    """The settings and mappings an OpenSearch index for bigsearch is created with (PUT /<index>)."""
+    from bigsearch.engines.opensearch_mapping import index_body
+
+    return index_body(shards, replicas)
+
+
+def opensearch_bulk_lines(paths: list[Path], warn: Callable[[str], None] | None = None, report=None):
+    """Bulk NDJSON (action + document lines) for the protocols under `paths`: `export --format opensearch`."""
+    from bigsearch.engines.opensearch_docs import export_lines
+
+    return export_lines(paths, warn=warn, report=report)

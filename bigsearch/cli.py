@@ -125,9 +125,9 @@ def export(
     targets = paths or [resolve_corpus(corpus)]
     out = sys.stdout
     if format == ExportFormat.opensearch:  # issue 15: action + document lines for POST /<index>/_bulk
-        from bigsearch.engines.opensearch_docs import export_lines as bulk_lines
+        from bigsearch.api import opensearch_bulk_lines
 
-        for line in bulk_lines(targets, warn=_warn, report=report):
+        for line in opensearch_bulk_lines(targets, warn=_warn, report=report):
             out.write(line + "\n")
         print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
         return

@@ -23,6 +23,6 @@ def mapping(
     replicas: Annotated[int, typer.Option("--replicas", min=0, help="Replicas of each shard.")] = 1,
 ) -> None:
     """Print the index settings and mappings (the body of PUT /<index>) as JSON."""
-    from bigsearch.engines.opensearch_mapping import index_body
+    from bigsearch.api import opensearch_index_body
 
-    print(json.dumps(index_body(shards, replicas), ensure_ascii=False, indent=2))
+    print(json.dumps(opensearch_index_body(shards, replicas), ensure_ascii=False, indent=2))

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.registry import ENGINE_FILE
-from bigsearch.index import store
-from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
+from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
 

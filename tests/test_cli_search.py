@@ -131,7 +131,8 @@ def test_index_syncs_added_changed_and_removed_files(tmp_path, corpus_dir):
 
 
 def test_index_from_another_schema_version_is_rebuilt(tmp_path, corpus_dir, monkeypatch):
-    from bigsearch.index import schema, store
+    from bigsearch.engines import whoosh_schema as schema
+    from bigsearch.engines import whoosh_store as store
     from bigsearch.index.writer import sync
 
     index_dir = tmp_path / "ix"

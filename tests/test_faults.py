@@ -19,7 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bigsearch.cli import app
-from bigsearch.index import store, workers, writer
+from bigsearch.engines import whoosh_store as store
+from bigsearch.index import workers, writer
 from bigsearch.index.writer import sync
 from tests.index_helpers import (
     ROOT,

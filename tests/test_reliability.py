@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bigsearch.cli import app
-from bigsearch.index import store
+from bigsearch.engines import whoosh_store as store
 from bigsearch.index.writer import sync
 from bigsearch.search.searcher import Searcher
 from tests.index_helpers import Lines, index_state, make_corpus, sync_child
@@ -144,7 +144,7 @@ def test_read_only_by_permissions(tmp_path, corpus_dir):  # pragma: no cover - r
 
 def test_index_files_open_without_copying(tmp_path, corpus_dir):
     """The mapped-segment reader: reads, seeks and lines behave like a file."""
-    from bigsearch.index.whoosh_patches import _MemoryReader
+    from bigsearch.engines.whoosh_patches import _MemoryReader
 
     reader = _MemoryReader(memoryview(b"ett\ntv\xc3\xa5\ntre"))
     assert reader.readline() == b"ett\n"
@@ -161,7 +161,7 @@ def test_index_files_open_without_copying(tmp_path, corpus_dir):
 def test_segments_are_opened_through_the_mapped_reader(whoosh_index):
     """The patch is in force: a real index's segment parts are read through _MemoryReader (an
     unpatched Whoosh copies them into a BytesIO)."""
-    from bigsearch.index.whoosh_patches import _MemoryReader
+    from bigsearch.engines.whoosh_patches import _MemoryReader
 
     ix = store.open_for_reading(whoosh_index)
     (segment,) = ix._segments()
@@ -213,8 +213,8 @@ def test_a_column_over_segments_where_some_have_no_values_is_whole(tmp_path, cor
 
 
 def test_whoosh_patches_refuse_an_unknown_whoosh():
+    from bigsearch.engines import whoosh_patches
     from bigsearch.errors import ConfigError
-    from bigsearch.index import whoosh_patches
 
     whoosh_patches.check_version((2, 7, 5))
     with pytest.raises(ConfigError, match="whoosh-reloaded==2.7.5"):

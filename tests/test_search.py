@@ -133,8 +133,8 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
     """Deleted paragraphs still in a segment are not counted in totals, facets or stats."""
     from whoosh.query import Term
 
+    from bigsearch.engines import whoosh_store as store
     from bigsearch.engines.whoosh_docsets import matching_docs
-    from bigsearch.index import store
     from bigsearch.index.writer import sync
     from bigsearch.search.searcher import Searcher
 

@@ -78,6 +78,6 @@ def index_exists(index_dir: Path) -> bool:
         from bigsearch.engines.tantivy_engine import TantivyEngine
 
         return TantivyEngine.exists(Path(index_dir))
-    from bigsearch.index import store
+    from bigsearch.engines import whoosh_store as store
 
     return store.exists(Path(index_dir))

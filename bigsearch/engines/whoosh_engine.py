@@ -13,13 +13,13 @@ from whoosh import query as q
 from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.engines import interface as i
+from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.whoosh_docsets import matching_docs
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
+from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.errors import QueryError
 from bigsearch.facets import year_value
-from bigsearch.index import store
-from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
 
 _LISTS = ("persons", "places", "attendees")
 

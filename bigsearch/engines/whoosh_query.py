@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh import query as q
 
 from bigsearch.engines import interface as i
-from bigsearch.index.schema import KIND_PARAGRAPH
+from bigsearch.engines.whoosh_schema import KIND_PARAGRAPH
 
 
 def to_whoosh(node: i.Q) -> q.Query:

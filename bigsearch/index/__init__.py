@@ -1,2 +1,1 @@
-"""The Whoosh engine's storage and the one sync for every engine. Whoosh is patched where its
-schema is defined (schema.py), so nothing here imports Whoosh until an index of it is used."""
+"""The one sync for every engine (writer.py), its worker processes, and engine_sync for an engine at hand."""

@@ -24,8 +24,8 @@ import threading
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from bigsearch.engines import whoosh_store as store
 from bigsearch.errors import IndexWriteError
-from bigsearch.index import store
 
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.2

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigsearch.engines import records
+from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.errors import (
     ConfigError,
     IndexCorruptError,
@@ -27,8 +29,7 @@ from bigsearch.errors import (
     IndexWriteError,
     ReadError,
 )
-from bigsearch.index import store, workers
-from bigsearch.index.schema import KIND_FILE, KIND_PARAGRAPH
+from bigsearch.index import workers
 from bigsearch.ingest import limits
 from bigsearch.ingest.model import Document
 from bigsearch.ingest.pipeline import (

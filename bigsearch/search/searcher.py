@@ -15,9 +15,9 @@ from pathlib import Path
 from bigsearch.analysis.stemming import stem
 from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Engine
+from bigsearch.engines.version import SCHEMA_VERSION
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
-from bigsearch.index.version import SCHEMA_VERSION
 from bigsearch.search import query as query_mod
 from bigsearch.search.expand import Budget, closest_term
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet

@@ -28,7 +28,7 @@ def open_searcher(
         from bigsearch.index.writer import sync
 
         if notify:
-            from bigsearch.index import store
+            from bigsearch.engines import whoosh_store as store
 
             reason = "was built by another version" if store.other_versions(index_dir) else "does not exist yet"
             notify(f"the index at {index_dir} {reason} — building it from {corpus_dir} …")

@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from bigsearch.engines import whoosh_integrity as integrity
+from bigsearch.engines.whoosh_schema import SCHEMA_VERSION, make_schema
 from bigsearch.errors import (
     IndexBusyError,
     IndexCorruptError,
@@ -24,8 +26,6 @@ from bigsearch.errors import (
     IndexMissingError,
     IndexReadOnlyError,
 )
-from bigsearch.index import integrity
-from bigsearch.index.schema import SCHEMA_VERSION, make_schema
 
 LOCK_NAME = ".bigsearch.lock"
 INDEX_PREFIX = "bigsearch_v"

@@ -102,7 +102,7 @@ def _stamping_commit_toc(original):
     def commit_toc(self, segments):
         from pathlib import Path
 
-        from bigsearch.index import integrity
+        from bigsearch.engines import whoosh_integrity as integrity
 
         folder = getattr(self.storage, "folder", None)
         if folder:  # a file storage: fingerprint before the table of contents names the segments

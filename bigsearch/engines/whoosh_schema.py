@@ -1,4 +1,4 @@
-"""The index schema. Bump SCHEMA_VERSION whenever fields or analysis change: the index is rebuilt."""
+"""The whoosh engine's schema (SCHEMA_VERSION in version.py: bump it whenever fields or analysis change)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
-from bigsearch.index import whoosh_patches
-from bigsearch.index.version import SCHEMA_VERSION  # noqa: F401 - re-exported for the Whoosh store
+from bigsearch.engines import whoosh_patches
+from bigsearch.engines.version import SCHEMA_VERSION  # noqa: F401 - re-exported for the Whoosh store
 
 whoosh_patches.apply()  # before any Whoosh index is opened or written
 

@@ -369,9 +369,14 @@ def test_leftover_cleanup_spares_files_newer_than_the_run(tmp_path, corpus_dir):
     sync(index_dir, [corpus_dir])
     fresh = index_dir / f"{store.index_name()}_0000newer0000000.seg"
     fresh.write_bytes(b"x")
-    assert store.remove_leftovers(index_dir, older_than=time.time() - 3600) == []
+    written = 2_000_000_000  # a fixed modification time: the test does not depend on the clock
+    os.utime(fresh, (written, written))
+    assert store.remove_leftovers(index_dir, older_than=written) == []  # written since the run started: spared
     assert fresh.exists()
-    assert store.remove_leftovers(index_dir) == [fresh.name]
+    os.utime(fresh, (written - 10, written - 10))  # written before the run started: a leftover
+    assert store.remove_leftovers(index_dir, older_than=written) == [fresh.name]
+    fresh.write_bytes(b"x")
+    assert store.remove_leftovers(index_dir) == [fresh.name]  # without a start time, every leftover goes
 
 
 @pytest.mark.parametrize(("code", "message"), [

@@ -106,28 +106,14 @@ class Reports:
 
     def meetings(self, filters: Filters | None = None, query: str | None = None) -> list[Meeting]:
         """One entry per protocol that has paragraphs passing the filters (and the query), oldest first."""
-        keys: list[str] | None = None
-        if query or (filters and filters != Filters()):
-            text = query or "*"
-            if query:
-                result = self.searcher.search(text, filters, limit=0, facets=False)
-                hits = self.searcher.search(text, filters, limit=max(result.total, 1), facets=False, sort="date").hits
-            else:
-                hits = self._filtered(filters)
-            keys = list(dict.fromkeys(self._key(hit) for hit in hits))
         sources = {s["source_key"]: s for s in self.engine.sources()}
-        meetings = [self._meeting(sources[key]) for key in (keys if keys is not None else sources) if key in sources]
+        keys: list[str] = list(sources)
+        if query:
+            keys = [hit.source_key for hit in self.searcher.search_every(query, filters, sort="date").hits]
+        elif filters and filters != Filters():
+            keys = [record["source_key"] for record in self.searcher.records(filters, sort="date")]
+        meetings = [self._meeting(sources[key]) for key in dict.fromkeys(keys) if key in sources]
         return sorted(meetings, key=lambda m: (m.date or "9999", m.source))
-
-    def _filtered(self, filters: Filters | None) -> list[Hit]:
-        restrictions = query_mod.build_filters(filters or Filters(), self.searcher.vocabulary)
-        restriction = q.And(tuple(restrictions)) if restrictions else None
-        total = self.engine.search(q.All(), restriction, limit=0).total
-        result = self.engine.search(q.All(), restriction, "date", limit=max(total, 1))
-        return [hit_from_record(hit.record) for hit in result.hits]
-
-    def _key(self, hit: Hit) -> str:
-        return self.engine.paragraph(hit.id)["source_key"]
 
     def _meeting(self, source: dict) -> Meeting:
         paragraphs = self.engine.source_paragraphs(source["source_key"])
@@ -145,8 +131,8 @@ class Reports:
         sources = self.engine.sources()
         found = [s for s in sources if wanted in (s.get("id_prefix"), s.get("source"), s.get("source_key"))]
         if not found:
-            dated = [m for m in (self._meeting(s) for s in sources) if m.date == wanted]
-            found = [s for s in sources if s["source_key"] in {m.source_key for m in dated}]
+            dates = self.searcher.source_dates(sources)
+            found = [s for s in sources if dates.get(s["source_key"]) == wanted]
         if not found:
             raise QueryError(f"no meeting {key!r} — give a date (2024-02-09), a meeting id or a file name; "
                              "`bigsearch meetings` lists them")
@@ -154,18 +140,12 @@ class Reports:
             names = ", ".join(f"{s.get('id_prefix') or s.get('source')} ({s.get('source')})" for s in found[:8])
             raise QueryError(f"{key!r} matches {len(found)} meetings: {names} — give the meeting id")
         meeting = self._meeting(found[0])
-        matched: set[str] = set()
-        highlights: dict[str, Hit] = {}
+        highlighted: dict[str, Hit] = {}
         if query:
-            total = self.searcher.search(query, limit=0, facets=False).total
-            for hit in self.searcher.search(query, limit=max(total, 1), facets=False).hits:
-                if any(p.id == hit.id for p in meeting.paragraphs):
-                    matched.add(hit.id)
-                    highlights[hit.id] = hit
-        for index, paragraph in enumerate(meeting.paragraphs):
-            if paragraph.id in highlights:
-                meeting.paragraphs[index] = highlights[paragraph.id]
-        return meeting, matched
+            within = q.Term("source_key", meeting.source_key)
+            highlighted = {hit.id: hit for hit in self.searcher.search_every(query, within=within).hits}
+        meeting.paragraphs = [highlighted.get(paragraph.id, paragraph) for paragraph in meeting.paragraphs]
+        return meeting, set(highlighted)
 
     # -- people -------------------------------------------------------------------------------
 
@@ -181,7 +161,7 @@ class Reports:
         full = self.resolve_person(name)
         key = fold(full.casefold())
         by_meeting: dict[str, dict] = {}
-        meetings = self.meetings(filters) if filters and filters != Filters() else self.meetings()
+        meetings = self.meetings(filters)
         for meeting in meetings:
             entry = {"meeting": meeting.id, "date": meeting.date, "body": meeting.body, "source": meeting.source,
                      "attended": None, "chaired": False, "minutes": False, "reported": [], "mentioned": []}

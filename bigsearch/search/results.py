@@ -37,10 +37,13 @@ class Hit:
     matched_attendees: list[str] = field(default_factory=list)
     # Matched words of the document's title (with its dnr).
     doc_title_highlights: list[tuple[int, int]] = field(default_factory=list)
+    # The source file's key in the index (its resolved path): groups hits by protocol; not shown.
+    source_key: str = field(default="", repr=False)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("snippet_highlights")
+        data.pop("source_key")
         data["highlights"] = [list(span) for span in self.highlights]
         data["title_highlights"] = [list(span) for span in self.title_highlights]
         data["doc_title_highlights"] = [list(span) for span in self.doc_title_highlights]

@@ -103,6 +103,7 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         section_prefix=record.get("section_prefix") or None,
         page=record.get("page") or None,
         line=record.get("line") or None,
+        source_key=record.get("source_key") or "",
     )
 
 
@@ -133,6 +134,11 @@ class Searcher:
 
     # -- search -------------------------------------------------------------------------------
 
+    def _restriction(self, filters: Filters, *extra: q.Q) -> q.Q | None:
+        """The filters (and any extra conditions) as one engine query, or None when there are none."""
+        parts = [*query_mod.build_filters(filters, self.vocabulary), *extra]
+        return q.And(tuple(parts)) if parts else None
+
     def search(
         self,
         text: str,
@@ -141,19 +147,24 @@ class Searcher:
         limit: int = 10,
         offset: int = 0,
         facets: bool = True,
+        within: q.Q | None = None,
     ) -> SearchResult:
+        """`within` narrows the search further (one protocol's paragraphs, for instance)."""
         if sort not in SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be 0 or more")
         compiled, notes = query_mod.parse_query(text, self.engine.lexicon(), self.vocabulary)
         filters = filters or Filters()
-        restrictions = query_mod.build_filters(filters, self.vocabulary)
-        restriction = q.And(tuple(restrictions)) if restrictions else None
+        extra = (within,) if within is not None else ()
+        restriction = self._restriction(filters, *extra)
         result = self.engine.search(compiled.query, restriction, sort, limit, offset, ALL_FACETS if facets else ())
         undated_excluded = 0
-        if restriction is not None and result.total >= 0 and (filters.year or filters.date_from or filters.date_to):
-            undated_excluded = self.engine.count(q.And((compiled.query, q.Term("undated", "1"))))
+        if filters.year or filters.date_from or filters.date_to:
+            # Undated paragraphs that pass every other filter: the year or date filter alone left them out.
+            undated = self._restriction(replace(filters, year=None, date_from=None, date_to=None), *extra,
+                                        q.Term("undated", "1"))
+            undated_excluded = self.engine.count(q.And((compiled.query, undated)))
         hits = []
         for engine_hit in result.hits:
             hit = hit_from_record(engine_hit.record, engine_hit.score if sort == "relevance" else 0.0)
@@ -165,14 +176,20 @@ class Searcher:
             suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,
         )
 
+    def search_every(self, text: str, filters: Filters | None = None, sort: str = "relevance",
+                     within: q.Q | None = None, cap: int | None = None) -> SearchResult:
+        """Every hit of a query (up to `cap`), highlighted, without facets."""
+        total = self.search(text, filters, limit=0, facets=False, within=within).total
+        limit = max(1, min(total, cap) if cap else total)
+        return self.search(text, filters, sort, limit=limit, facets=False, within=within)
+
     def browse(self, filters: Filters, sort: str = "-date", limit: int = 10, offset: int = 0,
                facets: bool = True) -> SearchResult:
         """Every paragraph passing the filters (no query), newest first: `browse --principal polisen`."""
-        restrictions = query_mod.build_filters(filters, self.vocabulary)
-        if not restrictions:
+        restriction = self._restriction(filters)
+        if restriction is None:
             raise QueryError("give a query or a filter (--principal, --year, …) to list paragraphs")
-        result = self.engine.search(q.All(), q.And(tuple(restrictions)), sort, limit, offset,
-                                    ALL_FACETS if facets else ())
+        result = self.engine.search(q.All(), restriction, sort, limit, offset, ALL_FACETS if facets else ())
         hits = []
         for engine_hit in result.hits:
             hit = hit_from_record(engine_hit.record)
@@ -274,18 +291,18 @@ class Searcher:
 
     # -- reports ------------------------------------------------------------------------------
 
-    def _all(self, query: q.Q, filters: Filters | None = None, sort: str = "-date") -> list[dict]:
-        restrictions = query_mod.build_filters(filters or Filters(), self.vocabulary)
-        restriction = q.And(tuple(restrictions)) if restrictions else None
-        total = self.engine.count(query)
-        return [hit.record for hit in self.engine.search(query, restriction, sort, limit=max(total, 1)).hits]
+    def records(self, filters: Filters | None = None, sort: str = "-date") -> list[dict]:
+        """Every paragraph passing the filters, as the engine's records."""
+        restriction = self._restriction(filters or Filters())
+        total = self.engine.search(q.All(), restriction, limit=0).total
+        return [hit.record for hit in self.engine.search(q.All(), restriction, sort, limit=max(total, 1)).hits]
 
     def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
         """Everything a principal reported, grouped by meeting date (newest first)."""
         canonical = query_mod.resolve_principal(name, self.vocabulary)
         filters = replace(filters or Filters(), principal=canonical)  # the caller's filters stay as given
         grouped: dict[str, list[dict]] = {}
-        for record in self._all(q.All(), filters):
+        for record in self.records(filters):
             key = record.get("date") or f"{record.get('source')} (utan datum)"
             grouped.setdefault(key, []).append(record)
         return canonical, {
@@ -311,9 +328,10 @@ class Searcher:
 
     def attendance(self) -> dict[str, list[str]]:
         """Each attendee's meetings (dates, or the file name of an undated one)."""
-        dates = self.source_dates()
+        sources = self.engine.sources()
+        dates = self.source_dates(sources)
         out: dict[str, list[str]] = {}
-        for source in self.engine.sources():
+        for source in sources:
             try:
                 people = json.loads(source.get("attendee_records") or "[]")
             except ValueError:
@@ -324,10 +342,10 @@ class Searcher:
                     out.setdefault(person["name"], []).append(when)
         return out
 
-    def source_dates(self) -> dict[str, str | None]:
+    def source_dates(self, sources: list[dict] | None = None) -> dict[str, str | None]:
         """Each source's meeting date, from its first paragraph."""
         out: dict[str, str | None] = {}
-        for source in self.engine.sources():
+        for source in sources if sources is not None else self.engine.sources():
             key = source.get("source_key")
             first = self.engine.search(q.And((q.All(), q.Term("source_key", key))), limit=1, sort="date").hits
             out[key] = first[0].record.get("date") if first else None
@@ -338,11 +356,9 @@ class Searcher:
         result = self.search(text, filters, limit=0)
         counts = result.facets.get("year", {})
         if by == "meeting" and result.total:
-            hits = self.search(text, filters, limit=result.total, facets=False).hits
             meetings: dict[str, set[str]] = {}
-            for hit in hits:
-                key = str(hit.year) if hit.year else UNDATED
-                meetings.setdefault(key, set()).add(hit.id.rsplit("-", 2)[0] if hit.id.count("-") >= 2 else hit.source)
+            for hit in self.search(text, filters, limit=result.total, facets=False).hits:
+                meetings.setdefault(str(hit.year) if hit.year else UNDATED, set()).add(hit.source_key)
             counts = {key: len(value) for key, value in meetings.items()}
         return Timeline(
             query=text,

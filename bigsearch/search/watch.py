@@ -73,10 +73,8 @@ class Watches:
         return [Watch(name, query, json.loads(filters), created, shown) for name, query, filters, created, shown in rows]
 
     def _all_ids(self, searcher: Searcher, watch: Watch) -> tuple[list[Hit], int]:
-        filters = Filters(**watch.filters)
-        total = searcher.search(watch.query, filters, limit=0, facets=False).total
-        hits = searcher.search(watch.query, filters, limit=min(max(total, 1), MAX_HITS), sort="-date", facets=False).hits
-        return hits, total
+        result = searcher.search_every(watch.query, Filters(**watch.filters), sort="-date", cap=MAX_HITS)
+        return result.hits, result.total
 
     def add(self, searcher: Searcher, query: str, filters: Filters, name: str | None = None) -> tuple[Watch, int]:
         """Saves a search; what it finds now counts as seen. Returns the watch and its current hit count."""

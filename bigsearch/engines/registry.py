@@ -47,22 +47,26 @@ def choose_engine(index_dir: Path, flag: str | None = None) -> str:
     return name
 
 
-def open_engine(index_dir: Path, name: str | None = None):
+def open_engine(index_dir: Path, name: str | None = None, settings: dict | None = None, on_wait=None):
+    """The index's engine; `settings` (opensearch: url, index_name) override the remembered ones,
+    `on_wait` hears about waiting for another writer (tantivy)."""
     name = choose_engine(index_dir, name)
     if name == "opensearch":
         from bigsearch.engines.opensearch_engine import OpenSearchEngine
+        from bigsearch.engines.opensearch_sync import DEFAULT_INDEX_NAME
 
-        settings = engine_settings(index_dir)
-        if not settings.get("url") or not settings.get("index_name"):
+        given = {k: v for k, v in (settings or {}).items() if v}
+        merged = {**engine_settings(index_dir), **given}
+        if not merged.get("url") or not (merged.get("index_name") or given):
             raise ConfigError(
-                f"{Path(index_dir) / ENGINE_FILE} names the opensearch engine without url and index_name — "
-                "run `bigsearch index --engine opensearch --url URL --index-name NAME`"
+                f"no OpenSearch cluster is known for {index_dir} — run "
+                "`bigsearch index --engine opensearch --url URL --index-name NAME`"
             )
-        return OpenSearchEngine(settings["url"], settings["index_name"])
+        return OpenSearchEngine(merged["url"], merged.get("index_name") or DEFAULT_INDEX_NAME)
     if name == "tantivy":
         from bigsearch.engines.tantivy_engine import TantivyEngine
 
-        return TantivyEngine(Path(index_dir))
+        return TantivyEngine(Path(index_dir), on_wait=on_wait)
     from bigsearch.engines.whoosh_engine import WhooshEngine
 
     return WhooshEngine(Path(index_dir))

@@ -218,13 +218,9 @@ def _ingest_one(path: str):
         return None, str(exc)
 
 
-def ingested(paths: list, parallel: bool):
-    """(path, Document or None, error or None) in order; with `parallel`, files are read, cleaned and
-    segmented in a worker process (dying with this one) while this process indexes the previous ones."""
-    if not parallel or not supported():
-        for path in paths:
-            yield (path, *_ingest_one(str(path)))
-        return
+def ingested(paths: list):
+    """(path, Document or None, error or None) in order; files are read, cleaned and segmented in a
+    worker process (dying with this one) while this process indexes the previous ones."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")

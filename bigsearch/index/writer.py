@@ -312,7 +312,8 @@ def sync(
         if not (plan.removed or plan.changed or rebuild or fresh):
             return report
         try:
-            _write(ix, plan, manifest, rebuild, report, warn, progress)
+            sink = _WhooshSink(_open_writer(ix, len(plan.changed)), rebuild)
+            _apply(sink, plan, manifest, rebuild, report, warn, progress, parallel=False)
         except BaseException as exc:
             with contextlib.suppress(OSError):  # the run's own error is the one to report
                 store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
@@ -343,73 +344,105 @@ def _open(index_dir: Path, rebuild: bool):
     return store.create(index_dir), Manifest()
 
 
-def _write(ix, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn, progress) -> None:
-    if rebuild:
-        taken: dict[str, str] = {}
-    else:
-        gone = set(plan.removed)
-        taken = {prefix: key for key, prefix in manifest.prefixes.items() if key not in gone}
-    writer = _open_writer(ix, len(plan.changed))
+class _WhooshSink:
+    """A Whoosh writer behind the calls the sync makes (see _apply)."""
+
+    def __init__(self, writer, rebuild: bool) -> None:
+        self.writer = writer
+        self.rebuild = rebuild
+
+    def remove_source(self, key: str) -> None:
+        self.writer.delete_by_term("source_key", key)
+
+    def replace_source(self, doc: Document, change: _Change, known: bool) -> None:
+        if known:
+            self.writer.delete_by_term("source_key", change.key)
+        for record in paragraph_records(doc, change.key):
+            self.writer.add_document(**record)
+        self.writer.add_document(**file_record(doc, change.key, change.digest, change.stat))
+
+    def commit(self) -> None:
+        if self.rebuild:
+            from whoosh.writing import CLEAR
+
+            self.writer.commit(mergetype=CLEAR)
+        else:
+            self.writer.commit()
+
+    def cancel(self) -> None:
+        if not self.writer.is_closed:
+            self.writer.cancel()
+
+
+class _EngineSink:
+    """An EngineWriter (tantivy, opensearch) behind the same calls."""
+
+    def __init__(self, writer) -> None:
+        self.writer = writer
+
+    def remove_source(self, key: str) -> None:
+        self.writer.remove_source(key)
+
+    def replace_source(self, doc: Document, change: _Change, known: bool) -> None:
+        self.writer.replace_source(records.source_record(doc, change.key, change.digest, change.stat),
+                                   records.paragraph_records(doc, change.key))
+
+    def commit(self) -> None:
+        self.writer.commit()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+def _ingested(paths: list[Path], parallel: bool):
+    """(path, Document or None, error or None) in order: in a worker process, or here one at a time."""
+    if parallel and workers.supported():
+        yield from workers.ingested(paths)
+        return
+    for path in paths:
+        try:
+            yield path, ingest_file(path), None
+        except ReadError as exc:
+            yield path, None, str(exc)
+
+
+def _apply(sink, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn, progress,
+           parallel: bool) -> None:
+    """The plan, written through `sink` and committed once: removals, then each changed file replaced as one unit."""
+    taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
         for key in plan.removed:
-            writer.delete_by_term("source_key", key)
+            sink.remove_source(key)
             report.removed += 1
             report.removed_sources.append(key)
-        for number, change in enumerate(plan.changed, start=1):
+        changes = {change.path: change for change in plan.changed}
+        for number, (path, doc, error) in enumerate(_ingested(list(changes), parallel), start=1):
+            change = changes[path]
             if progress:
-                progress(number, len(plan.changed), change.path.name)
-            known = change.key in manifest.hashes
-            if known and not rebuild:  # changed, or turned unreadable: its old paragraphs go either way
-                writer.delete_by_term("source_key", change.key)
-            try:
-                doc = ingest_file(change.path)
-            except ReadError as exc:
-                _fail(report, warn, change.path, str(exc))
+                progress(number, len(changes), path.name)
+            known = change.key in manifest.hashes and not rebuild
+            if doc is None:
+                if known:  # changed, and now unreadable: its old paragraphs go
+                    sink.remove_source(change.key)
+                _fail(report, warn, path, error or "cannot be read")
                 continue
-            if known and not rebuild:
+            taken.pop(manifest.prefixes.get(change.key, ""), None)
+            make_ids_unique(doc, taken, change.key)
+            for line in document_warnings(doc, path):
+                report.warned.append((str(path), line))
+                if warn:
+                    warn(line)
+            sink.replace_source(doc, change, known)
+            report.paragraphs += len(doc.paragraphs)
+            if known:
                 report.updated += 1
             else:
                 report.added += 1
-            taken.pop(manifest.prefixes.get(change.key, ""), None)
-            make_ids_unique(doc, taken, change.key)
-            for line in document_warnings(doc, change.path):
-                report.warned.append((str(change.path), line))
-                if warn:
-                    warn(line)
-            for record in paragraph_records(doc, change.key):
-                writer.add_document(**record)
-            writer.add_document(**file_record(doc, change.key, change.digest, change.stat))
-            report.paragraphs += len(doc.paragraphs)
-        if rebuild:
-            from whoosh.writing import CLEAR
-
-            writer.commit(mergetype=CLEAR)
-        else:
-            writer.commit()
+        sink.commit()
     except BaseException:
         with contextlib.suppress(Exception):
-            if not writer.is_closed:
-                writer.cancel()
+            sink.cancel()
         raise
-
-
-def _engine_for_writing(index_dir: Path, name: str, settings: dict, warn):
-    if name == "tantivy":
-        from bigsearch.engines.tantivy_engine import TantivyEngine
-
-        index_dir.mkdir(parents=True, exist_ok=True)
-        return TantivyEngine(index_dir, on_wait=warn)
-    if name == "opensearch":
-        from bigsearch.engines.opensearch_engine import OpenSearchEngine
-        from bigsearch.engines.opensearch_sync import DEFAULT_INDEX_NAME
-        from bigsearch.engines.registry import engine_settings
-
-        settings = {**engine_settings(index_dir), **{k: v for k, v in settings.items() if v}}
-        if not settings.get("url"):
-            raise ConfigError("the opensearch engine needs the cluster's address — pass --url https://host:9200")
-        settings.setdefault("index_name", DEFAULT_INDEX_NAME)
-        return OpenSearchEngine(settings["url"], settings["index_name"])
-    raise ConfigError(f"unknown engine {name!r}")
 
 
 def _engine_manifest(engine, rebuild: bool) -> tuple[Manifest, bool]:
@@ -434,9 +467,11 @@ def _engine_manifest(engine, rebuild: bool) -> tuple[Manifest, bool]:
 def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], roots: list[Path], rebuild: bool,
                  prune: bool, report: SyncReport, warn, progress) -> SyncReport:
     """The sync of an engine other than Whoosh; then the index folder remembers that engine."""
-    from bigsearch.engines.registry import remember_engine
+    from bigsearch.engines.registry import open_engine, remember_engine
 
-    engine = _engine_for_writing(Path(index_dir), name, settings, warn)
+    if name == "tantivy":
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+    engine = open_engine(Path(index_dir), name, settings, on_wait=warn)
     try:
         sync_with_engine(engine, files, roots, rebuild=rebuild, prune=prune, report=report, warn=warn,
                          progress=progress, index_dir=Path(index_dir))
@@ -462,48 +497,15 @@ def sync_with_engine(engine, files: list[Path], roots: list[Path], rebuild: bool
     plan = _plan(current, manifest, removed, rebuild, report, warn)
     if not (plan.removed or plan.changed or rebuild or not existed):
         return report
-    taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
         writer = engine.writer(rebuild=rebuild)
     except OSError as exc:
         raise _write_error(exc, where, not existed) from exc
     try:
-        for key in plan.removed:
-            writer.remove_source(key)
-            report.removed += 1
-            report.removed_sources.append(key)
-        changes = {change.path: change for change in plan.changed}
-        stream = workers.ingested(list(changes), parallel=len(changes) >= PARALLEL_FROM)
-        for number, (path, doc, error) in enumerate(stream, start=1):
-            change = changes[path]
-            if progress:
-                progress(number, len(changes), path.name)
-            known = change.key in manifest.hashes and not rebuild
-            if doc is None:
-                if known:  # changed and now unreadable: its old paragraphs go
-                    writer.remove_source(change.key)
-                _fail(report, warn, path, error or "cannot be read")
-                continue
-            taken.pop(manifest.prefixes.get(change.key, ""), None)
-            make_ids_unique(doc, taken, change.key)
-            for line in document_warnings(doc, path):
-                report.warned.append((str(path), line))
-                if warn:
-                    warn(line)
-            writer.replace_source(records.source_record(doc, change.key, change.digest, change.stat),
-                                  records.paragraph_records(doc, change.key))
-            report.paragraphs += len(doc.paragraphs)
-            if known:
-                report.updated += 1
-            else:
-                report.added += 1
-        writer.commit()
-    except BaseException as exc:
-        with contextlib.suppress(Exception):
-            writer.cancel()
-        if isinstance(exc, OSError):
-            raise _write_error(exc, where, not existed) from exc
-        raise
+        _apply(_EngineSink(writer), plan, manifest, rebuild, report, warn, progress,
+               parallel=len(plan.changed) >= PARALLEL_FROM)
+    except OSError as exc:
+        raise _write_error(exc, where, not existed) from exc
     for key, failures in getattr(writer, "failed_sources", {}).items():
         first = failures[0]
         _fail(report, warn, Path(key), f"{len(failures)} paragraph(s) refused by the index (first: {first.status}: "

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+from bigsearch.render import marked
 from bigsearch.search.reports import body_from_title
 from bigsearch.search.results import Hit, SearchResult
 
@@ -29,15 +30,6 @@ def location(hit: Hit) -> str:
     elif hit.line:
         where += f", rad {hit.line}"
     return where
-
-
-def marked(text: str, spans: list[tuple[int, int]], left: str, right: str) -> str:
-    out, last = [], 0
-    for start, end in spans:
-        out.append(text[last:start] + left + text[start:end] + right)
-        last = end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def reference(hit: Hit) -> str:

@@ -274,15 +274,10 @@ def show(
         from bigsearch.opener import open_original
 
         command = open_original(Path(source_key), hit.page)
-        print(f"opened {_safe(source_key)} with {command[0]}", file=sys.stderr)
+        print(f"opened {_printable(source_key)} with {_printable(command[0])}", file=sys.stderr)
     from bigsearch import render
 
     emit(as_json, {"paragraph": hit, "neighbours": neighbours}, lambda out: render.print_paragraph(hit, out, neighbours))
-
-
-def _safe(text: str) -> str:
-    """A name printed on one line: control and escape characters shown escaped."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @command()

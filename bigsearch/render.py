@@ -106,16 +106,18 @@ def _style(text: str, style: str, color: bool) -> str:
     return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if color and text else text
 
 
-def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
-    if not color:
-        return text
+def marked(text: str, spans: list[tuple[int, int]], left: str, right: str) -> str:
+    """`text` with each span between `left` and `right` (ANSI codes, ** for Markdown, « » …)."""
     out, last = [], 0
     for start, end in spans:
-        out.append(text[last:start])
-        out.append(_style(text[start:end], "highlight", color))
+        out.append(text[last:start] + left + text[start:end] + right)
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    return marked(text, spans, f"\x1b[{_ANSI['highlight']}m", "\x1b[0m") if color else text
 
 
 def use_color() -> bool:

@@ -5,6 +5,7 @@ Uses the same search library as the CLI; widgets talk through messages, the app 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -82,9 +83,7 @@ class BrowseApp(App):
             self.query_one(SearchBox).focus()
 
     def _has_filters(self) -> bool:
-        base = self.base_filters
-        return any((base.year, base.date_from, base.date_to, base.principal, base.person, base.attendee, base.place,
-                    base.doc_type, self.facet_filters))
+        return self.filters() != Filters()
 
     def on_resize(self, event=None) -> None:
         self.set_class(self.size.width < 100, "narrow")
@@ -92,10 +91,8 @@ class BrowseApp(App):
     # -- searching ------------------------------------------------------------------------------
 
     def filters(self) -> Filters:
-        base = self.base_filters
-        return Filters(year=base.year, date_from=base.date_from, date_to=base.date_to, principal=base.principal,
-                       person=base.person, attendee=base.attendee, place=base.place, doc_type=base.doc_type,
-                       facets=dict(self.facet_filters))
+        """The filters the browser started with, and the facets picked since."""
+        return replace(self.base_filters, facets=dict(self.facet_filters))
 
     def run_search(self) -> None:
         if not self.query_text.strip() and not self._has_filters():

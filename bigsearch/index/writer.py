@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import stat as stat_mode
 import time
@@ -143,22 +142,9 @@ def file_stat(path: Path) -> str:
 
 
 def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
-    attendees = [
-        {"name": a.name, "organisation": a.organisation, "principal": a.principal, "role": getattr(a, "role", None)}
-        for a in doc.attendees
-    ]
-    record = {
-        "kind": KIND_FILE,
-        "id": f"file:{key}",
-        "source": doc.source,
-        "source_key": key,
-        "source_hash": digest,
-        "source_stat": stat,
-        "id_prefix": doc.id_prefix,
-        "title": doc.title or "",
-        "attendee_records": json.dumps(attendees, ensure_ascii=False),
-        "paragraphs": len(doc.paragraphs),
-    }
+    """The engine source record (the manifest entry) as a Whoosh file record."""
+    record = {**records.source_record(doc, key, digest, stat), "kind": KIND_FILE, "id": f"file:{key}",
+              "title": doc.title or ""}
     # No indexed date/year/doc_type/text: no paragraph query or filter can ever match a file record.
     return record
 

@@ -150,8 +150,8 @@ def export_lines(paths, warn=None, report=None) -> Iterator[str]:
     The same documents the engine indexes (paragraphs, vocabulary, manifest), so an index loaded
     from it with `_bulk` is searchable by `bigsearch` through the opensearch engine.
     """
-    from bigsearch.engines.opensearch_sync import file_digest, file_stat, source_key
-    from bigsearch.engines.records import paragraph_records, source_record
+    from bigsearch.engines.opensearch_sync import file_digest
+    from bigsearch.engines.records import file_stat, paragraph_records, source_key, source_record
     from bigsearch.errors import ReadError
     from bigsearch.ingest.pipeline import LimitedWarnings, discover, ingest_bytes, make_ids_unique
     from bigsearch.ingest.readers import read_file_bytes

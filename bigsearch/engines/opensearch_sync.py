@@ -1,25 +1,11 @@
-"""What `export --format opensearch` needs to write the manifest as the sync does."""
+"""What `export --format opensearch` needs besides the records: the default index name, a content hash."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-
-def source_key(path: Path) -> str:
-    """As the sync stores it (bigsearch/index/writer.py): the resolved path, printable."""
-    from bigsearch.textsafe import printable
-
-    return printable(str(path.resolve()))
-
-
-def file_stat(path: Path) -> str:
-    info = path.stat()
-    return f"{info.st_size}:{info.st_mtime_ns}"
+DEFAULT_INDEX_NAME = "bigsearch"
 
 
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-DEFAULT_INDEX_NAME = "bigsearch"

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bigsearch.ingest.model import Document
+from bigsearch.textsafe import printable
 
 KIND_PARAGRAPH = "p"
+
+
+def source_key(path: Path) -> str:
+    """A source's key in every index: its resolved path, printable (a name that is not UTF-8 is stored escaped)."""
+    return printable(str(path.resolve()))
+
+
+def file_stat(path: Path) -> str:
+    """Size and modification time: an unchanged file is recognised without being read."""
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def attendee_names(doc: Document) -> list[str]:

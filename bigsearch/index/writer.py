@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bigsearch.engines import records
 from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.records import file_stat, source_key
 from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
 from bigsearch.errors import (
     ConfigError,
@@ -38,7 +39,7 @@ from bigsearch.ingest.pipeline import (
     ingest_file,
     make_ids_unique,
 )
-from bigsearch.textsafe import printable, safe_name
+from bigsearch.textsafe import safe_name
 
 
 @dataclass
@@ -87,10 +88,6 @@ def read_manifest(ix) -> Manifest:
     return manifest
 
 
-def source_key(path: Path) -> str:
-    return printable(str(path.resolve()))  # a name that is not UTF-8 is stored escaped
-
-
 def whoosh_document(record: dict) -> dict:
     """An engine record (engines/records.py) as the Whoosh schema's fields."""
     names = record.get("attendees") or []
@@ -134,11 +131,6 @@ def whoosh_document(record: dict) -> dict:
 def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
     for record in records.paragraph_records(doc, key):
         yield whoosh_document(record)
-
-
-def file_stat(path: Path) -> str:
-    info = path.stat()
-    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:

@@ -120,10 +120,6 @@ def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
     return marked(text, spans, f"\x1b[{_ANSI['highlight']}m", "\x1b[0m") if color else text
 
 
-def use_color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: dict | None = None) -> str:
     """Search results as text: one block per hit, then facet counts.
 

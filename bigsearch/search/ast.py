@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 # Characters that end a bare word in the query text.
@@ -94,15 +93,3 @@ def leaves(node: Node):
         yield from leaves(node.child)
     else:
         yield node
-
-
-def has_negation(node: Node) -> bool:
-    if isinstance(node, Not):
-        return True
-    if isinstance(node, And | Or):
-        return any(has_negation(child) for child in node.children)
-    return False
-
-
-def is_plain_word(text: str) -> bool:
-    return bool(re.fullmatch(r"\w+", text))

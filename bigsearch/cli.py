@@ -349,14 +349,8 @@ def meeting(
         found, matched = Reports(searcher).meeting(key, query)
     from bigsearch import render
 
-    def show(out) -> None:
-        if not no_pager and sys.stdout.isatty():
-            with out.pager(styles=True):
-                render.print_meeting(found, matched, out)
-        else:
-            render.print_meeting(found, matched, out)
-
-    emit(as_json, {**found.to_json(), "matched": sorted(matched)}, show)
+    emit(as_json, {**found.to_json(), "matched": sorted(matched)},
+         lambda out: render.print_meeting(found, matched, out), pager=not no_pager)
 
 
 @command()

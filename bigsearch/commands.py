@@ -45,19 +45,6 @@ def color_wanted(choice: str) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def page(text: str, pager: bool) -> None:
-    """Long output on a terminal goes through a pager (less), unless --no-pager; pipes get it plain."""
-    lines = text.count("\n") + 1
-    height = os.get_terminal_size().lines if sys.stdout.isatty() else 0
-    if pager and sys.stdout.isatty() and lines > height - 2 and os.environ.get("PAGER", "less") != "":
-        import click
-
-        os.environ.setdefault("LESS", "FRX")  # keep colours, quit if it fits
-        click.echo_via_pager(text)
-    else:
-        print(text)
-
-
 def run_search(args: SearchArgs) -> int:
     """Runs the search and prints it; returns the exit code (1 when nothing is found)."""
     from bigsearch.config import resolve_corpus, resolve_index
@@ -75,6 +62,8 @@ def run_search(args: SearchArgs) -> int:
         notify(f"note: only the first {MAX_ALL_HITS:,} of {result.total:,} hits were counted — narrow the query")
     text = render_search(args, result, contexts)
     if text:
+        from bigsearch.pager import page
+
         page(text.rstrip("\n"), args.pager and not args.as_json and args.fmt == "text")
     return 1 if result.total == 0 else 0
 

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from bigsearch.render import marked
+from bigsearch.render import marked, ocr_note
 from bigsearch.search.reports import body_from_title
 from bigsearch.search.results import Hit, SearchResult
 
@@ -23,9 +23,12 @@ def body(hit: Hit) -> str | None:
 
 
 def location(hit: Hit) -> str:
-    """Where in the original: the file, with its page (PDF) or line."""
+    """Where in the original: the file, with its page (PDF) or line; a scan's page says it was read by OCR
+    and how confident OCR was: "scan.pdf (OCR, page 3, 91%)"."""
     where = hit.source
-    if hit.page:
+    if hit.ocr:
+        where += f" {ocr_note(hit)}"
+    elif hit.page:
         where += f", s. {hit.page}"
     elif hit.line:
         where += f", rad {hit.line}"

@@ -53,6 +53,9 @@ DocType = StrEnum("DocType", {name: name for name in DOC_TYPES})
 
 
 EngineChoice = StrEnum("EngineChoice", {name: name for name in ("whoosh", "tantivy", "opensearch")})
+OcrMode = StrEnum("OcrMode", {name: name for name in ("auto", "never", "force")})
+OcrFilter = Annotated[bool | None, typer.Option("--ocr/--no-ocr", help="Only paragraphs read by OCR from scans "
+                      "(--ocr), or only those from text (--no-ocr).")]
 TypeFilter = Annotated[DocType | None, typer.Option("--type", help="protokoll, yttrande or dokument.")]
 
 
@@ -149,12 +152,12 @@ def _searcher(index_dir: Path | None, corpus: Path | None = None):
 
 
 def _filters(year=None, date_from=None, date_to=None, principal=None, person=None, place=None, doc_type=None,
-             attendee=None):
+             attendee=None, ocr=None):
     from bigsearch.search.results import Filters
 
     return Filters(
         year=year, date_from=date_from, date_to=date_to, principal=principal, person=person, place=place,
-        doc_type=doc_type.value if doc_type else None, attendee=attendee,
+        doc_type=doc_type.value if doc_type else None, attendee=attendee, ocr=ocr,
     )
 
 
@@ -172,6 +175,9 @@ def index(
     index_name: Annotated[str | None, typer.Option("--index-name", help="opensearch: the index (alias) name.")] = None,
     watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
                             "searches (bigsearch watch).")] = False,
+    ocr: Annotated[OcrMode, typer.Option("--ocr", help="Scanned pages: auto (OCR pages without a usable text "
+                   "layer, and images), never, or force (OCR every page, for PDFs with a bad text layer). "
+                   "Needs bigsearch[ocr]; OCR text is cached in <index>/ocr-cache.")] = OcrMode("auto"),
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
@@ -184,7 +190,7 @@ def index(
 
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
-    options = {"engine": engine.value if engine else None,
+    options = {"engine": engine.value if engine else None, "ocr": ocr.value,
                "settings": {"url": url, "index_name": index_name} if (url or index_name) else None}
     if sys.stderr.isatty():
         from rich.progress import Progress
@@ -229,6 +235,7 @@ def search(
     attendee: Attendee = None,
     place: Place = None,
     doc_type: TypeFilter = None,
+    ocr: OcrFilter = None,
     sort: Annotated[SortOrder, typer.Option("--sort", help="relevance, date or -date.")] = SortOrder(SORTS[0]),
     limit: Annotated[int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="How many hits to show.")] = DEFAULT_LIMIT,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits (paging).")] = 0,
@@ -245,7 +252,7 @@ def search(
     """Search the protocols. Exit code 1 when nothing is found."""
     from bigsearch.commands import SearchArgs, run_search
 
-    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee)
+    filters = _filters(year, date_from, date_to, principal, person, place, doc_type, attendee, ocr)
     code = run_search(SearchArgs(query, filters, sort.value, limit, offset, as_json, index_dir, corpus, fmt.value,
                                  context, files_only, count_only, color.value, not no_pager))
     if code:
@@ -424,6 +431,28 @@ def timeline(
     emit(as_json, data, lambda out: render.print_timeline(result, out))
     if not result.counts and not result.undated:
         raise typer.Exit(1)
+
+
+@command()
+def doctor(as_json: AsJson = False) -> None:
+    """What this installation can do: the version, and whether OCR of scans is available with which language data."""
+    import platform
+
+    from bigsearch import __version__
+    from bigsearch.ingest.ocr.available import describe
+
+    ocr = describe()
+    report = {"bigsearch": __version__, "python": platform.python_version(), "ocr": ocr}
+
+    def show(out) -> None:
+        out.print(f"bigsearch {__version__} (Python {report['python']})", markup=False)
+        if ocr["available"]:
+            out.print(f"OCR: available — Tesseract {ocr['tesseract']} (tesserocr {ocr['tesserocr']}), language "
+                      f"data {ocr['language']} in {ocr['tessdata']}", markup=False)
+        else:
+            out.print(f"OCR: not available — {ocr['reason']}; scanned files are skipped", markup=False)
+
+    emit(as_json, report, show)
 
 
 @command()

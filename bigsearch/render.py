@@ -42,6 +42,8 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
             row["attendees"] = attendees
             # Where the paragraph comes from: the file and the page (PDF) or line (text file).
             row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
+            row["ocr"] = paragraph.ocr  # read by OCR from a scan, with the page's mean word confidence
+            row["ocr_confidence"] = paragraph.ocr_confidence
             yield json.dumps(row, ensure_ascii=False)
             continue
         meta = " · ".join(
@@ -176,11 +178,19 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
     return "\n".join(lines)
 
 
+def ocr_note(hit: Hit) -> str:
+    """"(OCR, page 3, 91%)" for a paragraph read by OCR from a scan; "" for one read from text."""
+    if not hit.ocr:
+        return ""
+    parts = ["OCR", f"page {hit.page}" if hit.page else "", f"{hit.ocr_confidence}%" if hit.ocr_confidence is not None else ""]
+    return "(" + ", ".join(part for part in parts if part) + ")"
+
+
 def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
     from rich.text import Text
 
     out.print(hit_heading(hit))
-    details = [("Källa", hit.source), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
+    details = [("Källa", f"{hit.source} {ocr_note(hit)}".strip()), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
                ("Personer", ", ".join(hit.persons)), ("Platser", ", ".join(hit.places))]
     for label, value in details:
         if value:

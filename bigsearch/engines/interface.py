@@ -9,14 +9,16 @@ Records. A paragraph is a dict with these keys (absent or None when unknown):
     kind "p"; id; source (file name); source_key (the file's resolved path); doc_type;
     date ("YYYY-MM-DD" or None); year (int or None); section; section_title; principal; unit;
     persons, places, attendees (lists of names); text; position (int, order within the source);
-    title (the document's title); and `first` (True on the source's first paragraph).
+    title (the document's title); `first` (True on the source's first paragraph); ocr (True when
+    read by OCR from a scan) and ocr_confidence (that page's mean word confidence, 0-100, or None).
 A source (one per file: the sync manifest) is a dict with: source_key, source, source_hash,
 source_stat, id_prefix, title, attendee_records (JSON list of {name, organisation, role}),
 paragraphs (count).
 
 Fields a query may name (all analysed text fields hold our own analysis: see `analysed_fields`):
     text, section_title, doc_title, parts, folded, attendee_words  -- analysed text (terms are stems)
-    principal, persons, attendees, places, doc_type, section, id, source_key, undated ("1")  -- exact
+    principal, persons, attendees, places, doc_type, section, id, source_key, undated ("1"),
+    ocr ("1" read by OCR, "0" from a text)  -- exact
     year (int), date (ISO string)  -- ranges
 """
 

@@ -77,6 +77,7 @@ def paragraph_document(record: dict, tokens: dict | None = None) -> dict:
     doc["kind"] = KIND_PARAGRAPH
     doc["doc_key"] = paragraph_doc_id(record["source_key"], record["id"])
     doc["undated"] = "1" if record.get("year") is None else None
+    doc["ocr"] = "1" if record.get("ocr") else "0"  # a keyword, as in every engine
     doc[ANALYSED] = {name: encode_tokens(tokens[name]) for name in TEXT_FIELDS}
     return doc
 

@@ -35,7 +35,7 @@ SEPARATOR = "|"  # between terms at one position; never inside a term (terms are
 KEYWORDS = ("kind", "doc_key", "id", "source", "source_key", "doc_type", "section", "section_prefix", "principal",
             "unit", "body",
             "persons", "places", "attendees", "undated", "vocab_field", "vocab_term", "source_hash",
-            "source_stat", "id_prefix")
+            "source_stat", "id_prefix", "ocr")
 
 
 def decompound_words(min_zipf: float | None = None) -> list[str]:
@@ -119,6 +119,7 @@ def mappings() -> dict:
     properties["position"] = {"type": "integer"}
     properties["page"] = {"type": "integer"}  # where in the original, for citations
     properties["line"] = {"type": "integer"}
+    properties["ocr_confidence"] = {"type": "integer"}
     properties["paragraphs"] = {"type": "integer"}
     properties["first"] = {"type": "boolean"}
     properties["text"] = _swedish_text()

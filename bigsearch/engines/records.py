@@ -52,6 +52,9 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
             "page": getattr(paragraph, "page", None),
             "line": getattr(paragraph, "line", None),
+            # Read by OCR from a scan, with the page's mean word confidence (0-100).
+            "ocr": bool(getattr(paragraph, "ocr", False)),
+            "ocr_confidence": getattr(paragraph, "ocr_confidence", None),
             "first": number == 0,
         })
     return records

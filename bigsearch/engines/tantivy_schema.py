@@ -20,7 +20,7 @@ from bigsearch.analysis.stemming import fold, stem
 from bigsearch.analysis.tokens import WORD, analyse, words
 
 # Bump whenever fields or analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 KIND_PARAGRAPH = "p"
 KIND_SOURCE = "f"  # one per file: the sync manifest, committed with its paragraphs
@@ -36,7 +36,7 @@ ANALYSED_SOURCES = {
     "attendee_words": "attendees",
 }
 FACETED = ("principal", "persons", "attendees", "places", "doc_type")
-KEYWORDS = ("kind", "id", "source_key", "section", "undated", *FACETED)
+KEYWORDS = ("kind", "id", "source_key", "section", "undated", "ocr", *FACETED)
 RECORD = "record"
 SORT_KEY = "order"  # date (yyyymmdd) and position in one column: "date then position" in one sort
 POSITION_BITS = 20
@@ -173,6 +173,7 @@ def paragraph_document(record: dict) -> tantivy.Document:
     for name in ("persons", "attendees", "places"):
         for value in _distinct(record.get(name)):
             doc.add_text(name, value)
+    doc.add_text("ocr", "1" if record.get("ocr") else "0")
     year = record.get("year")
     if year is None:
         doc.add_text("undated", "1")

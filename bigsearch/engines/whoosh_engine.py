@@ -33,6 +33,7 @@ def record_from_fields(fields: dict) -> dict:
         record[key] = fields.get(key) or None
     record.setdefault("doc_type", "")
     record["position"] = record.pop("order", 0) or 0
+    record["ocr"] = fields.get("ocr") == "1"
     return record
 
 

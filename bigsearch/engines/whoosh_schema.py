@@ -47,6 +47,8 @@ def make_schema() -> Schema:
         body=STORED(),  # the body that met, page (PDF) and line (text): for citations
         page=STORED(),
         line=STORED(),
+        ocr=ID(stored=True),  # "1": read by OCR from a scan, "0": from a text (--ocr/--no-ocr filter on it)
+        ocr_confidence=STORED(),
         # The document's title with its dnr, and who attended: searchable on every paragraph.
         title=STORED(),
         doc_title=TEXT(analyzer=main_analyzer(), phrase=False),

@@ -206,28 +206,30 @@ def _ingest_worker_start(parent: int, lock_fds: tuple[int, ...]) -> None:
             os.close(fd)
 
 
-def _ingest_one(path: str):
+def _ingest_one(job: tuple):
     from pathlib import Path
 
     from bigsearch.errors import ReadError
     from bigsearch.ingest.pipeline import ingest_file
 
+    path, ocr = job
     try:
-        return ingest_file(Path(path)), None
+        return ingest_file(Path(path), ocr), None
     except ReadError as exc:
         return None, str(exc)
 
 
-def ingested(paths: list):
+def ingested(paths: list, ocr=None):
     """(path, Document or None, error or None) in order; files are read, cleaned and segmented in a
-    worker process (dying with this one) while this process indexes the previous ones."""
+    worker process (dying with this one) while this process indexes the previous ones. `ocr`: the
+    run's OcrOptions (scanned pages are read by OCR helpers that the worker starts and owns)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     with _ctrl_c_held():
         pool = context.Pool(1, initializer=_ingest_worker_start, initargs=(os.getpid(), tuple(store.HELD_LOCK_FDS)))
     try:
-        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [str(p) for p in paths], chunksize=4),
+        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [(str(p), ocr) for p in paths], chunksize=4),
                                       strict=True):
             yield path, doc, error
     finally:

@@ -32,6 +32,7 @@ from bigsearch.errors import (
 from bigsearch.index import workers
 from bigsearch.ingest import limits
 from bigsearch.ingest.model import Document
+from bigsearch.ingest.ocr import OcrOptions, options_for_index
 from bigsearch.ingest.pipeline import (
     LimitedWarnings,
     discover,
@@ -54,6 +55,8 @@ class SyncReport:
     removed_sources: list[str] = field(default_factory=list)  # source keys: printable already
     warned: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a warning
     ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
+    ocr_read: int = 0  # scanned pages read by OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache (read by an earlier run)
 
     def summary(self) -> str:
         extra = ""
@@ -63,9 +66,13 @@ class SyncReport:
             extra += f", {len({name for name, _ in self.warned})} with a warning"
         if self.ignored:
             extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
+        ocr = ""
+        if self.ocr_read or self.ocr_cached:
+            ocr = (f"; {self.ocr_read + self.ocr_cached} scanned pages: {self.ocr_read} read by OCR, "
+                   f"{self.ocr_cached} from the OCR cache")
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed"
+            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed{ocr}"
         )
 
 
@@ -110,6 +117,8 @@ def whoosh_document(record: dict) -> dict:
         "body": record.get("body"),
         "page": record.get("page"),
         "line": record.get("line"),
+        "ocr": "1" if record.get("ocr") else "0",
+        "ocr_confidence": record.get("ocr_confidence"),
         "section_prefix": record.get("section_prefix"),
         "title": record.get("title") or "",
         "doc_title": record.get("title") or "",
@@ -243,11 +252,13 @@ def sync(
     prune: bool = False,
     engine: str | None = None,
     settings: dict | None = None,
+    ocr: str = "auto",
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
 
     `engine` (whoosh, tantivy, opensearch) is the one the index was built with unless given;
     `settings` are an engine's connection details (opensearch: url, index_name).
+    `ocr` (auto, never, force): how scanned pages are read; their text is cached in <index>/ocr-cache.
 
     New and changed files are ingested. Documents of other files stay, except those of files
     gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
@@ -264,6 +275,7 @@ def sync(
         raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
                           f"{engine}, or choose another --index-dir")
     report = SyncReport()
+    reading = options_for_index(index_dir, ocr)
 
     def ignore(path: Path, reason: str) -> None:
         report.ignored.append((str(path), reason))
@@ -271,7 +283,8 @@ def sync(
     files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
     roots = [Path(source_key(path)) for path in paths if path.is_dir()]
     if name != "whoosh":
-        return _sync_engine(index_dir, name, settings or {}, files, roots, rebuild, prune, report, warn, progress)
+        return _sync_engine(index_dir, name, settings or {}, files, roots, rebuild, prune, report, warn, progress,
+                            reading)
     with store.write_lock(index_dir, on_wait=warn):
         started = time.time()
         old_versions = store.other_versions(index_dir)
@@ -291,7 +304,7 @@ def sync(
             return report
         try:
             sink = _WhooshSink(_open_writer(ix, len(plan.changed)), rebuild)
-            _apply(sink, plan, manifest, rebuild, report, warn, progress, parallel=False)
+            _apply(sink, plan, manifest, rebuild, report, warn, progress, parallel=False, ocr=reading)
         except BaseException as exc:
             with contextlib.suppress(OSError):  # the run's own error is the one to report
                 store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
@@ -372,20 +385,20 @@ class _EngineSink:
         self.writer.cancel()
 
 
-def _ingested(paths: list[Path], parallel: bool):
+def _ingested(paths: list[Path], parallel: bool, ocr: OcrOptions | None = None):
     """(path, Document or None, error or None) in order: in a worker process, or here one at a time."""
     if parallel and workers.supported():
-        yield from workers.ingested(paths)
+        yield from workers.ingested(paths, ocr)
         return
     for path in paths:
         try:
-            yield path, ingest_file(path), None
+            yield path, ingest_file(path, ocr), None
         except ReadError as exc:
             yield path, None, str(exc)
 
 
 def _apply(sink, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn, progress,
-           parallel: bool) -> None:
+           parallel: bool, ocr: OcrOptions | None = None) -> None:
     """The plan, written through `sink` and committed once: removals, then each changed file replaced as one unit."""
     taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
@@ -394,7 +407,7 @@ def _apply(sink, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRep
             report.removed += 1
             report.removed_sources.append(key)
         changes = {change.path: change for change in plan.changed}
-        for number, (path, doc, error) in enumerate(_ingested(list(changes), parallel), start=1):
+        for number, (path, doc, error) in enumerate(_ingested(list(changes), parallel, ocr), start=1):
             change = changes[path]
             if progress:
                 progress(number, len(changes), path.name)
@@ -412,6 +425,8 @@ def _apply(sink, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncRep
                     warn(line)
             sink.replace_source(doc, change, known)
             report.paragraphs += len(doc.paragraphs)
+            report.ocr_read += doc.ocr.read
+            report.ocr_cached += doc.ocr.cached
             if known:
                 report.updated += 1
             else:
@@ -443,7 +458,7 @@ def _engine_manifest(engine, rebuild: bool) -> tuple[Manifest, bool]:
 
 
 def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], roots: list[Path], rebuild: bool,
-                 prune: bool, report: SyncReport, warn, progress) -> SyncReport:
+                 prune: bool, report: SyncReport, warn, progress, ocr: OcrOptions | None = None) -> SyncReport:
     """The sync of an engine other than Whoosh; then the index folder remembers that engine."""
     from bigsearch.engines.registry import open_engine, remember_engine
 
@@ -452,7 +467,7 @@ def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], 
     engine = open_engine(Path(index_dir), name, settings, on_wait=warn)
     try:
         sync_with_engine(engine, files, roots, rebuild=rebuild, prune=prune, report=report, warn=warn,
-                         progress=progress, index_dir=Path(index_dir))
+                         progress=progress, index_dir=Path(index_dir), ocr=ocr)
     finally:
         engine.close()
     Path(index_dir).mkdir(parents=True, exist_ok=True)
@@ -463,7 +478,7 @@ def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], 
 
 def sync_with_engine(engine, files: list[Path], roots: list[Path], rebuild: bool = False, prune: bool = False,
                      report: SyncReport | None = None, warn=None, progress=None,
-                     index_dir: Path | None = None) -> SyncReport:
+                     index_dir: Path | None = None, ocr: OcrOptions | None = None) -> SyncReport:
     """Sync through the Engine interface (tantivy, opensearch): the same decisions as the Whoosh
     path (_removals, _plan), a source's paragraphs replaced as one unit, one commit at the end;
     ingest runs in a worker process for large runs while this process analyses and indexes."""
@@ -481,7 +496,7 @@ def sync_with_engine(engine, files: list[Path], roots: list[Path], rebuild: bool
         raise _write_error(exc, where, not existed) from exc
     try:
         _apply(_EngineSink(writer), plan, manifest, rebuild, report, warn, progress,
-               parallel=len(plan.changed) >= PARALLEL_FROM)
+               parallel=len(plan.changed) >= PARALLEL_FROM, ocr=ocr or options_for_index(index_dir))
     except OSError as exc:
         raise _write_error(exc, where, not existed) from exc
     for key, failures in getattr(writer, "failed_sources", {}).items():

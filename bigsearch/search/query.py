@@ -198,6 +198,8 @@ def build_filters(filters: Filters, vocabulary: Vocabulary, registry: Registry |
         parts.append(q.Term("places", resolve_place(filters.place, vocabulary)))
     if filters.doc_type:
         parts.append(q.Term("doc_type", resolve_doc_type(filters.doc_type)))
+    if filters.ocr is not None:
+        parts.append(q.Term("ocr", "1" if filters.ocr else "0"))
     for name, value in filters.facets.items():
         facet = BY_NAME.get(name)
         if facet is None:

@@ -103,6 +103,8 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         section_prefix=record.get("section_prefix") or None,
         page=record.get("page") or None,
         line=record.get("line") or None,
+        ocr=record.get("ocr") in (True, "1"),  # engines that keep only the keyword return "1"
+        ocr_confidence=record.get("ocr_confidence"),
         source_key=record.get("source_key") or "",
     )
 

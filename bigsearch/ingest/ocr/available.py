@@ -75,3 +75,29 @@ def check(missing: tuple[str, ...], tessdata: Path | None) -> OcrStatus:
 
 
 SCAN_NEEDS_OCR = f"needs OCR, which is not installed here — install it with {INSTALL_HINT}"
+
+
+def describe() -> dict:
+    """What `bigsearch doctor` reports about OCR: whether it is available, the engine's version and
+    the language data it uses. Loads the language data once, so a broken file is found here."""
+    status = ocr_status()
+    report = {"available": status.available, "language": status.language,
+              "tessdata": str(status.tessdata) if status.tessdata else None, "reason": status.reason,
+              "tesseract": None, "tesserocr": None}
+    if not status.available:
+        return report
+    from importlib.metadata import PackageNotFoundError, version
+
+    from bigsearch.ingest.ocr import engine
+
+    try:
+        report["tesserocr"] = version("tesserocr")
+    except PackageNotFoundError:
+        pass
+    try:
+        report["tesseract"] = engine.engine_version()
+        engine.open_engine(status.tessdata, status.language).End()
+    except RuntimeError as exc:  # the data is there but Tesseract cannot load it
+        report.update(available=False, reason=f"Tesseract cannot load {status.tessdata}/{status.language}"
+                                               f".traineddata ({exc}) — reinstall with `{INSTALL_DATA}`")
+    return report

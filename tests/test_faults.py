@@ -510,3 +510,100 @@ def test_full_disk_with_the_tantivy_engine(tmp_path, corpus_dir):
         assert shutil.disk_usage(disk).used <= used_before + 64 * 1024  # what the run wrote is gone again
         with Searcher(index_dir) as searcher:
             assert searcher.search("Dagordningen", limit=100).total == before
+
+
+# -- a run that is reading scans by OCR ---------------------------------------------------------------
+
+
+def _ocr_ready() -> str | None:
+    """Why runs that OCR cannot be tested here, or None."""
+    from bench.scans import font_path
+    from bigsearch.ingest.ocr.available import ocr_status
+
+    status = ocr_status()
+    if not status.available:
+        return f"OCR not available here: {status.reason}"
+    return None if font_path() is not None else "no DejaVu font to draw scans with — apt-get install fonts-dejavu-core"
+
+
+needs_ocr = pytest.mark.skipif(_ocr_ready() is not None, reason=str(_ocr_ready()))
+
+
+def ocr_helpers(pid: int) -> set[int]:
+    """The OCR helper processes under a run: its children, or its ingest worker's."""
+    found, todo = set(), [pid]
+    while todo:
+        for child in children(todo.pop()):
+            todo.append(child)
+            try:
+                if b"bigsearch.ingest.ocr.worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.add(child)
+            except OSError:
+                pass
+    return found
+
+
+def _scan_pdf(corpus_dir: Path, pages: int) -> bytes:
+    from bench import scans
+
+    text = (corpus_dir / "000_abf7e5c094538042.txt").read_text("utf-8")
+    return scans.pdf_of([scans.degrade(page.image, seed=n, speckle=0.02) for n, page in
+                         enumerate(scans.scan_pages(text)[:pages])])
+
+
+def _wait_for_helpers(proc, limit: float = 120.0) -> set[int]:
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        helpers = ocr_helpers(proc.pid)
+        if helpers:
+            return helpers
+        time.sleep(0.01)
+    return set()
+
+
+@needs_ocr
+@needs_workers
+@pytest.mark.parametrize("parallel_from", [10**9, 2], ids=["in-process", "ingest-worker"])
+def test_sigkill_of_a_run_that_is_ocring_kills_its_ocr_helpers_and_keeps_the_index(tmp_path, corpus_dir,
+                                                                                     parallel_from):
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [docs])
+    old_state = index_state(index_dir)
+    (docs / "zz-scan.pdf").write_bytes(_scan_pdf(corpus_dir, 3))  # sorted last: read after the text files
+    (docs / "c000_001_15d56eff24d3047a.txt").write_text("Protokoll BIG 2024-03-01\n\n§ 1 Nytt\n\nText.", "utf-8")
+    proc = sync_child(index_dir, docs, parallel_from=parallel_from)
+    helpers = _wait_for_helpers(proc)
+    assert helpers, f"no OCR helper started: {proc.communicate()}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not wait_until_gone(helpers), "OCR helpers outlived the killed run"
+    assert lock_is_free(index_dir)
+    assert index_state(index_dir) == old_state
+    # The next run reads the scan (what the killed run OCRed is in the cache) and leaves nothing behind.
+    report = sync(index_dir, [docs])
+    assert report.updated == 1 and report.added == 1 and report.ocr_read + report.ocr_cached == 3
+    assert unreferenced_files(index_dir) == []
+
+
+@needs_ocr
+def test_ctrl_c_of_a_run_that_is_ocring_ends_quietly(tmp_path, corpus_dir):
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [docs])
+    old_state = index_state(index_dir)
+    (docs / "zz-scan.pdf").write_bytes(_scan_pdf(corpus_dir, 3))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", CLI_CHILD, "index", str(docs), "--index-dir", str(index_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    helpers = _wait_for_helpers(proc)
+    assert helpers, f"no OCR helper started: {proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group (helpers have their own)
+    out, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert err.strip() == "interrupted", err
+    assert not wait_until_gone(helpers)
+    assert lock_is_free(index_dir)
+    assert index_state(index_dir) == old_state

@@ -56,7 +56,7 @@ class Helper:
         except TimeoutError:
             self.kill()
             raise HelperFailed(f"the OCR helper did not start within {START_SECONDS:g} s") from None
-        except HelperFailed:
+        except BaseException:  # HelperFailed, or Ctrl-C while it starts: it must not live on
             self.kill()
             raise
 

@@ -53,6 +53,8 @@ def test_pages_with_text_keep_it(text):
     ("8 8 Övriga frågor", "§ 8 Övriga frågor"),
     ("S 12 Budget", "§ 12 Budget"),
     ("$1O Ekonomi", "§ 10 Ekonomi"),
+    ("& 8 Övriga frågor", "§ 8 Övriga frågor"),
+    ("$& 5 Samordningstjänst fritidsgårdarna", "§ 5 Samordningstjänst fritidsgårdarna"),
     ("§ 3 Föregående protokoll", "§ 3 Föregående protokoll"),
 ])
 def test_misread_section_signs_are_restored(read, meant):
@@ -61,6 +63,7 @@ def test_misread_section_signs_are_restored(read, meant):
 
 @pytest.mark.parametrize("line", [
     "8 timmar per dag", "S1 Anna", "$ 100 kronor", "80 % av eleverna", "Sätra 4 Bomhus", "Se bilaga",
+    "& 100 kronor",
 ])
 def test_other_lines_are_left_as_read(line):
     assert restore_section_sign(line) == line
@@ -118,15 +121,14 @@ def test_status_names_what_is_missing_and_how_to_install_it(tmp_path):
 def test_language_data_is_found_through_tessdata_prefix_first(tmp_path):
     own = tmp_path / "mine"
     own.mkdir()
-    assert available.find_tessdata("swe", {"TESSDATA_PREFIX": str(own)}) != own  # no swe there
+    # No swe there: the Debian paths are looked at next, as without the variable.
+    assert available.find_tessdata("swe", {"TESSDATA_PREFIX": str(own)}) == available.find_tessdata("swe", {})
     (own / "swe.traineddata").write_bytes(b"x")
     assert available.find_tessdata("swe", {"TESSDATA_PREFIX": str(own)}) == own
     nested = tmp_path / "prefix"
     (nested / "tessdata").mkdir(parents=True)
     (nested / "tessdata" / "swe.traineddata").write_bytes(b"x")
     assert available.find_tessdata("swe", {"TESSDATA_PREFIX": str(nested)}) == nested / "tessdata"
-    assert available.tessdata_candidates({})[0].match("/usr/share/tesseract-ocr/*/tessdata") or \
-        not available.tessdata_candidates({})
 
 
 # -- scans where OCR is not installed, or turned off ------------------------------------------

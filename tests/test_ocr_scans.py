@@ -272,3 +272,20 @@ def test_a_low_confidence_page_is_named_in_a_warning(big_pages):
     warnings = [w for w in doc.warnings if "OCR confidence" in w]
     assert warnings and warnings[0].startswith("page 1: OCR confidence")
     assert all(p.ocr_confidence < LOW_CONFIDENCE for p in doc.paragraphs)
+
+
+def test_did_you_mean_allows_edits_when_the_nearest_word_was_read_by_ocr(scan_index, tmp_path):
+    from bigsearch.index.writer import sync
+    from bigsearch.search.searcher import Searcher
+
+    index_dir, docs, _, _ = scan_index
+    scanned, typed = tmp_path / "scanned", tmp_path / "typed"
+    shutil.copytree(index_dir / "ocr-cache", scanned / "ocr-cache")
+    assert sync(scanned, [docs / "big-2024-02-09-scan.pdf"]).ocr_read == 0
+    sync(typed, [docs / SOURCE.name])
+    with Searcher(scanned) as searcher:
+        missed = searcher.search("Andersbärg")
+        assert missed.total == 0 and missed.suggestion == "Andersbärg~1"
+        assert searcher.search(missed.suggestion).total == 3
+    with Searcher(typed) as searcher:
+        assert searcher.search("Andersbärg").suggestion == "Andersberg"

@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 MEDIAN_SIZE = 3  # a 3×3 median removes speckle (single dark or light pixels) and keeps strokes
+# A speckled page (or one whose speckle a JPEG smeared into blobs) needs a second pass: passes go
+# on while the last one changed more than this share of the pixels. A clean page gets one pass
+# (it changes ~0.1%, stroke edges); a 5×5 median would clean as well but thins strokes.
+SPECKLE_SHARE = 0.005
+MAX_MEDIAN_PASSES = 3
 MAX_SKEW_DEGREES = 4.0
 SKEW_SAMPLE_WIDTH = 900  # the skew is estimated on a copy this wide: cheap, and precise enough
 MIN_CORRECTED_SKEW = 0.2  # degrees: less than this is left alone (rotating costs some sharpness)
@@ -20,9 +25,31 @@ def grayscale(image):
 
 
 def median(image):
+    """3×3 median passes until the speckle is gone (see SPECKLE_SHARE)."""
+    import numpy as np
+
+    before = np.asarray(image)
+    for _ in range(MAX_MEDIAN_PASSES):
+        image = _median_pass(image)
+        after = np.asarray(image)
+        changed = float(np.count_nonzero(before != after)) / max(1, after.size)
+        before = after
+        if changed <= SPECKLE_SHARE:
+            break
+    return image
+
+
+def _median_pass(image):
     from PIL import ImageFilter
 
+    if _black_and_white(image):
+        # There the median of a 3×3 window is its majority: a box blur and a threshold, 4× faster.
+        return image.filter(ImageFilter.BoxBlur(MEDIAN_SIZE // 2)).point(lambda value: 255 if value > 127 else 0)
     return image.filter(ImageFilter.MedianFilter(MEDIAN_SIZE))
+
+
+def _black_and_white(image) -> bool:
+    return image.mode == "L" and sum(image.histogram()[1:255]) == 0
 
 
 def otsu_threshold(image) -> int:
@@ -83,7 +110,7 @@ def deskew(image):
 
 
 STEPS: dict[str, Callable] = {"grayscale": grayscale, "median": median, "deskew": deskew, "binarise": binarise}
-DEFAULT_STEPS: tuple[str, ...] = ("grayscale", "median")
+DEFAULT_STEPS: tuple[str, ...] = ("grayscale", "binarise", "median", "deskew")
 
 
 def clean(image, steps: tuple[str, ...] = DEFAULT_STEPS):

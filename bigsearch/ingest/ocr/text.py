@@ -2,9 +2,9 @@
 
 Lines are laid out as the PDF reader lays out a text layer: top to bottom, lines that share a
 row (table columns) joined by a tab, and a blank line where the vertical gap shows a paragraph
-break. Then the one systematic misreading that matters for minutes is undone: Swedish
-Tesseract data has no "§", so an item heading "§ 12 Budget" comes out as "$ 12 Budget",
-"S 12 Budget" or "8 12 Budget", and "§ 1" as "$ I".
+break. Then the one systematic misreading that matters for minutes is undone: Tesseract's
+Swedish data reads "§" poorly, so an item heading "§ 12 Budget" often comes out as "$ 12 Budget",
+"& 12 Budget", "S 12 Budget" or "8 12 Budget", and "§ 1" as "$ I".
 """
 
 from __future__ import annotations
@@ -60,10 +60,11 @@ def page_lines(lines: list[Line]) -> list[str]:
     return out
 
 
-# "$ 12 Budget", "$ I Mötets öppnande" (I, l and | read for 1; O for 0), "S 12 Budget", "8 12 Budget":
+# "$ 12 Budget", "& 8 Övriga frågor", "$& 5 Lokal", "$ I Mötets öppnande" (I, l and | read for 1; O for 0),
+# "S 12 Budget", "8 12 Budget":
 # a lookalike of § before an item number and a capitalised title. S and 8 only with a space and
 # real digits after them ("S1", "8I" are something else).
-_HEADING = re.compile(r"^(?:[$§]\s*(?P<loose>[0-9Il|O]{1,3})|[S8]\s+(?P<digits>\d{1,3}))(?=\s+[A-ZÅÄÖ])")
+_HEADING = re.compile(r"^(?:[$§&]{1,2}\s*(?P<loose>[0-9Il|O]{1,3})|[S8]\s+(?P<digits>\d{1,3}))(?=\s+[A-ZÅÄÖ])")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
 
 

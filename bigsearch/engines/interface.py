@@ -96,7 +96,8 @@ class Nothing:
 Q = Term | Phrase | Range | And | Or | Not | Constant | All | Nothing
 
 TEXT_FIELDS = ("text", "section_title", "doc_title", "parts", "folded", "attendee_words")
-KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "section", "id", "source_key", "undated")
+KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "section", "id", "source_key", "undated",
+                  "ocr")
 RANGE_FIELDS = ("year", "date")
 # Facets an engine counts: facet name -> record key (multi-valued keys hold lists).
 FACET_KEYS = {facet.name: facet.record_key for facet in FACETS}

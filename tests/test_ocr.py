@@ -291,3 +291,14 @@ def test_pdf_of_images_is_read_page_by_page_from_an_image_file():
     assert len(pages) == 3
     assert [pages.page(index).image.getpixel((5, 5)) for index in range(3)] == [10, 120, 250]
     assert pages.page(1).dpi == 300
+
+
+def test_a_double_spaced_page_keeps_its_blank_lines_and_single_spacing_joins():
+    # Lines 40 px high; most lines 130 px apart (a blank line between), two lines 60 px apart.
+    lines = [Line(100, top, 900, top + 40, text) for top, text in (
+        (100, "§ 4 Arbetsgruppens aktuella insatser"), (230, "Se bifogat dokument."), (290, "Aktuellt sept-19.docx"),
+        (420, "§ 5 Rapport insatser"), (550, "Jim Bergman redogjorde."), (680, "§ 6 Styrgrupp"))]
+    assert page_lines(lines) == [
+        "§ 4 Arbetsgruppens aktuella insatser", "", "Se bifogat dokument.", "Aktuellt sept-19.docx", "",
+        "§ 5 Rapport insatser", "", "Jim Bergman redogjorde.", "", "§ 6 Styrgrupp",
+    ]

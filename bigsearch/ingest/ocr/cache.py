@@ -12,7 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
-FORMAT = 1  # bump when what a line holds changes
+FORMAT = 2  # bump when what a line holds changes, or how lines are laid out and corrected (text.py)
 
 
 def fingerprint(language: str, dpi: int, steps: tuple[str, ...]) -> str:

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 
 PARAGRAPH_GAP = 1.4  # a line spacing this many times the usual one is a paragraph break
+# Single line spacing is at most this many times a line's height: on a page where blank lines
+# separate nearly every line (double-spaced minutes), the usual spacing is a break, not the unit.
+SINGLE_SPACING = 1.6
 SAME_ROW = 0.5  # boxes overlapping this share of the smaller height are one row
 
 
@@ -48,16 +51,22 @@ def rows(lines: list[Line]) -> list[list[Line]]:
 
 def page_lines(lines: list[Line]) -> list[str]:
     """The page's text lines, with '' where the gap before a line shows a paragraph break."""
-    laid = [(sum(line.middle for line in row) / len(row), "\t".join(line.text for line in row))
-            for row in rows([line for line in lines if line.text.strip()])]
+    grouped = rows([line for line in lines if line.text.strip()])
+    laid = [(sum(line.middle for line in row) / len(row), "\t".join(line.text for line in row)) for row in grouped]
     gaps = [laid[i + 1][0] - laid[i][0] for i in range(len(laid) - 1)]
-    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    heights = sorted(max(line.bottom - line.top for line in row) for row in grouped)
+    usual = min(_median(gaps), SINGLE_SPACING * _median(heights)) if gaps else 0.0
     out: list[str] = []
     for index, (_, text) in enumerate(laid):
         out.append(restore_section_sign(text))
         if index < len(gaps) and usual > 0 and gaps[index] > usual * PARAGRAPH_GAP:
             out.append("")
     return out
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
 
 
 # "$ 12 Budget", "& 8 Övriga frågor", "$& 5 Lokal", "$ I Mötets öppnande" (I, l and | read for 1; O for 0),

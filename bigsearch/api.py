@@ -24,7 +24,7 @@ FILTER_NAMES = ("year", "date_from", "date_to", "principal", "person", "attendee
 class Index:
     def __init__(self, index_dir: Path, corpus: Path | None = None, build: bool = True,
                  notify: Callable[[str], None] | None = None):
-        from bigsearch.search.session import open_searcher
+        from bigsearch.session import open_searcher
 
         self.index_dir = Path(index_dir)
         self.corpus = corpus
@@ -60,7 +60,7 @@ class Index:
 
     def index(self, paths: list[str | Path], rebuild: bool = False, **options):
         """Adds or updates the protocols under `paths`; returns the sync report."""
-        from bigsearch.index.writer import sync
+        from bigsearch.index.sync import sync
 
         self.searcher.close()
         try:

@@ -25,6 +25,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("doc_type", "doc_type", False, "Typ", "--type", "type"),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
+TITLES = {facet.name: facet.title for facet in FACETS}
+DOC_TYPES = ("protokoll", "yttrande", "dokument")  # the type facet's values
 UNDATED = "undated"  # the year facet's value for paragraphs without a meeting date
 MIN_YEAR, MAX_YEAR = 1000, 2999
 

@@ -44,7 +44,7 @@ ENGINES = ("whoosh", "tantivy")
 
 
 def _build(tmp_path_factory, engine: str) -> Path:
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir = tmp_path_factory.mktemp(f"index-{engine}")
     report = sync(index_dir, [CORPUS], engine=engine)

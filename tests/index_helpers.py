@@ -62,11 +62,11 @@ def unreferenced_files(index_dir: Path) -> list[str]:
 SYNC_CHILD = """
 import sys
 from pathlib import Path
-from bigsearch.index import writer
-writer.PARALLEL_FROM = int(sys.argv[3])
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = int(sys.argv[3])
 def progress(done, total, name):
     print(f"progress {done}/{total}", flush=True)
-report = writer.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress)
+report = index_sync.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress)
 print("done", report.summary(), flush=True)
 """
 

@@ -6,7 +6,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 
 KEYS = ["id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "unit",
         "persons", "places", "text", "section_prefix", "attendees"]

@@ -135,7 +135,7 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
 
     from bigsearch.engines import whoosh_store as store
     from bigsearch.engines.whoosh_docsets import matching_docs
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
     index_dir = tmp_path / "ix"

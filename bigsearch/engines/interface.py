@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bigsearch.facets import FACETS
-from bigsearch.options import SORTS as OPTION_SORTS
 
 # -- the query tree an engine receives -------------------------------------------------------------
 
@@ -98,7 +97,7 @@ KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "se
 RANGE_FIELDS = ("year", "date")
 # Facets an engine counts: facet name -> record key (multi-valued keys hold lists).
 FACET_KEYS = {facet.name: facet.record_key for facet in FACETS}
-SORTS = OPTION_SORTS
+SORTS = ("relevance", "date", "-date")  # best first; by meeting date and position, oldest or newest first
 
 
 # -- what an engine answers -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bigsearch.engines.opensearch_sync import DEFAULT_INDEX_NAME
-from bigsearch.index.writer import SyncReport, source_key, sync_with_engine
+from bigsearch.index.sync import SyncReport, source_key, sync_with_engine
 from bigsearch.ingest.pipeline import LimitedWarnings, discover
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bigsearch.analysis.stemming import fold
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
-from bigsearch.search import query as query_mod
+from bigsearch.search import filters as filters_mod
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher, hit_from_record
 
@@ -61,7 +61,8 @@ class Meeting:
         return data
 
 
-def _attendees(source: dict) -> list[Attendee]:
+def attendees_of(source: dict) -> list[Attendee]:
+    """Who attended a meeting, from its source record."""
     try:
         people = json.loads(source.get("attendee_records") or "[]")
     except ValueError:
@@ -122,7 +123,7 @@ class Reports:
         return Meeting(
             id=prefix, source_key=source["source_key"], source=source.get("source", ""), date=first.get("date"),
             title=source.get("title") or None, doc_type=first.get("doc_type") or "", body=body_of(first, source),
-            attendees=_attendees(source), paragraphs=[hit_from_record(r) for r in paragraphs],
+            attendees=attendees_of(source), paragraphs=[hit_from_record(r) for r in paragraphs],
         )
 
     def meeting(self, key: str, query: str | None = None) -> tuple[Meeting, set[str]]:
@@ -151,10 +152,10 @@ class Reports:
 
     def resolve_person(self, name: str) -> str:
         people = sorted(set(self.searcher.vocabulary.people) | set(self._attendee_names()))
-        return query_mod.resolve_person(name, people)
+        return filters_mod.resolve_person(name, people)
 
     def _attendee_names(self) -> list[str]:
-        return [a.name for s in self.engine.sources() for a in _attendees(s)]
+        return [a.name for s in self.engine.sources() for a in attendees_of(s)]
 
     def person(self, name: str, filters: Filters | None = None) -> dict:
         """A person's record by meeting: attended (role), chaired, kept the minutes, reported, mentioned."""
@@ -194,7 +195,7 @@ class Reports:
         if not organisation:
             return None
         try:
-            return query_mod.resolve_principal(organisation, self.searcher.vocabulary)
+            return filters_mod.resolve_principal(organisation, self.searcher.vocabulary)
         except QueryError:
             return None
 

@@ -18,7 +18,7 @@ from bigsearch.engines.interface import Engine
 from bigsearch.engines.version import SCHEMA_VERSION
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
-from bigsearch.search import query as query_mod
+from bigsearch.search import filters as filters_mod
 from bigsearch.search.expand import Budget, closest_term
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.results import Filters, Hit, SearchResult
@@ -115,7 +115,7 @@ class Searcher:
 
         self.index_dir = Path(index_dir)
         self.engine = engine or open_engine(self.index_dir)
-        self._vocabulary: query_mod.Vocabulary | None = None
+        self._vocabulary: filters_mod.Vocabulary | None = None
 
     def close(self) -> None:
         self.engine.close()
@@ -127,16 +127,16 @@ class Searcher:
         self.close()
 
     @property
-    def vocabulary(self) -> query_mod.Vocabulary:
+    def vocabulary(self) -> filters_mod.Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = query_mod.Vocabulary(self.engine.values)
+            self._vocabulary = filters_mod.Vocabulary(self.engine.values)
         return self._vocabulary
 
     # -- search -------------------------------------------------------------------------------
 
     def _restriction(self, filters: Filters, *extra: q.Q) -> q.Q | None:
         """The filters (and any extra conditions) as one engine query, or None when there are none."""
-        parts = [*query_mod.build_filters(filters, self.vocabulary), *extra]
+        parts = [*filters_mod.build_filters(filters, self.vocabulary), *extra]
         return q.And(tuple(parts)) if parts else None
 
     def search(
@@ -154,7 +154,7 @@ class Searcher:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be 0 or more")
-        compiled, notes = query_mod.parse_query(text, self.engine.lexicon(), self.vocabulary)
+        compiled, notes = filters_mod.parse_query(text, self.engine.lexicon(), self.vocabulary)
         filters = filters or Filters()
         extra = (within,) if within is not None else ()
         restriction = self._restriction(filters, *extra)
@@ -299,7 +299,7 @@ class Searcher:
 
     def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
         """Everything a principal reported, grouped by meeting date (newest first)."""
-        canonical = query_mod.resolve_principal(name, self.vocabulary)
+        canonical = filters_mod.resolve_principal(name, self.vocabulary)
         filters = replace(filters or Filters(), principal=canonical)  # the caller's filters stay as given
         grouped: dict[str, list[dict]] = {}
         for record in self.records(filters):

@@ -194,7 +194,7 @@ class BrowseApp(App):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _meeting_worker(self, hit) -> None:
-        from bigsearch.search.reports import _attendees
+        from bigsearch.search.reports import attendees_of
 
         try:
             key = self.searcher.source_key_of(hit.id)
@@ -204,7 +204,7 @@ class BrowseApp(App):
             self.call_from_thread(self._show_message, str(exc))
             return
         title = info.get("title") or hit.source
-        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", _attendees(info))
+        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", attendees_of(info))
         self.call_from_thread(self.push_screen, screen)
 
     def _show_message(self, message: str) -> None:
@@ -289,7 +289,3 @@ class BrowseApp(App):
         if event.key == "escape" and isinstance(self.focused, SearchBox):
             event.stop()
             self.query_one(ResultsList).focus()
-
-
-def make_app(index_dir: Path, query: str = "", filters: Filters | None = None, searcher: Searcher | None = None) -> BrowseApp:
-    return BrowseApp(searcher or Searcher(index_dir), query=query, filters=filters)

@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from bigsearch.facets import FACETS
-from bigsearch.render import FACET_TITLES
+from bigsearch.facets import FACETS, TITLES
 from bigsearch.tui.messages import FacetToggled
 
 FACET_ORDER = tuple(facet.name for facet in FACETS if facet.name != "doc_type")
@@ -30,7 +29,7 @@ class FacetSidebar(OptionList):
                 values = {chosen: 0, **values}
             if not values:
                 continue
-            options.append(Option(Text(FACET_TITLES[facet], style="bold underline"), disabled=True))
+            options.append(Option(Text(TITLES[facet], style="bold underline"), disabled=True))
             items = list(values.items()) if facet == "year" else list(values.items())[:top]
             for value, count in items:
                 selected = chosen == value

@@ -1,5 +1,6 @@
-"""The search options, declared once: the typer CLI (cli.py) and the quick start-up path
-(entry.py) both build their parsers from these tables, so defaults and choices cannot drift.
+"""The command line's options, declared once: the typer commands (cli/params.py) and the quick
+start-up path (cli/entry.py) both build their parsers from these tables, so flags, defaults and
+choices cannot drift.
 
 Cheap to import on purpose (no typer, no engine): `bigsearch search` reads it before anything else.
 """
@@ -8,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SORTS = ("relevance", "date", "-date")
-DOC_TYPES = ("protokoll", "yttrande", "dokument")
+from bigsearch.engines.interface import SORTS
+from bigsearch.facets import DOC_TYPES
+
 FORMATS = ("text", "md", "csv", "json")
 COLORS = ("auto", "always", "never")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+__all__ = ["COLORS", "DEFAULT_LIMIT", "FILTER_OPTIONS", "FORMATS", "MAX_LIMIT", "PERIOD", "SORTS", "FilterOption"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class FilterOption:
     flag: str  # --principal
     field: str  # Filters.principal
     help: str
+    choices: tuple[str, ...] | None = None
 
 
 FILTER_OPTIONS = (
@@ -31,4 +35,6 @@ FILTER_OPTIONS = (
     FilterOption("--person", "person", "Person mentioned or present."),
     FilterOption("--attendee", "attendee", "Person present at the meeting."),
     FilterOption("--place", "place", "Place mentioned."),
+    FilterOption("--type", "doc_type", "protokoll, yttrande or dokument.", DOC_TYPES),
 )
+PERIOD = ("year", "date_from", "date_to")  # the filters of commands about one principal or person

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from bigsearch.render import marked
+from bigsearch.display import marked
 from bigsearch.search.reports import body_from_title
 from bigsearch.search.results import Hit, SearchResult
 

@@ -25,7 +25,7 @@ def open_searcher(
                 f"no index at {index_dir} and no corpus at {corpus_dir} to build it from — "
                 "run `bigsearch index PATH` or set BIGSEARCH_CORPUS"
             )
-        from bigsearch.index.writer import sync
+        from bigsearch.index.sync import sync
 
         if notify:
             from bigsearch.engines import whoosh_store as store

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-opensearch_app = typer.Typer(
+app = typer.Typer(
     name="opensearch",
     help="Run bigsearch on an OpenSearch cluster (see README, Scaling out).",
     no_args_is_help=True,
@@ -17,7 +17,7 @@ opensearch_app = typer.Typer(
 )
 
 
-@opensearch_app.command()
+@app.command()
 def mapping(
     shards: Annotated[int, typer.Option("--shards", min=1, help="Primary shards.")] = 1,
     replicas: Annotated[int, typer.Option("--replicas", min=0, help="Replicas of each shard.")] = 1,

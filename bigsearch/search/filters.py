@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
-from bigsearch.facets import BY_NAME, UNDATED
-from bigsearch.options import DOC_TYPES
+from bigsearch.facets import BY_NAME, DOC_TYPES, UNDATED
 from bigsearch.search.compile import Compiled, Compiler, Resolvers
 from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters

@@ -48,11 +48,11 @@ def test_anything_unusual_goes_to_typer(argv):
 
 def test_both_parsers_take_every_declared_filter():
     from bigsearch.cli.entry import _parser
-    from bigsearch.cli.options import FILTER_OPTIONS
+    from bigsearch.cli.options import filter_flags
 
     help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).stdout
     quick = _parser()
-    for option in FILTER_OPTIONS:
+    for option in filter_flags():
         value = option.choices[-1] if option.choices else "v"
         assert option.flag in help_text
-        assert getattr(quick.parse_args(["q", option.flag, value]), option.field) == value
+        assert getattr(quick.parse_args(["q", option.flag, value]), option.name) == value

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bigsearch import processes
 from bigsearch.cli.app import app
 from bigsearch.engines import whoosh_store as store
 from bigsearch.index import sync as index_sync
-from bigsearch.index import workers
 from bigsearch.index.sync import sync
 from tests.index_helpers import (
     ROOT,
@@ -35,7 +35,7 @@ from tests.index_helpers import (
     unreferenced_files,
 )
 
-needs_workers = pytest.mark.skipif(not workers.supported(), reason="worker processes are used on Linux only")
+needs_workers = pytest.mark.skipif(not processes.supported(), reason="worker processes are used on Linux only")
 
 
 def lock_is_free(index_dir: Path) -> bool:
@@ -409,10 +409,12 @@ def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_
     sync(index_dir, [corpus_dir])
     healthy = index_state(index_dir)
 
-    def damaged(ix):
+    from whoosh.searching import Searcher
+
+    def damaged(searcher, **kw):
         raise struct.error("unpack requires a buffer of 8 bytes")
 
-    monkeypatch.setattr(index_sync, "read_manifest", damaged)
+    monkeypatch.setattr(Searcher, "documents", damaged)
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output

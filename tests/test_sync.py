@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bigsearch.cli.app import app
+from bigsearch.engines import records as index_records
 from bigsearch.index import sync as index_sync
 from bigsearch.index.sync import source_key, sync
 from tests.index_helpers import index_state, make_corpus
@@ -127,7 +128,7 @@ def test_every_outcome_is_counted(tmp_path, folder):
 def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monkeypatch):
     """A run streams: a file's bytes are read when its turn comes, not all before the first is written."""
     events: list[str] = []
-    real_ingest, real_records, real_read = index_sync.ingest_file, index_sync.paragraph_records, Path.read_bytes
+    real_ingest, real_records, real_read = index_sync.ingest_file, index_records.paragraph_records, Path.read_bytes
     ingesting = []
 
     def ingest(path):
@@ -147,7 +148,7 @@ def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monk
         return real_records(doc, key)
 
     monkeypatch.setattr(index_sync, "ingest_file", ingest)
-    monkeypatch.setattr(index_sync, "paragraph_records", records)
+    monkeypatch.setattr(index_records, "paragraph_records", records)
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     sync(tmp_path / "ix", [folder])
     names = sorted(path.name for path in folder.iterdir())
@@ -160,7 +161,7 @@ def test_file_digest_is_streamed_and_exact(tmp_path):
     big = tmp_path / "big.txt"
     data = b"0123456789abcdef" * (1 << 17) + b"tail"  # 2 MiB and a bit: more than one block
     big.write_bytes(data)
-    assert index_sync._file_digest(big) == hashlib.sha256(data).hexdigest()
+    assert index_records.file_digest(big) == hashlib.sha256(data).hexdigest()
 
 
 def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path, corpus_dir):
@@ -187,8 +188,8 @@ def test_a_file_over_the_size_cap_is_not_read_to_plan_the_run(tmp_path, folder, 
     with open(big, "wb") as handle:  # sparse: takes no disk space
         handle.truncate(limits.MAX_FILE_BYTES + 1)
     hashed: list[str] = []
-    real = index_sync._file_digest
-    monkeypatch.setattr(index_sync, "_file_digest", lambda path: hashed.append(path.name) or real(path))
+    real = index_sync.file_digest
+    monkeypatch.setattr(index_sync, "file_digest", lambda path: hashed.append(path.name) or real(path))
     report = sync(tmp_path / "ix", [folder])
     assert "stor.txt" not in hashed and len(hashed) == 5
     assert report.added == 5 and [Path(path).name for path, _ in report.failed] == ["stor.txt"]

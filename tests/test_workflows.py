@@ -81,7 +81,7 @@ def test_person_knows_who_chaired(run):
 
 def test_an_ambiguous_name_asks_which():
     from bigsearch.errors import QueryError
-    from bigsearch.search.filters import resolve_person
+    from bigsearch.facets import resolve_person
 
     with pytest.raises(QueryError, match="could be Anna Berg, Anna Lind"):
         resolve_person("anna", ["Anna Berg", "Anna Lind", "Per Ek"])

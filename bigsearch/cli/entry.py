@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bigsearch.cli.options import DEFAULT_LIMIT, FILTER_OPTIONS, MAX_LIMIT, SORTS
+from bigsearch.cli.options import DEFAULT_LIMIT, MAX_LIMIT, SORTS, filter_flags
 
 
 class _NotForUs(Exception):
@@ -27,8 +27,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> _Parser:
     parser = _Parser(prog="bigsearch search", add_help=False, allow_abbrev=False)
     parser.add_argument("query")
-    for option in FILTER_OPTIONS:
-        parser.add_argument(option.flag, dest=option.field, choices=option.choices)
+    for option in filter_flags():
+        parser.add_argument(option.flag, dest=option.name, choices=option.choices)
     parser.add_argument("--sort", choices=SORTS, default=SORTS[0])
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
     parser.add_argument("--offset", type=int, default=0)
@@ -60,7 +60,7 @@ def fast_search(argv: list[str]) -> int | None:
     from bigsearch.errors import BigsearchError
     from bigsearch.search.results import Filters
 
-    filters = Filters(**{option.field: getattr(ns, option.field) for option in FILTER_OPTIONS})
+    filters = Filters(**{option.name: getattr(ns, option.name) for option in filter_flags()})
     try:
         return run_search(SearchArgs(ns.query, filters, ns.sort, ns.limit, ns.offset, ns.json, ns.index_dir, ns.corpus))
     except BigsearchError as exc:

@@ -1,9 +1,10 @@
-"""What every typer command shares: its parameter types, the filter flags generated from
-cli/options.py, the error handling, and opening the index.
+"""What every typer command shares: its parameter types, the filter flags generated from the
+facet registry (cli/options.py), the error handling, and opening the index.
 
-Typer has no parameter groups, so `filter_options` writes the filter flags into a command's
-signature (as sqlite-utils' `output_options` decorator does for its output flags): a command
-takes one `filters` parameter and gets a Filters built from the flags it was given.
+Typer has no parameter groups, so `with_filters` writes the filter flags into a command's
+signature when the app is built (as sqlite-utils' `output_options` decorator does for its output
+flags): a command marked with `filter_options` takes one `filters` parameter and gets a Filters
+built from the flags it was given.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Annotated
 
 import typer
 
-from bigsearch.cli.options import COLORS, FILTER_OPTIONS, FORMATS, SORTS, FilterOption
+from bigsearch.cli.options import COLORS, FORMATS, SORTS, filter_flags, period_options
 from bigsearch.errors import BigsearchError
+from bigsearch.facets import Option
 
 IndexDir = Annotated[
     Path | None,
@@ -54,36 +56,52 @@ def guarded(function):
     return run
 
 
-def _annotation(option: FilterOption):
-    kind = StrEnum(option.field.title(), {name: name for name in option.choices}) if option.choices else str
+def _annotation(option: Option):
+    kind = StrEnum(option.name.title(), {name: name for name in option.choices}) if option.choices else str
     return Annotated[kind | None, typer.Option(option.flag, help=option.help)]
 
 
-def filter_options(only: tuple[str, ...] | None = None):
-    """Gives a command the filter flags (all, or those named in `only`) in place of its `filters`
-    parameter, which receives them as one Filters."""
-    chosen = [option for option in FILTER_OPTIONS if only is None or option.field in only]
+def filter_options(period: bool = False):
+    """Marks a command that takes the filter flags (all of them, or with `period` only --year,
+    --from and --to) in place of its `filters` parameter; `with_filters` writes them in."""
 
-    def decorate(function):
-        signature = inspect.signature(function, eval_str=True)
-        parameters = []
-        for parameter in signature.parameters.values():
-            if parameter.name != "filters":
-                parameters.append(parameter)
-                continue
-            parameters.extend(inspect.Parameter(option.field, parameter.kind, default=None,
-                                                annotation=_annotation(option)) for option in chosen)
+    def mark(function):
+        function.filter_scope = "period" if period else "all"
+        return function
 
-        @functools.wraps(function)
-        def run(*args, **kwargs):
-            given = {option.field: kwargs.pop(option.field, None) for option in chosen}
-            return function(*args, filters=make_filters(**given), **kwargs)
+    return mark
 
-        run.__signature__ = signature.replace(parameters=parameters)
-        run.__annotations__ = {p.name: p.annotation for p in parameters}
-        return run
 
-    return decorate
+def with_filters(function):
+    """A marked command with the filter flags in its signature, read from the facet registry now,
+    and a Filters built from them handed to its `filters` parameter. Unmarked commands pass as they are."""
+    if not hasattr(function, "filter_scope"):
+        return function
+    scope = period_options() if function.filter_scope == "period" else None
+    chosen = [option for option in filter_flags() if scope is None or option.name in scope]
+    signature = inspect.signature(function, eval_str=True)
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "filters":
+            parameters.append(parameter)
+            continue
+        parameters.extend(inspect.Parameter(option.name, parameter.kind, default=None, annotation=_annotation(option))
+                          for option in chosen)
+
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        given = {option.name: kwargs.pop(option.name, None) for option in chosen}
+        return function(*args, filters=make_filters(**given), **kwargs)
+
+    del run.filter_scope  # copied by functools.wraps: this one is expanded
+    run.__signature__ = signature.replace(parameters=parameters)
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    return run
+
+
+def command(group: typer.Typer, name: str, function) -> None:
+    """Registers `function` on `group` as `name`, with its filter flags and under `guarded`."""
+    group.command(name=name)(guarded(with_filters(function)))
 
 
 def make_filters(**given):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bigsearch.display import highlighted, marked, shifted, shows_doc_title, title_offset, where
-from bigsearch.facets import TITLES
+from bigsearch.facets import FACETS
 from bigsearch.search.results import Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -116,15 +116,15 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
         lines.append("  " + text)
         lines.extend(_style(f"  + [{other.id}] {other.text}", "dim", color) for other in after)
     facet_lines = []
-    for name in ("year", "principal", "person", "attendee", "place"):
-        values = result.facets.get(name) or {}
+    for facet in FACETS.listed():
+        values = result.facets.get(facet.name) or {}
         if not values:
             continue
-        items = list(values.items()) if name == "year" else list(values.items())[:8]
+        items = list(values.items()) if facet.ranged else list(values.items())[:8]
         text = ", ".join(f"{value} ({count})" for value, count in items)
         if len(values) > len(items):
             text += f", … (+{len(values) - len(items)})"
-        facet_lines.append(_style(f"{TITLES[name]}:", "bold", color) + " " + text)
+        facet_lines.append(_style(f"{facet.title}:", "bold", color) + " " + text)
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)

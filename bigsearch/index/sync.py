@@ -1,26 +1,29 @@
-"""Syncing the index with the protocol files: add new, re-ingest changed, drop vanished, skip unchanged.
+"""Syncing an index with the protocol files: add new, re-ingest changed, drop vanished, skip unchanged.
 
-Everything a run changes lands in one Whoosh commit, whose table of contents is renamed into
-place atomically: a run killed at any moment leaves the previous index intact, and the next run
-removes the files it left behind.
+One sync for every engine. Under the engine's write lock it reads what the index holds (the
+manifest: one source record per file), plans, and writes the plan through the engine's
+EngineWriter (engines/interface.py), committed once: a source's paragraphs are replaced as one
+unit, and the engine makes the commit atomic, so a run that fails or is killed leaves the
+previous index. `export --format opensearch` is one more writer fed by this sync.
+
+The steps, each small: discover the files, read the manifest, plan the removals and changes,
+open a writer, apply the plan (ingest, records, write), commit, report.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import stat as stat_mode
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bigsearch import processes
 from bigsearch.engines import records
-from bigsearch.engines import whoosh_store as store
-from bigsearch.engines.records import file_stat, source_key
-from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
+from bigsearch.engines.records import file_digest, file_stat, source_key
+from bigsearch.engines.registry import choose_engine, engine_settings, remember_engine, remembered_engine
 from bigsearch.errors import (
     ConfigError,
     IndexCorruptError,
@@ -29,9 +32,8 @@ from bigsearch.errors import (
     IndexWriteError,
     ReadError,
 )
-from bigsearch.index import workers
+from bigsearch.index import ingest_worker
 from bigsearch.ingest import limits
-from bigsearch.ingest.model import Document
 from bigsearch.ingest.pipeline import (
     LimitedWarnings,
     discover,
@@ -40,6 +42,12 @@ from bigsearch.ingest.pipeline import (
     make_ids_unique,
 )
 from bigsearch.textsafe import safe_name
+
+PARALLEL_FROM = 200  # files; below this worker processes cost more than they save
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+Warn = Callable[[str], None] | None
+Progress = Callable[[int, int, str], None] | None
 
 
 @dataclass
@@ -71,103 +79,139 @@ class SyncReport:
 
 @dataclass
 class Manifest:
-    """What the index holds per source file: content hash and id prefix."""
+    """What the index holds per source file, from its source records."""
 
-    hashes: dict[str, str] = field(default_factory=dict)
-    prefixes: dict[str, str] = field(default_factory=dict)
-    stats: dict[str, str] = field(default_factory=dict)
-
-
-def read_manifest(ix) -> Manifest:
-    manifest = Manifest()
-    with ix.searcher() as searcher:
-        for fields in searcher.documents(kind=KIND_FILE):
-            manifest.hashes[fields["source_key"]] = fields.get("source_hash", "")
-            manifest.prefixes[fields["source_key"]] = fields.get("id_prefix", "")
-            manifest.stats[fields["source_key"]] = fields.get("source_stat", "")
-    return manifest
-
-
-def whoosh_document(record: dict) -> dict:
-    """An engine record (engines/records.py) as the Whoosh schema's fields."""
-    names = record.get("attendees") or []
-    document = {
-        "kind": KIND_PARAGRAPH,
-        "id": record["id"],
-        "source": record["source"],
-        "source_key": record["source_key"],
-        "doc_type": record["doc_type"],
-        "section_title": record.get("section_title") or "",
-        "persons": ",".join(record["persons"]),
-        "places": ",".join(record["places"]),
-        "persons_facet": "\n".join(record["persons"]).encode("utf-8"),
-        "places_facet": "\n".join(record["places"]).encode("utf-8"),
-        "text": record["text"],
-        "parts": record["text"],
-        "folded": record["text"],
-        "position": record["position"],
-        "order": record["position"],
-        "body": record.get("body"),
-        "page": record.get("page"),
-        "line": record.get("line"),
-        "section_prefix": record.get("section_prefix"),
-        "title": record.get("title") or "",
-        "doc_title": record.get("title") or "",
-        "attendees": ",".join(names),
-        # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
-        "attendee_words": " ".join(names) if record.get("first") else "",
-        "attendees_facet": "\n".join(names).encode("utf-8"),
-    }
-    for name in ("date", "section", "principal", "unit"):
-        if record.get(name):
-            document[name] = record[name]
-    if record.get("year") is not None:
-        document["year"] = record["year"]
-    else:
-        document["undated"] = "1"
-    return {key: value for key, value in document.items() if value is not None}
-
-
-def paragraph_records(doc: Document, key: str) -> Iterable[dict]:
-    for record in records.paragraph_records(doc, key):
-        yield whoosh_document(record)
-
-
-def file_record(doc: Document, key: str, digest: str, stat: str) -> dict:
-    """The engine source record (the manifest entry) as a Whoosh file record."""
-    record = {**records.source_record(doc, key, digest, stat), "kind": KIND_FILE, "id": f"file:{key}",
-              "title": doc.title or ""}
-    # No indexed date/year/doc_type/text: no paragraph query or filter can ever match a file record.
-    return record
+    hashes: dict[str, str] = field(default_factory=dict)  # content hash
+    prefixes: dict[str, str] = field(default_factory=dict)  # paragraph id prefix
+    stats: dict[str, str] = field(default_factory=dict)  # size and modification time
+    bodies: dict[str, str] = field(default_factory=dict)  # the body named with `index --body`
+    existed: bool = True  # False: no index yet
 
 
 @dataclass
-class _Change:
+class Change:
     key: str
     path: Path
     digest: str
     stat: str
+    known: bool  # the index holds an older version of it
+    body: str | None  # the body named for it (`index --body`), kept from earlier runs
 
 
 @dataclass
-class _Plan:
+class Plan:
     removed: list[str]  # source keys whose documents leave the index
-    changed: list[_Change]  # files to (re-)ingest; each is read when it is written, not before
+    changed: list[Change]  # files to (re-)ingest; each is read when it is written, not before
+
+    def __bool__(self) -> bool:
+        return bool(self.removed or self.changed)
 
 
-def _read_later(path: Path) -> bool:
-    """Not a regular file, or over the size limit: not hashed (a FIFO would block, a huge file
-    cost its size); the readers refuse it with the reason when its turn comes."""
-    info = path.stat()
-    return not stat_mode.S_ISREG(info.st_mode) or info.st_size > limits.MAX_FILE_BYTES
+def sync(
+    index_dir: Path,
+    paths: list[Path],
+    rebuild: bool = False,
+    warn: Warn = None,
+    progress: Progress = None,
+    prune: bool = False,
+    engine: str | None = None,
+    settings: dict | None = None,
+    body: str | None = None,
+) -> SyncReport:
+    """Bring the index at `index_dir` in line with the protocol files under `paths`.
+
+    `engine` (see engines/registry.py) is the one the index was built with unless given;
+    `settings` are an engine's connection details (opensearch: url, index_name); `body` names the
+    body that met for every document under `paths` (a folder that is one body's archive), and is
+    kept for them in later runs.
+
+    New and changed files are ingested. Documents of other files stay, except those of files
+    gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
+    `paths`. Each removed source is named in report.removed_sources.
+
+    A run that fails or is killed leaves the previous index as it was; a full disk raises
+    IndexDiskFullError after removing what the run wrote.
+    """
+    entry = choose_engine(index_dir, engine)
+    built_with = remembered_engine(index_dir)
+    if engine and built_with and engine != built_with and not rebuild:
+        raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
+                          f"{engine}, or choose another --index-dir")
+    given = {k: v for k, v in (settings or {}).items() if v}
+    opened = entry.open(Path(index_dir), {**engine_settings(index_dir), **given}, warn)
+    try:
+        report = sync_engine(opened, paths, rebuild=rebuild, warn=warn, progress=progress, prune=prune, body=body,
+                             ingest_in_worker=entry.ingest_worker, where=Path(index_dir))
+    finally:
+        opened.close()
+    remembered = {"engine": built_with, **engine_settings(index_dir)}
+    if remembered != {"engine": entry.name, **opened.settings()}:
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        remember_engine(Path(index_dir), entry.name, **opened.settings())
+    return report
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,
+                prune: bool = False, body: str | None = None, ingest_in_worker: bool = True,
+                where: Path | None = None) -> SyncReport:
+    """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages."""
+    report = SyncReport()
+    files, roots = discovered(paths, report, warn)
+    where = where or Path(getattr(engine, "index_dir", "") or ".")
+    with engine.write_lock():
+        manifest = read_manifest(engine, rebuild)
+        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn)
+        if not plan and manifest.existed and not rebuild:
+            return report
+        parallel = len(plan.changed) >= PARALLEL_FROM
+        try:
+            writer = engine.writer(rebuild=rebuild, parallel=parallel)
+            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker)
+        except OSError as exc:
+            raise write_error(exc, where, not manifest.existed) from exc
+        report_refused(writer, report, warn)
+    return report
+
+
+# -- the steps -------------------------------------------------------------------------------------
+
+
+def discovered(paths: list[Path], report: SyncReport, warn: Warn) -> tuple[list[Path], list[Path]]:
+    """The protocol files under `paths`, and the folders among `paths` (as source keys)."""
+
+    def ignore(path: Path, reason: str) -> None:
+        report.ignored.append((str(path), reason))
+
+    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
+    return files, [Path(source_key(path)) for path in paths if Path(path).is_dir()]
+
+
+def read_manifest(engine, rebuild: bool) -> Manifest:
+    """What the engine's index holds (empty when there is none, or a damaged one is rebuilt)."""
+    try:
+        sources = engine.sources()
+    except IndexMissingError:
+        return Manifest(existed=False)
+    except IndexCorruptError:
+        if rebuild:
+            return Manifest()
+        raise
+    manifest = Manifest()
+    for source in sources:
+        key = source["source_key"]
+        manifest.hashes[key] = source.get("source_hash", "")
+        manifest.prefixes[key] = source.get("id_prefix", "")
+        manifest.stats[key] = source.get("source_stat", "")
+        if source.get("named_body"):
+            manifest.bodies[key] = source["named_body"]
+    return manifest
+
+
+def make_plan(files: list[Path], roots: list[Path], manifest: Manifest, rebuild: bool, prune: bool,
+              body: str | None, report: SyncReport, warn: Warn) -> Plan:
+    current = {source_key(path): path for path in files}
+    removed = removals(current, manifest, roots, prune, rebuild, report, warn)
+    return Plan(removed, list(changes(current, manifest, rebuild, body, report, warn)))
 
 
 def _under(key: str, roots: list[Path]) -> bool:
@@ -175,8 +219,8 @@ def _under(key: str, roots: list[Path]) -> bool:
     return any(path.is_relative_to(root) for root in roots)
 
 
-def _removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], prune: bool, rebuild: bool,
-              report: SyncReport, warn) -> list[str]:
+def removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], prune: bool, rebuild: bool,
+             report: SyncReport, warn: Warn) -> list[str]:
     """Indexed sources that leave the index: files deleted from a folder being indexed, or with
     --prune / --rebuild, every one not among this run's files. The rest is kept untouched."""
     removed = []
@@ -195,187 +239,42 @@ def _removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], p
     return sorted(removed)
 
 
-def _plan(current: dict[str, Path], manifest: Manifest, removed: list[str], rebuild: bool, report: SyncReport,
-          warn) -> _Plan:
-    plan = _Plan(removed=removed, changed=[])
+def _read_later(path: Path) -> bool:
+    """Not a regular file, or over the size limit: not hashed (a FIFO would block, a huge file
+    cost its size); the readers refuse it with the reason when its turn comes."""
+    info = path.stat()
+    return not stat_mode.S_ISREG(info.st_mode) or info.st_size > limits.MAX_FILE_BYTES
+
+
+def changes(current: dict[str, Path], manifest: Manifest, rebuild: bool, body: str | None, report: SyncReport,
+            warn: Warn) -> Iterator[Change]:
+    """The files to (re-)ingest: new ones, and those whose content changed (or all, with rebuild)."""
     for key, path in current.items():
+        named = body or manifest.bodies.get(key)
+        known = key in manifest.hashes and not rebuild
         try:
             stat = file_stat(path)
-            if not rebuild and stat == manifest.stats.get(key):
+            unchanged = stat == manifest.stats.get(key) and named == manifest.bodies.get(key)
+            if not rebuild and unchanged:
                 report.unchanged += 1  # same size and modification time: not even read
                 continue
             if _read_later(path):  # not read at all: ingest skips it with the reason
-                plan.changed.append(_Change(key, path, "", stat))
+                yield Change(key, path, "", stat, known, named)
                 continue
-            digest = _file_digest(path)  # streamed: a large run never holds its files in memory
+            digest = file_digest(path)  # streamed: a large run never holds its files in memory
         except OSError as exc:
-            _fail(report, warn, path, f"cannot read: {exc.strerror or exc}")
+            fail(report, warn, path, f"cannot read: {exc.strerror or exc}")
             continue
-        if not rebuild and manifest.hashes.get(key) == digest:
+        if not rebuild and manifest.hashes.get(key) == digest and named == manifest.bodies.get(key):
             report.unchanged += 1
         else:
-            plan.changed.append(_Change(key, path, digest, stat))
-    return plan
+            yield Change(key, path, digest, stat, known, named)
 
 
-PARALLEL_FROM = 200  # files; below this the worker processes cost more than they save
-
-
-def _workers(changed: int) -> int:
-    if changed < PARALLEL_FROM or not workers.supported():
-        return 1
-    return min(2, os.cpu_count() or 1)
-
-
-def _open_writer(ix, changed: int):
-    procs = _workers(changed)
-    if procs > 1:
-        return workers.SafeMpWriter(ix, procs=procs, limitmb=256)
-    return ix.writer(limitmb=256)
-
-
-def sync(
-    index_dir: Path,
-    paths: list[Path],
-    rebuild: bool = False,
-    warn: Callable[[str], None] | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-    prune: bool = False,
-    engine: str | None = None,
-    settings: dict | None = None,
-) -> SyncReport:
-    """Bring the index at `index_dir` in line with the protocol files under `paths`.
-
-    `engine` (whoosh, tantivy, opensearch) is the one the index was built with unless given;
-    `settings` are an engine's connection details (opensearch: url, index_name).
-
-    New and changed files are ingested. Documents of other files stay, except those of files
-    gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
-    `paths`. Each removed source is named in report.removed_sources.
-
-    A run that fails or is killed leaves the previous index as it was; a full disk raises
-    IndexDiskFullError after removing what the run wrote.
-    """
-    from bigsearch.engines.registry import choose_engine, remember_engine, remembered_engine
-
-    name = choose_engine(index_dir, engine)
-    built_with = remembered_engine(index_dir)
-    if engine and built_with and engine != built_with and not rebuild:
-        raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
-                          f"{engine}, or choose another --index-dir")
-    report = SyncReport()
-
-    def ignore(path: Path, reason: str) -> None:
-        report.ignored.append((str(path), reason))
-
-    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
-    roots = [Path(source_key(path)) for path in paths if path.is_dir()]
-    if name != "whoosh":
-        return _sync_engine(index_dir, name, settings or {}, files, roots, rebuild, prune, report, warn, progress)
-    with store.write_lock(index_dir, on_wait=warn):
-        started = time.time()
-        old_versions = store.other_versions(index_dir)
-        if old_versions and warn:
-            warn(f"the index at {index_dir} was built by another version of bigsearch — rebuilding it")
-        fresh = not store.exists(index_dir)
-        try:
-            ix, manifest = _open(index_dir, rebuild)
-            # What killed or failed runs left behind goes before this run writes anything.
-            store.remove_leftovers(index_dir, older_than=started)
-        except OSError as exc:
-            raise _write_error(exc, index_dir, fresh) from exc
-        current = {source_key(path): path for path in files}
-        removed = _removals(current, manifest, roots, prune, rebuild, report, warn)
-        plan = _plan(current, manifest, removed, rebuild, report, warn)
-        if not (plan.removed or plan.changed or rebuild or fresh):
-            return report
-        try:
-            sink = _WhooshSink(_open_writer(ix, len(plan.changed)), rebuild)
-            _apply(sink, plan, manifest, rebuild, report, warn, progress, parallel=False)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):  # the run's own error is the one to report
-                store.remove_leftovers(index_dir)  # this run's partial segments; the committed ones stay
-            if isinstance(exc, OSError):
-                raise _write_error(exc, index_dir, fresh) from exc
-            raise
-        for old in old_versions:
-            store.remove_version(index_dir, old)
-        if built_with != "whoosh":
-            remember_engine(index_dir, "whoosh")
-    return report
-
-
-def _open(index_dir: Path, rebuild: bool):
-    """The index to update and what it holds. Damage the open-time checks cannot see can still
-    make reading the index fail: that is reported as damage too, and --rebuild starts afresh."""
-    ix = store.open_for_writing(index_dir, rebuild=rebuild)
-    try:
-        return ix, read_manifest(ix)
-    except OSError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a damaged segment can make Whoosh raise anything
-        if not rebuild:
-            raise IndexCorruptError(
-                f"the index at {index_dir} cannot be read ({type(exc).__name__}: {exc}) — "
-                "`bigsearch index --rebuild` repairs it"
-            ) from None
-    return store.create(index_dir), Manifest()
-
-
-class _WhooshSink:
-    """A Whoosh writer behind the calls the sync makes (see _apply)."""
-
-    def __init__(self, writer, rebuild: bool) -> None:
-        self.writer = writer
-        self.rebuild = rebuild
-
-    def remove_source(self, key: str) -> None:
-        self.writer.delete_by_term("source_key", key)
-
-    def replace_source(self, doc: Document, change: _Change, known: bool) -> None:
-        if known:
-            self.writer.delete_by_term("source_key", change.key)
-        for record in paragraph_records(doc, change.key):
-            self.writer.add_document(**record)
-        self.writer.add_document(**file_record(doc, change.key, change.digest, change.stat))
-
-    def commit(self) -> None:
-        if self.rebuild:
-            from whoosh.writing import CLEAR
-
-            self.writer.commit(mergetype=CLEAR)
-        else:
-            self.writer.commit()
-
-    def cancel(self) -> None:
-        if not self.writer.is_closed:
-            self.writer.cancel()
-
-
-class _EngineSink:
-    """An EngineWriter (tantivy, opensearch) behind the same calls."""
-
-    def __init__(self, writer) -> None:
-        self.writer = writer
-
-    def remove_source(self, key: str) -> None:
-        self.writer.remove_source(key)
-
-    def replace_source(self, doc: Document, change: _Change, known: bool) -> None:
-        self.writer.replace_source(records.source_record(doc, change.key, change.digest, change.stat),
-                                   records.paragraph_records(doc, change.key))
-
-    def commit(self) -> None:
-        self.writer.commit()
-
-    def cancel(self) -> None:
-        self.writer.cancel()
-
-
-def _ingested(paths: list[Path], parallel: bool):
+def ingested(paths: list[Path], in_worker: bool):
     """(path, Document or None, error or None) in order: in a worker process, or here one at a time."""
-    if parallel and workers.supported():
-        yield from workers.ingested(paths)
+    if in_worker and processes.supported():
+        yield from ingest_worker.ingested(paths)
         return
     for path in paths:
         try:
@@ -384,118 +283,62 @@ def _ingested(paths: list[Path], parallel: bool):
             yield path, None, str(exc)
 
 
-def _apply(sink, plan: _Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn, progress,
-           parallel: bool) -> None:
-    """The plan, written through `sink` and committed once: removals, then each changed file replaced as one unit."""
+def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn: Warn, progress: Progress,
+          ingest_in_worker: bool) -> None:
+    """The plan, written through `writer` and committed once: removals, then each changed file replaced as one unit."""
     taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
         for key in plan.removed:
-            sink.remove_source(key)
+            writer.remove_source(key)
             report.removed += 1
             report.removed_sources.append(key)
-        changes = {change.path: change for change in plan.changed}
-        for number, (path, doc, error) in enumerate(_ingested(list(changes), parallel), start=1):
-            change = changes[path]
+        changed = {change.path: change for change in plan.changed}
+        for number, (path, doc, error) in enumerate(ingested(list(changed), ingest_in_worker), start=1):
+            change = changed[path]
             if progress:
-                progress(number, len(changes), path.name)
-            known = change.key in manifest.hashes and not rebuild
+                progress(number, len(changed), path.name)
             if doc is None:
-                if known:  # changed, and now unreadable: its old paragraphs go
-                    sink.remove_source(change.key)
-                _fail(report, warn, path, error or "cannot be read")
+                if change.known:  # changed, and now unreadable: its old paragraphs go
+                    writer.remove_source(change.key)
+                fail(report, warn, path, error or "cannot be read")
                 continue
             taken.pop(manifest.prefixes.get(change.key, ""), None)
             make_ids_unique(doc, taken, change.key)
-            for line in document_warnings(doc, path):
-                report.warned.append((str(path), line))
-                if warn:
-                    warn(line)
-            sink.replace_source(doc, change, known)
-            report.paragraphs += len(doc.paragraphs)
-            if known:
-                report.updated += 1
-            else:
-                report.added += 1
-        sink.commit()
+            write_document(writer, doc, change, report, warn)
+        writer.commit()
     except BaseException:
         with contextlib.suppress(Exception):
-            sink.cancel()
+            writer.cancel()
         raise
 
 
-def _engine_manifest(engine, rebuild: bool) -> tuple[Manifest, bool]:
-    """What the engine's index holds, and whether there was an index at all."""
-    manifest = Manifest()
-    try:
-        sources = engine.sources()
-    except IndexMissingError:
-        return manifest, False
-    except IndexCorruptError:
-        if rebuild:
-            return manifest, True
-        raise
-    for source in sources:
-        key = source["source_key"]
-        manifest.hashes[key] = source.get("source_hash", "")
-        manifest.prefixes[key] = source.get("id_prefix", "")
-        manifest.stats[key] = source.get("source_stat", "")
-    return manifest, True
+def write_document(writer, doc, change: Change, report: SyncReport, warn: Warn) -> None:
+    """One ingested file: its warnings reported, its source and paragraph records replaced."""
+    for line in document_warnings(doc, change.path):
+        report.warned.append((str(change.path), line))
+        if warn:
+            warn(line)
+    if change.body:
+        doc.body = change.body
+    source = records.source_record(doc, change.key, change.digest, change.stat, named_body=change.body)
+    writer.replace_source(source, records.paragraph_records(doc, change.key))
+    report.paragraphs += len(doc.paragraphs)
+    if change.known:
+        report.updated += 1
+    else:
+        report.added += 1
 
 
-def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], roots: list[Path], rebuild: bool,
-                 prune: bool, report: SyncReport, warn, progress) -> SyncReport:
-    """The sync of an engine other than Whoosh; then the index folder remembers that engine."""
-    from bigsearch.engines.registry import open_engine, remember_engine
-
-    if name == "tantivy":
-        Path(index_dir).mkdir(parents=True, exist_ok=True)
-    engine = open_engine(Path(index_dir), name, settings, on_wait=warn)
-    try:
-        sync_with_engine(engine, files, roots, rebuild=rebuild, prune=prune, report=report, warn=warn,
-                         progress=progress, index_dir=Path(index_dir))
-    finally:
-        engine.close()
-    Path(index_dir).mkdir(parents=True, exist_ok=True)
-    extra = {"url": engine.url, "index_name": engine.alias} if name == "opensearch" else {}
-    remember_engine(Path(index_dir), name, **extra)
-    return report
-
-
-def sync_with_engine(engine, files: list[Path], roots: list[Path], rebuild: bool = False, prune: bool = False,
-                     report: SyncReport | None = None, warn=None, progress=None,
-                     index_dir: Path | None = None) -> SyncReport:
-    """Sync through the Engine interface (tantivy, opensearch): the same decisions as the Whoosh
-    path (_removals, _plan), a source's paragraphs replaced as one unit, one commit at the end;
-    ingest runs in a worker process for large runs while this process analyses and indexes."""
-    report = report or SyncReport()
-    where = index_dir or Path(getattr(engine, "index_dir", "") or ".")
-    manifest, existed = _engine_manifest(engine, rebuild)
-    current = {source_key(path): path for path in files}
-    removed = _removals(current, manifest, roots, prune, rebuild, report, warn)
-    plan = _plan(current, manifest, removed, rebuild, report, warn)
-    if not (plan.removed or plan.changed or rebuild or not existed):
-        return report
-    try:
-        writer = engine.writer(rebuild=rebuild)
-    except OSError as exc:
-        raise _write_error(exc, where, not existed) from exc
-    try:
-        _apply(_EngineSink(writer), plan, manifest, rebuild, report, warn, progress,
-               parallel=len(plan.changed) >= PARALLEL_FROM)
-    except OSError as exc:
-        raise _write_error(exc, where, not existed) from exc
-    for key, failures in getattr(writer, "failed_sources", {}).items():
+def report_refused(writer, report: SyncReport, warn: Warn) -> None:
+    """Sources a cluster refused paragraphs of: counted as failed, and sent again on the next run."""
+    for key, failures in writer.failed_sources.items():
         first = failures[0]
-        _fail(report, warn, Path(key), f"{len(failures)} paragraph(s) refused by the index (first: {first.status}: "
-                                       f"{first.reason}) — the file is sent again on the next run",
-              verb="indexed incompletely")
-    return report
+        fail(report, warn, Path(key), f"{len(failures)} paragraph(s) refused by the index (first: {first.status}: "
+                                      f"{first.reason}) — the file is sent again on the next run",
+             verb="indexed incompletely")
 
 
-DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
-
-
-def _write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
+def write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
     kept = "no index was written" if fresh else "the previous index is kept"
     if exc.errno in DISK_FULL:
         return IndexDiskFullError(f"the disk is full at {index_dir}: free space and run again; {kept}")
@@ -503,7 +346,7 @@ def _write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
                            "check the directory, or choose another with --index-dir")
 
 
-def _fail(report: SyncReport, warn, path: Path, reason: str, verb: str = "skipped") -> None:
+def fail(report: SyncReport, warn: Warn, path: Path, reason: str, verb: str = "skipped") -> None:
     report.failed.append((str(path), reason))
     if warn:
         warn(f"{verb} {safe_name(path)}: {reason}")

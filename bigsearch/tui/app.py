@@ -5,7 +5,6 @@ Uses the same search library as the CLI; widgets talk through messages, the app 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -92,7 +91,7 @@ class BrowseApp(App):
 
     def filters(self) -> Filters:
         """The filters the browser started with, and the facets picked since."""
-        return replace(self.base_filters, facets=dict(self.facet_filters))
+        return self.base_filters.replace(facets=dict(self.facet_filters))
 
     def run_search(self) -> None:
         if not self.query_text.strip() and not self._has_filters():

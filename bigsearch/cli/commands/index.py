@@ -21,6 +21,7 @@ class ExportFormat(StrEnum):
 
 
 EngineChoice = StrEnum("EngineChoice", {name: name for name in ENGINES})
+ENGINE_HELP = "; ".join(f"{entry.name}: {entry.help}" for entry in ENGINES.values()) + " (default whoosh; remembered by the index)."
 
 
 def index(
@@ -29,11 +30,12 @@ def index(
                                           "index); only the given paths stay indexed.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Also remove indexed files that are not under the given "
                                         "paths.")] = False,
-    engine: Annotated[EngineChoice | None, typer.Option("--engine", help="whoosh (default), tantivy (fast, for large "
-                      "archives) or opensearch (a cluster); remembered by the index.")] = None,
+    engine: Annotated[EngineChoice | None, typer.Option("--engine", help=ENGINE_HELP)] = None,
     url: Annotated[str | None, typer.Option("--url", help="opensearch: the cluster, https://host:9200 (credentials "
                    "from BIGSEARCH_OPENSEARCH_USER/_PASSWORD or ~/.netrc).")] = None,
     index_name: Annotated[str | None, typer.Option("--index-name", help="opensearch: the index (alias) name.")] = None,
+    body: Annotated[str | None, typer.Option("--body", help="The body that met, for every document under PATHS "
+                    "(a folder that is one body's archive): kept for them in later runs.")] = None,
     watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
                             "searches (bigsearch watch).")] = False,
     index_dir: IndexDir = None,
@@ -61,9 +63,10 @@ def index(
             def progress(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=printable(name)[:40])
 
-            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=progress, **options)
+            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=progress, body=body,
+                          **options)
     else:
-        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, **options)
+        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body, **options)
     for source in report.removed_sources:  # source keys are stored printable
         print(f"removed {source}", file=sys.stderr)
     print(f"{printable(str(target))}: {report.summary()}", file=sys.stderr)
@@ -80,20 +83,19 @@ def export(
 ) -> None:
     """Ingest protocols and print their paragraphs (one JSON object per line)."""
     from bigsearch.config import resolve_corpus
-    from bigsearch.ingest.pipeline import IngestReport, ingest_paths
 
-    report = IngestReport()
     targets = paths or [resolve_corpus(corpus)]
     out = sys.stdout
     if format == ExportFormat.opensearch:
-        from bigsearch.api import opensearch_bulk_lines
+        from bigsearch.api import export_opensearch
 
-        for line in opensearch_bulk_lines(targets, warn=warn, report=report):
-            out.write(line + "\n")
-        print(f"{report.read} files read, {len(report.skipped)} skipped", file=sys.stderr)
+        done = export_opensearch(targets, lambda line: out.write(line + "\n"), warn=warn)
+        print(f"{done.added} files exported, {len(done.failed)} skipped; {done.paragraphs} paragraphs", file=sys.stderr)
         return
     from bigsearch.cli.render import export_lines
+    from bigsearch.ingest.pipeline import IngestReport, ingest_paths
 
+    report = IngestReport()
     for doc in ingest_paths(targets, report, warn=warn):
         for line in export_lines(doc, format.value):
             out.write(line + "\n")

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from bigsearch.cli.options import PERIOD
 from bigsearch.cli.output import emit
 from bigsearch.cli.params import AsJson, CorpusDir, IndexDir, NoPager, filter_options, open_searcher
 from bigsearch.search.results import Filters
@@ -54,7 +53,7 @@ def meeting(
          lambda out: render.print_meeting(found, matched, out), pager=not no_pager)
 
 
-@filter_options(only=PERIOD)
+@filter_options(period=True)
 def person(
     name: Annotated[str, typer.Argument(help="A name, any case, with or without å ä ö; a surname is enough.")],
     filters: Filters,
@@ -72,7 +71,7 @@ def person(
     emit(as_json, report, lambda out: render.print_person(report, out))
 
 
-@filter_options(only=PERIOD)
+@filter_options(period=True)
 def principal(
     name: Annotated[str, typer.Argument(help="Principal, any alias or case (polisen, 'Välfärd Gävle').")],
     filters: Filters,

@@ -8,13 +8,11 @@ from typing import Annotated
 
 import typer
 
-from bigsearch.cli.options import FILTER_OPTIONS
+from bigsearch.cli.options import filter_flags
 from bigsearch.cli.output import emit
-from bigsearch.cli.params import AsJson, CorpusDir, IndexDir, filter_options, guarded, open_searcher
+from bigsearch.cli.params import AsJson, CorpusDir, IndexDir, command, filter_options, open_searcher
 from bigsearch.errors import BigsearchError
 from bigsearch.search.results import Filters
-
-app = typer.Typer(help="Saved searches: what is new since you last looked.", no_args_is_help=False)
 
 
 def report_new(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
@@ -30,7 +28,6 @@ def report_new(index_dir: Path | None, corpus: Path | None, as_json: bool) -> in
     return sum(len(report.new) for report in reports)
 
 
-@app.callback(invoke_without_command=True)
 def watch(
     ctx: typer.Context,
     as_json: AsJson = False,
@@ -47,8 +44,6 @@ def watch(
         raise typer.Exit(exc.exit_code) from None
 
 
-@app.command("add")
-@guarded
 @filter_options()
 def watch_add(
     query: Annotated[str, typer.Argument(help="A query, as for search.")],
@@ -66,8 +61,6 @@ def watch_add(
     print(f"saved {saved.name!r}: {total} hits now; `bigsearch watch` will show the new ones")
 
 
-@app.command("list")
-@guarded
 def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
     """The saved searches."""
     from bigsearch.config import resolve_index
@@ -77,7 +70,7 @@ def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
         saved = watches.list()
 
     def show(out) -> None:
-        flags = {option.field: option.flag for option in FILTER_OPTIONS}
+        flags = {option.name: option.flag for option in filter_flags()}
         for w in saved:
             filters = " ".join(f"{flags.get(k, '--' + k)} {v}" for k, v in w.filters.items())
             print(f"{w.name}\t{w.query}" + (f"\t{filters}" if filters else ""))
@@ -85,8 +78,6 @@ def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
     emit(as_json, saved, show)
 
 
-@app.command("remove")
-@guarded
 def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's name.")], index_dir: IndexDir = None) -> None:
     """Forget a saved search."""
     from bigsearch.config import resolve_index
@@ -95,3 +86,12 @@ def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's na
     with Watches(resolve_index(index_dir)) as watches:
         watches.remove(name)
     print(f"removed {name!r}")
+
+
+def group() -> typer.Typer:
+    """`bigsearch watch` and its subcommands."""
+    app = typer.Typer(help="Saved searches: what is new since you last looked.", no_args_is_help=False)
+    app.callback(invoke_without_command=True)(watch)
+    for name, function in {"add": watch_add, "list": watch_list, "remove": watch_remove}.items():
+        command(app, name, function)
+    return app

@@ -146,3 +146,12 @@ async def test_the_browser_lists_it_in_its_sidebar(indexed):
             assert f"length{SEPARATOR}long" in ids
     finally:
         searcher.close()
+
+
+def test_export_carries_it(length, corpus_dir, expected):
+    from bigsearch.cli.app import make_app
+
+    result = CliRunner().invoke(make_app(), ["export", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert sum(row["length"] == "long" for row in rows) == expected["long"]

@@ -37,6 +37,8 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
             row = paragraph.to_export()
             row["section_prefix"] = paragraph.section_prefix
             row["attendees"] = attendees
+            for facet in FACETS:  # every facet's value, as the index holds it (body, …)
+                row.setdefault(facet.key, facet.extract(paragraph, doc))
             # Where the paragraph comes from: the file and the page (PDF) or line (text file).
             row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
             yield json.dumps(row, ensure_ascii=False)

@@ -194,7 +194,7 @@ def throughput(documents, rounds: int) -> dict:
 
 
 def reindex(documents) -> dict:
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / "archive"

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch import processes
+from bigsearch.cli.app import app
 from bigsearch.engines import whoosh_store as store
-from bigsearch.index import workers, writer
-from bigsearch.index.writer import sync
+from bigsearch.index import sync as index_sync
+from bigsearch.index.sync import sync
 from tests.index_helpers import (
     ROOT,
     Lines,
@@ -34,7 +35,7 @@ from tests.index_helpers import (
     unreferenced_files,
 )
 
-needs_workers = pytest.mark.skipif(not workers.supported(), reason="worker processes are used on Linux only")
+needs_workers = pytest.mark.skipif(not processes.supported(), reason="worker processes are used on Linux only")
 
 
 def lock_is_free(index_dir: Path) -> bool:
@@ -129,10 +130,10 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
 
 CLI_CHILD = """
 import sys
-from bigsearch.index import writer
-writer.PARALLEL_FROM = 2
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = 2
 sys.argv = ["bigsearch", *sys.argv[1:]]
-from bigsearch.cli import main
+from bigsearch.cli.entry import main
 main()
 """
 
@@ -215,7 +216,7 @@ def test_full_disk_says_so_keeps_the_index_and_cleans_up(tmp_path, corpus_dir, m
     old_state = index_state(index_dir)
     files_before = sorted(os.listdir(index_dir))
     make_corpus(docs, corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
     if where == "segment":  # in a worker when there are workers
         monkeypatch.setattr(Segment, "create_compound_file", _full_while_writing_segment)
     else:
@@ -408,10 +409,12 @@ def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_
     sync(index_dir, [corpus_dir])
     healthy = index_state(index_dir)
 
-    def damaged(ix):
+    from whoosh.searching import Searcher
+
+    def damaged(searcher, **kw):
         raise struct.error("unpack requires a buffer of 8 bytes")
 
-    monkeypatch.setattr(writer, "read_manifest", damaged)
+    monkeypatch.setattr(Searcher, "documents", damaged)
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output
@@ -443,7 +446,7 @@ def test_a_failing_worker_neither_hangs_the_run_nor_loses_documents_silently(tmp
             os.kill(os.getpid(), signal.SIGKILL)  # dies without a word
         raise ValueError("a bug in a worker")
 
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(Segment, "create_compound_file", fail_in_worker)
     result = CliRunner().invoke(app, ["index", str(docs), "--index-dir", str(index_dir)])
     assert result.exit_code == 2, result.output
@@ -462,7 +465,7 @@ def test_a_two_worker_run_from_a_thread(tmp_path, corpus_dir, monkeypatch):
     import threading
 
     docs = make_corpus(tmp_path / "docs", corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     outcome: list = []
     thread = threading.Thread(target=lambda: outcome.append(sync(tmp_path / "ix", [docs])))
     thread.start()
@@ -561,30 +564,57 @@ def _wait_for_helpers(proc, limit: float = 120.0) -> set[int]:
     return set()
 
 
+OCR_SYNC_CHILD = """
+import sys
+from pathlib import Path
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = 2  # even a small run ingests in the worker process (engines that use one)
+def progress(done, total, name):
+    print(f"progress {done}/{total}", flush=True)
+report = index_sync.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress, engine=sys.argv[3])
+print("done", report.summary(), flush=True)
+"""
+
+
 @needs_ocr
 @needs_workers
-@pytest.mark.parametrize("parallel_from", [10**9, 2], ids=["in-process", "ingest-worker"])
-def test_sigkill_of_a_run_that_is_ocring_kills_its_ocr_helpers_and_keeps_the_index(tmp_path, corpus_dir,
-                                                                                     parallel_from):
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])  # OCR helpers of the run itself, of its ingest worker
+def test_sigkill_of_a_run_that_is_ocring_kills_its_ocr_helpers_and_keeps_the_index(tmp_path, corpus_dir, engine):
+    from bigsearch.search.searcher import Searcher
+
     docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
     index_dir = tmp_path / "ix"
-    sync(index_dir, [docs])
-    old_state = index_state(index_dir)
+    sync(index_dir, [docs], engine=engine)
+    with Searcher(index_dir) as searcher:
+        before = searcher.search("Andersberg", limit=0).total
     (docs / "zz-scan.pdf").write_bytes(_scan_pdf(corpus_dir, 2))  # sorted last: read after the text files
     (docs / "c000_001_15d56eff24d3047a.txt").write_text("Protokoll BIG 2024-03-01\n\n§ 1 Nytt\n\nText.", "utf-8")
-    proc = sync_child(index_dir, docs, parallel_from=parallel_from)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", OCR_SYNC_CHILD, str(index_dir), str(docs), engine],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     helpers = _wait_for_helpers(proc)
     assert helpers, f"no OCR helper started: {proc.communicate()}"
+    if engine == "tantivy":
+        assert not helpers & children(proc.pid), "the helpers should belong to the ingest worker"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert not wait_until_gone(helpers), "OCR helpers outlived the killed run"
-    assert lock_is_free(index_dir)
-    assert index_state(index_dir) == old_state
+    with Searcher(index_dir) as searcher:  # the previous index, whole
+        assert searcher.search("Andersberg", limit=0).total == before
+        assert searcher.search("Nytt", limit=0).total == 0
+    if engine == "whoosh":
+        assert lock_is_free(index_dir)
     # The next run reads the scan (what the killed run OCRed is in the cache) and leaves nothing behind.
     report = sync(index_dir, [docs])
     assert report.updated == 1 and report.added == 1 and report.ocr_read + report.ocr_cached == 2
-    assert unreferenced_files(index_dir) == []
+    from bigsearch.search.results import Filters
+
+    with Searcher(index_dir) as searcher:
+        assert searcher.search("välkommen", Filters(ocr=True), limit=0).total == 1
+        assert searcher.search("Andersberg", Filters(ocr=False), limit=0).total == before
+    if engine == "whoosh":
+        assert unreferenced_files(index_dir) == []
 
 
 @needs_ocr

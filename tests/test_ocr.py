@@ -210,7 +210,7 @@ def test_images_are_recognised_by_content_and_by_name(tmp_path, no_ocr):
 
 
 def test_doctor_says_whether_ocr_is_available_and_how_to_get_it(no_ocr):
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     result = CliRunner().invoke(app, ["doctor"])
     assert result.exit_code == 0, result.output
@@ -219,7 +219,7 @@ def test_doctor_says_whether_ocr_is_available_and_how_to_get_it(no_ocr):
 
 
 def test_doctor_names_the_language_data_when_ocr_is_available():
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     status = available.ocr_status()
     if not status.available:

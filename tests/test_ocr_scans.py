@@ -54,7 +54,7 @@ def scan_folder(tmp_path_factory, noisy_images):
 @pytest.fixture(scope="session")
 def scan_index(tmp_path_factory, scan_folder):
     """The noisy all-image scan and the same protocol as text, indexed together (whoosh)."""
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir = tmp_path_factory.mktemp("ocr-index") / "ix"
     docs = scan_folder.parent / "mixed-corpus"
@@ -136,7 +136,7 @@ def test_search_finds_andersberg_in_the_scan_and_cites_it_as_ocr(scan_index):
     assert every.total == 6
     assert scanned.total == 3 and all(h.ocr and h.source.endswith("scan.pdf") for h in scanned.hits)
     assert typed.total == 3 and not any(h.ocr for h in typed.hits)
-    from bigsearch.cite import location
+    from bigsearch.cli.cite import location
 
     hit = scanned.hits[0]
     assert location(hit) == f"big-2024-02-09-scan.pdf (OCR, page {hit.page}, {hit.ocr_confidence}%)"
@@ -145,7 +145,7 @@ def test_search_finds_andersberg_in_the_scan_and_cites_it_as_ocr(scan_index):
 def test_show_and_citations_on_the_command_line_say_ocr_page_and_confidence(scan_index):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     index_dir = str(scan_index[0])
     runner = CliRunner()
@@ -164,7 +164,7 @@ def test_show_and_citations_on_the_command_line_say_ocr_page_and_confidence(scan
 
 
 def test_incremental_runs_and_rebuilds_do_not_ocr_again(scan_index, tmp_path):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir, docs, first, _ = scan_index
     copy = tmp_path / "ix"
@@ -263,7 +263,7 @@ def test_the_page_limit_and_the_time_limit_leave_pages_out_with_a_warning(noisy_
 
 
 def test_a_low_confidence_page_is_named_in_a_warning(tmp_path):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     lines = scans.layout(SOURCE.read_text("utf-8"))[1][:6]
     blurred = scans.degrade(scans.render_page(lines).image, seed=3, blur=5.0)  # out of focus: OCR guesses
@@ -280,7 +280,7 @@ def test_a_low_confidence_page_is_named_in_a_warning(tmp_path):
 
 
 def test_did_you_mean_allows_edits_when_the_nearest_word_was_read_by_ocr(scan_index, tmp_path):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
     index_dir, docs, _, _ = scan_index

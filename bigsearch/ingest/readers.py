@@ -19,8 +19,6 @@ from bigsearch.ingest.model import RawText
 from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.zipsafe import member_names
 
-MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # kept for callers of the old name
-MAX_LINE_CHARS = limits.MAX_LINE_CHARS
 SUPPORTED_SUFFIXES = (
     ".txt", ".text", ".docx", ".docm", ".dotx", ".doc", ".dot", ".odt", ".ott", ".rtf", ".html", ".htm", ".pdf",
     ".png", ".jpg", ".jpeg", ".tif", ".tiff",  # scans: read by OCR (bigsearch[ocr])

@@ -133,6 +133,7 @@ def test_search_finds_andersberg_in_the_scan_and_cites_it_as_ocr(scan_index):
         every = searcher.search("Andersberg", limit=20)
         scanned = searcher.search("Andersberg", Filters(ocr=True), limit=20)
         typed = searcher.search("Andersberg", Filters(ocr=False), limit=20)
+        assert searcher.search("Andersberg ocr:ja").total == 3 and searcher.search("Andersberg ocr:nej").total == 3
     assert every.total == 6
     assert scanned.total == 3 and all(h.ocr and h.source.endswith("scan.pdf") for h in scanned.hits)
     assert typed.total == 3 and not any(h.ocr for h in typed.hits)

@@ -16,7 +16,6 @@ import atexit
 import os
 import pickle
 import select
-import struct
 import subprocess
 import sys
 import threading
@@ -24,9 +23,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from bigsearch.ingest.ocr import protocol
+
 GRACE_SECONDS = 30.0  # beyond the page's OCR time limit: rendering and cleaning a large page
 START_SECONDS = 120.0  # for a helper to import its libraries and load the language data
-_LENGTH = struct.Struct(">I")
 
 
 class HelperFailed(Exception):
@@ -64,8 +64,7 @@ class Helper:
         return self.process.poll() is None
 
     def send(self, message) -> None:
-        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(_LENGTH.pack(len(payload)) + payload)
+        view = memoryview(protocol.frame(message))
         try:
             while view:  # an unbuffered pipe may take a large message in parts
                 view = view[self.process.stdin.write(view):]
@@ -80,8 +79,8 @@ class Helper:
         return answer
 
     def receive(self, deadline: float):
-        head = self._read(_LENGTH.size, deadline)
-        return pickle.loads(self._read(_LENGTH.unpack(head)[0], deadline))
+        head = self._read(protocol.HEADER, deadline)
+        return pickle.loads(self._read(protocol.length(head), deadline))
 
     def _read(self, size: int, deadline: float) -> bytes:
         data = b""

@@ -8,9 +8,20 @@ import struct
 _LENGTH = struct.Struct(">I")
 
 
-def send(stream, message) -> None:
+HEADER = _LENGTH.size
+
+
+def frame(message) -> bytes:
     payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_LENGTH.pack(len(payload)) + payload)
+    return _LENGTH.pack(len(payload)) + payload
+
+
+def length(header: bytes) -> int:
+    return _LENGTH.unpack(header)[0]
+
+
+def send(stream, message) -> None:
+    stream.write(frame(message))
     stream.flush()
 
 
@@ -19,7 +30,7 @@ def receive(stream):
     head = _read_exactly(stream, _LENGTH.size)
     if head is None:
         return None
-    payload = _read_exactly(stream, _LENGTH.unpack(head)[0])
+    payload = _read_exactly(stream, length(head))
     return None if payload is None else pickle.loads(payload)
 
 

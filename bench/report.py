@@ -74,6 +74,8 @@ def query_table(results: dict) -> list[str]:
             else:
                 differ = len(agree["totals_differ"]) + len(agree["facets_differ"])
                 same = "yes" if not differ else f"{differ} of {len(results['query_mix'])} queries differ"
+                if agree.get("top10_overlap") is not None:
+                    same += f" (top 10: {agree['top10_overlap']:.0%} the same)"
             lines.append(f"| {first} | {_label(results, name)} | {skipped or _ms(facets)} | {_range(facets)} | {_ms(plain)} | "
                          f"{_range(plain)} | {same} |")
             first = ""

@@ -338,8 +338,8 @@ def bench_size(size: int, systems: list[System], workdir: Path, options: argpars
     result["in_process"] = in_process(systems, base, options.rounds, size)
     for name, row in result["in_process"]["systems"].items():
         facets = row.get("facets", {}).get("cpu_ms", {})
-        log(f"[{size}] {name}: p95 {facets.get('p95', float('nan')):.1f} ms with facets, "
-            f"{row['no_facets']['cpu_ms']['p95']:.1f} ms without (CPU)")
+        with_facets = f"{facets['p95']:.1f} ms with facets, " if facets.get("n") else ""
+        log(f"[{size}] {name}: p95 {with_facets}{row['no_facets']['cpu_ms']['p95']:.1f} ms without (CPU)")
     engines = [s for s in systems if s.engine]
     log(f"[{size}] end to end: the mix, {options.e2e_rounds} round(s)")
     result["end_to_end_mix"] = end_to_end_mix(engines, base, options.e2e_rounds)

@@ -1,5 +1,5 @@
 """A baseline's end-to-end search, the counterpart of `bigsearch search`: a fresh process opens the
-index, searches (with the six facets where the baseline counts them), prints the top 10 with
+index, searches (with the facets where the baseline counts them), prints the top 10 with
 their snippets and the first eight values of each facet. Exit code 1 when nothing is found.
 
     python -m bench.cli SYSTEM INDEX QUERY [--year A..B] [--principal NAME] [--no-facets]

@@ -10,7 +10,7 @@ weights (FTS5 cannot weight single terms, so inflected variants count fully).
 Without facets a search never materialises its hits in a table: one statement gives the top-k
 by `ORDER BY rank LIMIT` with the count as a window over the same matches (faster here than a
 second counting statement for all but the rarest words). With facets the matches go once into a temporary table that the top-k, the count and
-the six GROUP BYs read.
+one GROUP BY per facet read.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from bench.ingest import read_records
 COLUMNS = (*swedish.ANALYSED_FIELDS, "principal_key")
 WEIGHTS = (*(swedish.WEIGHTS[name] for name in swedish.ANALYSED_FIELDS), swedish.PRINCIPAL_SCORE)
 PREFIX_INDEX = "3 4 5 6 7 8"  # the prefixes people type; FTS5 uses one only for its exact length
-MULTI = {"person": "persons", "attendee": "attendees", "place": "places"}
+MULTI = {name: swedish.FACETS[name] for name in swedish.MULTI_FACETS}  # facet -> its table; record key
+SINGLE = [swedish.FACETS[name] for name in ("year", *swedish.SINGLE_FACETS)]  # para's columns
 BATCH = 2000
 
 
@@ -35,7 +36,8 @@ def build(jsonl: Path, db_path: Path) -> dict:
     db = sqlite3.connect(db_path)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
-    db.execute("CREATE TABLE para(rowid INTEGER PRIMARY KEY, year INTEGER, principal TEXT, doc_type TEXT, record TEXT)")
+    columns = ", ".join(f"{key} {'INTEGER' if key == 'year' else 'TEXT'}" for key in SINGLE)
+    db.execute(f"CREATE TABLE para(rowid INTEGER PRIMARY KEY, {columns}, record TEXT)")
     db.execute(f"CREATE VIRTUAL TABLE fts USING fts5({', '.join(COLUMNS)}, content='', prefix='{PREFIX_INDEX}', "
                "tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")")
     db.execute(f"INSERT INTO fts(fts, rank) VALUES('rank', 'bm25({', '.join(map(str, WEIGHTS))})')")
@@ -50,8 +52,7 @@ def build(jsonl: Path, db_path: Path) -> dict:
         analysis += time.thread_time() - start
         texts.append((count, *(fields[name] for name in swedish.ANALYSED_FIELDS),
                       swedish.principal_key(record["principal"])))
-        paras.append((count, record["year"], record["principal"], record["doc_type"],
-                      json.dumps(record, ensure_ascii=False)))
+        paras.append((count, *(record.get(key) for key in SINGLE), json.dumps(record, ensure_ascii=False)))
         for table, key in MULTI.items():
             multi[table].extend((count, name) for name in dict.fromkeys(record.get(key) or ()))
         if len(paras) >= BATCH:
@@ -66,7 +67,7 @@ def build(jsonl: Path, db_path: Path) -> dict:
 
 
 def _flush(db, paras, texts, multi) -> None:
-    db.executemany("INSERT INTO para VALUES (?, ?, ?, ?, ?)", paras)
+    db.executemany(f"INSERT INTO para VALUES ({', '.join('?' * (len(SINGLE) + 2))})", paras)
     db.executemany(f"INSERT INTO fts(rowid, {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 1))})",
                    texts)
     for table, rows in multi.items():
@@ -154,10 +155,11 @@ class Searcher:
                             f"WHERE {condition}", params)
             top = [row[0] for row in self.db.execute("SELECT docid FROM temp.hit ORDER BY score LIMIT ?", (limit,))]
             total = self.db.execute("SELECT count(*) FROM temp.hit").fetchone()[0]
-            for name in ("year", "principal", "doc_type"):
-                counts[name] = dict(self.db.execute(
-                    f"SELECT para.{name}, count(*) FROM temp.hit JOIN para ON para.rowid = hit.docid GROUP BY 1"))
-            counts["principal"].pop(None, None)
+            for name in ("year", *swedish.SINGLE_FACETS):
+                counts[name] = dict(self.db.execute(f"SELECT para.{swedish.FACETS[name]}, count(*) FROM temp.hit "
+                                                    "JOIN para ON para.rowid = hit.docid GROUP BY 1"))
+                if name != "year":
+                    counts[name].pop(None, None)
             for name in MULTI:
                 counts[name] = dict(self.db.execute(
                     f"SELECT name, count(*) FROM temp.hit JOIN {name} USING (docid) GROUP BY name"))

@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 
 from bigsearch.engines.records import paragraph_records
+from bigsearch.facets import FACETS
 from bigsearch.ingest.pipeline import ingest_paths
 
-# The record keys the baselines use (the rest are bigsearch's own bookkeeping).
-KEYS = ("id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "persons", "places",
-        "attendees", "text", "title", "first")
+# The record keys the baselines use (the rest are bigsearch's own bookkeeping), every facet's among them.
+KEYS = tuple(dict.fromkeys(("id", "source", "date", "section", "section_title", "attendees", "text", "title", "first",
+                            *(facet.key for facet in FACETS))))
 
 
 def write_records(corpus: Path, out: Path) -> int:

@@ -2,7 +2,8 @@
 summarising samples (percentiles and spread).
 
 CPU comes from the kernel's accounting of the finished process and every child it waited for
-(wait4), so it does not grow when other work shares the machine; wall time is shown beside it.
+(wait4): it grows far less than wall time when other work shares the machine (caches and
+memory bandwidth are shared, so it does grow: compare within one run); wall time is shown beside it.
 Peak memory is the largest single process's own peak (ru_maxrss, exact; commands start from a
 small process, see spawner.py), and for commands that run workers at once (builds) the largest
 sum over the live process tree seen by sampling /proc every 50 ms.

@@ -4,7 +4,7 @@ What tantivy does with no bigsearch code between: the six analysed fields hold t
 (from swedish.analysed_fields, split by tantivy's whitespace tokenizer), the facet fields are raw
 fast fields, each paragraph's record is stored as JSON. A search is one boolean query with
 bigsearch's boosts, top-k with a count, the stored records of the top-k highlighted, and the
-same six facets counted by one terms aggregation each (every value, as bigsearch asks today).
+same facets counted by one terms aggregation each (every value, as bigsearch asks today).
 """
 
 from __future__ import annotations
@@ -20,10 +20,8 @@ from tantivy import Occur
 from bench import swedish
 from bench.ingest import read_records
 
-KEYWORDS = {"principal": "principal", "doc_type": "doc_type", "persons": "person", "attendees": "attendee",
-            "places": "place"}
-FACET_FIELDS = {"year": "year", "principal": "principal", "doc_type": "doc_type", "person": "persons",
-                "attendee": "attendees", "place": "places"}
+SINGLE = [swedish.FACETS[name] for name in swedish.SINGLE_FACETS]  # raw fast fields, one value
+MULTI = [swedish.FACETS[name] for name in swedish.MULTI_FACETS]  # raw fast fields, several values
 FACET_VALUES = 65_000  # every value: what bigsearch's tantivy engine asks for today
 
 
@@ -33,7 +31,7 @@ def build(jsonl: Path, index_dir: Path, threads: int = 1) -> dict:
     builder = tantivy.SchemaBuilder()
     for name in swedish.ANALYSED_FIELDS:
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-    for name in KEYWORDS:
+    for name in (*SINGLE, *MULTI):
         builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_bytes_field("record", stored=True)
@@ -50,10 +48,10 @@ def build(jsonl: Path, index_dir: Path, threads: int = 1) -> dict:
         for name, terms in fields.items():
             if terms:
                 doc.add_text(name, terms)
-        for name in ("principal", "doc_type"):
+        for name in SINGLE:
             if record.get(name):
                 doc.add_text(name, record[name])
-        for name in ("persons", "attendees", "places"):
+        for name in MULTI:
             for value in dict.fromkeys(record.get(name) or ()):
                 doc.add_text(name, value)
         if record.get("year") is not None:
@@ -133,7 +131,7 @@ class Searcher:
                 for _, address in result.hits]
         counts: dict = {}
         if facets and result.count:
-            request = {name: {"terms": {"field": field, "size": FACET_VALUES}} for name, field in FACET_FIELDS.items()}
+            request = {name: {"terms": {"field": field, "size": FACET_VALUES}} for name, field in swedish.FACETS.items()}
             answer = self.searcher.aggregate(query, request)
             counts = {name: {b["key"]: b["doc_count"] for b in answer[name]["buckets"]} for name in request}
             undated = result.count - sum(counts["year"].values())

@@ -1,7 +1,7 @@
 """Baselines: Whoosh as shipped (Whoosh-Reloaded, none of bigsearch's patches), two ways.
 
 - "swedish" (like for like): bigsearch's own Swedish analyzers on the same six analysed fields,
-  the same query plan (swedish.plan) as Whoosh query objects, the same highlights, and the six
+  the same query plan (swedish.plan) as Whoosh query objects, the same highlights, and the same
   facets counted by Whoosh's own grouping (`groupedby` with FieldFacets; the multi-valued ones
   with allow_overlap, which reads each segment's postings of the field into per-document lists
   on every search — term vectors would avoid that, but Whoosh 2.7.5 fails on a document that has
@@ -23,8 +23,8 @@ from pathlib import Path
 from bench import swedish
 from bench.ingest import read_records
 
-MULTI_FIELDS = {"person": "persons", "attendee": "attendees", "place": "places"}
-SINGLE_FIELDS = {"year": "year", "principal": "principal", "doc_type": "doc_type"}
+MULTI_FIELDS = {name: swedish.FACETS[name] for name in swedish.MULTI_FACETS}
+SINGLE_FIELDS = {name: swedish.FACETS[name] for name in ("year", *swedish.SINGLE_FACETS)}
 PATCHES = "bigsearch.engines.whoosh_patches"
 
 
@@ -38,19 +38,17 @@ def swedish_schema():
 
     from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 
+    keywords = {key: ID(sortable=True) for name, key in SINGLE_FIELDS.items() if name != "year"}
+    keywords.update({key: KEYWORD(commas=True, scorable=False) for key in MULTI_FIELDS.values()})
     return Schema(
-        id=ID(stored=True), record=STORED(),
+        id=ID(stored=True), record=STORED(), **keywords,
         text=TEXT(analyzer=main_analyzer(), phrase=True),
         section_title=TEXT(analyzer=main_analyzer(), phrase=True),
         doc_title=TEXT(analyzer=main_analyzer(), phrase=False),
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
         attendee_words=TEXT(analyzer=main_analyzer(), phrase=False),
-        principal=ID(sortable=True), doc_type=ID(sortable=True),
         year=NUMERIC(int, bits=32, signed=False, sortable=True),
-        persons=KEYWORD(commas=True, scorable=False),
-        attendees=KEYWORD(commas=True, scorable=False),
-        places=KEYWORD(commas=True, scorable=False),
     )
 
 
@@ -87,8 +85,9 @@ def build(jsonl: Path, index_dir: Path, variant: str) -> dict:
             fields["doc_title"] = record.get("title") or ""
             fields["parts"] = fields["folded"] = fields["text"]
             fields["attendee_words"] = " ".join(record.get("attendees") or ()) if record.get("first") else ""
-            if record.get("doc_type"):
-                fields["doc_type"] = record["doc_type"]
+            for name, key in SINGLE_FIELDS.items():
+                if name != "year" and record.get(key):
+                    fields[key] = record[key]
             for key in MULTI_FIELDS.values():
                 values = [v.replace(",", " ") for v in dict.fromkeys(record.get(key) or ())]
                 if values:

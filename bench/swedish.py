@@ -1,5 +1,6 @@
 """What the baselines borrow from bigsearch so that they do the same work: the Swedish analysis
-chain, the word expansion (inflected variants, prefixes), the principal names and the highlighter.
+chain, the word expansion (inflected variants, prefixes), the principal names, the highlighter and
+the facets it counts (its facet registry, so a facet added there is counted here too).
 
 Every bigsearch import of the benchmark's baselines is in this module (the ingest step has its
 own two in ingest.py): a rename in bigsearch breaks here, loudly, and tests/test_bench.py
@@ -29,6 +30,7 @@ from bigsearch.analysis.compounds import compound_parts
 from bigsearch.analysis.stemming import fold, stem
 from bigsearch.analysis.tokens import analyse, words
 from bigsearch.domain.principals import default_registry
+from bigsearch.facets import FACETS as REGISTRY
 from bigsearch.search.expand import Budget, prefix_terms, variant_stems
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 
@@ -37,10 +39,13 @@ WEIGHTS = {"text": 1.0, "section_title": 0.5, "doc_title": 0.3, "parts": 0.3, "f
 MAIN_FIELDS = ("text", "section_title", "doc_title")
 VARIANT_WEIGHT = 0.8
 PRINCIPAL_SCORE = 0.05
-# The six facets bigsearch counts: name -> the record key holding its values.
-FACETS = {"year": "year", "principal": "principal", "person": "persons", "attendee": "attendees", "place": "places",
-          "doc_type": "doc_type"}
-MULTI_FACETS = ("person", "attendee", "place")
+# The facets bigsearch counts over every hit: name -> the record key (and baseline field) holding
+# the values. Year is the one range among them (an int); the others are exact strings, one per
+# paragraph (SINGLE) or several (MULTI).
+FACETS = {facet.name: facet.key for facet in REGISTRY.counted()}
+MULTI_FACETS = tuple(facet.name for facet in REGISTRY.counted() if facet.multi)
+SINGLE_FACETS = tuple(facet.name for facet in REGISTRY.counted() if not facet.multi and facet.name != "year")
+assert all(re.fullmatch(r"[a-z_]+", key) for key in FACETS.values())  # used as column and field names
 _TOKEN = re.compile(r"\w+")
 _DIACRITICS = re.compile(r"[åäöÅÄÖéèüæøá]")
 

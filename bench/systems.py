@@ -25,7 +25,7 @@ class System:
     label: str
     engine: bool  # one of bigsearch's engines (else a baseline)
     like_for_like: bool  # same fields, stems, query expansion, highlights and facets as bigsearch
-    facets: bool  # counts the six facets
+    facets: bool  # counts the facets bigsearch counts
     in_process: bool  # answers the query mix in a long-lived process
     note: str
     facets_up_to: int | None = None  # counts facets only up to this many protocols (too slow above)
@@ -43,7 +43,7 @@ SYSTEMS = (
     System("tantivy", "bigsearch, tantivy engine", True, True, True, True,
            "`bigsearch index --engine tantivy` from the files, ingest included"),
     System("raw-tantivy", "raw tantivy-py", False, True, True, True,
-           "same fields and terms, one boolean query, terms aggregations for the six facets"),
+           "same fields and terms, one boolean query, terms aggregations for the facets"),
     System("fts5", "SQLite FTS5", False, True, True, True,
            "same fields and terms (contentless, prefix index), bm25 with column weights, GROUP BY facets"),
     System("stock-whoosh", "stock Whoosh + our analysis + facets", False, True, True, True,

@@ -1,6 +1,6 @@
 """Issue 25's targets, each read from one run's results: the measured figure or ratio, met or missed.
 
-Every figure is CPU time (exact however loaded the machine is); the targets are set for 10,000
+Every figure is CPU time (far steadier than wall time on a shared machine); the targets are set for 10,000
 protocols (the 30,000 one for 30,000), and a run without that size is judged at its largest size,
 which the verdict says.
 """
@@ -19,7 +19,7 @@ class Target:
 
 
 TARGETS = (
-    Target("tantivy_p95_vs_raw", "tantivy engine in-process p95 with facets ÷ raw tantivy-py counting the same six "
+    Target("tantivy_p95_vs_raw", "tantivy engine in-process p95 with facets ÷ raw tantivy-py counting the same "
                                  "facets", 1.0, "x"),
     Target("tantivy_p95_30k", "tantivy engine in-process p95 with facets at 30,000 protocols", 100.0, "ms"),
     Target("rare_vs_import_tantivy", "`bigsearch search RAREWORD` (tantivy) end to end ÷ `python -c \"import "

@@ -45,6 +45,13 @@ def test_generator_is_deterministic_and_protocol_shaped(tmp_path):
     assert layouts == {"tab", "spaces", "columns"}
 
 
+def test_every_embedded_engine_is_benchmarked():
+    from bigsearch.engines.registry import ENGINES
+
+    embedded = {name for name, entry in ENGINES.items() if entry.embedded}
+    assert {system.name for system in BY_NAME.values() if system.engine} == embedded
+
+
 # -- a tiny corpus built by every in-process system ------------------------------------------------
 
 

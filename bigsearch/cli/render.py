@@ -11,15 +11,12 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from bigsearch.display import highlighted, marked, shifted, shows_doc_title, title_offset, where
 from bigsearch.facets import FACETS
 from bigsearch.search.results import Hit, SearchResult
 
 if TYPE_CHECKING:
     from bigsearch.ingest.model import Document
-
-HIGHLIGHT = "bold black on yellow"
-FACET_TITLES = {facet.name: facet.title for facet in FACETS}
-
 
 def console(stderr: bool = False):
     from rich.console import Console
@@ -40,6 +37,8 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
             row = paragraph.to_export()
             row["section_prefix"] = paragraph.section_prefix
             row["attendees"] = attendees
+            for facet in FACETS:  # every facet's value, as the index holds it (body, …)
+                row.setdefault(facet.key, facet.extract(paragraph, doc))
             # Where the paragraph comes from: the file and the page (PDF) or line (text file).
             row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
             yield json.dumps(row, ensure_ascii=False)
@@ -52,35 +51,6 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
             yield f"  persons: {', '.join(paragraph.persons) or '-'}; places: {', '.join(paragraph.places) or '-'}"
         yield f"  {paragraph.text}"
         yield ""
-
-
-def where(section: str | None, title: str | None) -> str:
-    if section:
-        return f"§ {section} {title or ''}".strip()
-    return title or ""
-
-
-def title_offset(section: str | None) -> int:
-    """Where the § title starts in `where(section, title)`: title highlights shift by this much."""
-    return len(f"§ {section} ") if section else 0
-
-
-def shifted(spans: list[tuple[int, int]], by: int) -> list[tuple[int, int]]:
-    return [(start + by, end + by) for start, end in spans]
-
-
-def shows_doc_title(hit: Hit) -> bool:
-    """A protocol's title only repeats its date; other documents' titles (with dnr) say what they are."""
-    return bool(hit.doc_title) and (hit.doc_type != "protokoll" or bool(hit.doc_title_highlights))
-
-
-def highlighted(text: str, spans: list[tuple[int, int]]):
-    from rich.text import Text
-
-    out = Text(text)
-    for start, end in spans:
-        out.stylize(HIGHLIGHT, start, end)
-    return out
 
 
 def hit_heading(hit: Hit):
@@ -104,16 +74,6 @@ _ANSI = {"bold": "1", "cyan": "36", "magenta": "35", "dim": "2", "highlight": "1
 
 def _style(text: str, style: str, color: bool) -> str:
     return f"\x1b[{_ANSI[style]}m{text}\x1b[0m" if color and text else text
-
-
-def marked(text: str, spans: list[tuple[int, int]], left: str, right: str) -> str:
-    """`text` with each span between `left` and `right` (ANSI codes, ** for Markdown, « » …)."""
-    out, last = [], 0
-    for start, end in spans:
-        out.append(text[last:start] + left + text[start:end] + right)
-        last = end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
@@ -158,15 +118,15 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
         lines.append("  " + text)
         lines.extend(_style(f"  + [{other.id}] {other.text}", "dim", color) for other in after)
     facet_lines = []
-    for name in ("year", "principal", "person", "attendee", "place"):
-        values = result.facets.get(name) or {}
+    for facet in FACETS.listed():
+        values = result.facets.get(facet.name) or {}
         if not values:
             continue
-        items = list(values.items()) if name == "year" else list(values.items())[:8]
+        items = list(values.items()) if facet.ranged else list(values.items())[:8]
         text = ", ".join(f"{value} ({count})" for value, count in items)
         if len(values) > len(items):
             text += f", … (+{len(values) - len(items)})"
-        facet_lines.append(_style(f"{FACET_TITLES[name]}:", "bold", color) + " " + text)
+        facet_lines.append(_style(f"{facet.title}:", "bold", color) + " " + text)
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)
@@ -191,9 +151,9 @@ def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
         out.print()
         out.print(Text(f"  Samma {where(hit.section, hit.section_title) or 'avsnitt'}:", style="bold"))
         for other in neighbours:
-            marker = "▶" if other.id == hit.id else " "
-            style = "bold" if other.id == hit.id else "dim" if other.id != hit.id else ""
-            out.print(Text(f"  {marker} [{other.id}] ", style="dim").append(Text(other.text, style=style if other.id == hit.id else "")))
+            this = other.id == hit.id
+            out.print(Text(f"  {'▶' if this else ' '} [{other.id}] ", style="dim")
+                      .append(Text(other.text, style="bold" if this else "")))
 
 
 def print_principal_report(name: str, grouped: dict[str, list[Hit]], out, silent=()) -> None:

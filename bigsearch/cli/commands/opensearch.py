@@ -7,17 +7,9 @@ from typing import Annotated
 
 import typer
 
-opensearch_app = typer.Typer(
-    name="opensearch",
-    help="Run bigsearch on an OpenSearch cluster (see README, Scaling out).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
+from bigsearch.cli.params import command
 
 
-@opensearch_app.command()
 def mapping(
     shards: Annotated[int, typer.Option("--shards", min=1, help="Primary shards.")] = 1,
     replicas: Annotated[int, typer.Option("--replicas", min=0, help="Replicas of each shard.")] = 1,
@@ -26,3 +18,12 @@ def mapping(
     from bigsearch.api import opensearch_index_body
 
     print(json.dumps(opensearch_index_body(shards, replicas), ensure_ascii=False, indent=2))
+
+
+def group() -> typer.Typer:
+    """`bigsearch opensearch …`."""
+    app = typer.Typer(name="opensearch", help="Run bigsearch on an OpenSearch cluster (see README, Scaling out).",
+                      no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                      rich_markup_mode=None)
+    command(app, "mapping", mapping)
+    return app

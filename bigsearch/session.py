@@ -1,11 +1,14 @@
-"""Opening the index for reading, building it first when it does not exist yet."""
+"""Opening an index for reading, building it first when it does not exist yet.
+
+Above the search core and the sync, beside the API: searching itself never builds an index.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from bigsearch.engines.registry import index_exists
+from bigsearch.engines.registry import index_exists, index_outdated
 from bigsearch.errors import IndexMissingError
 from bigsearch.search.searcher import Searcher
 
@@ -25,12 +28,10 @@ def open_searcher(
                 f"no index at {index_dir} and no corpus at {corpus_dir} to build it from — "
                 "run `bigsearch index PATH` or set BIGSEARCH_CORPUS"
             )
-        from bigsearch.index.writer import sync
+        from bigsearch.index.sync import sync  # only when building: a search never loads the sync
 
         if notify:
-            from bigsearch.engines import whoosh_store as store
-
-            reason = "was built by another version" if store.other_versions(index_dir) else "does not exist yet"
+            reason = "was built by another version" if index_outdated(index_dir) else "does not exist yet"
             notify(f"the index at {index_dir} {reason} — building it from {corpus_dir} …")
         report = sync(index_dir, [Path(corpus_dir)], warn=notify)
         if notify:

@@ -1,70 +1,81 @@
-"""Whoosh's multiprocessing writer, made safe to kill, interrupt and run out of disk.
+"""The whoosh engine's writer: the EngineWriter the sync drives (index/sync.py), over Whoosh's own
+writer, or for large runs over its multiprocessing writer made safe to kill, interrupt and run
+out of disk.
 
-Whoosh's MpWriter forks worker processes that each write a segment. As shipped, a killed parent
-left its workers running (holding the index locks they inherited), Ctrl-C printed a traceback
-per worker, a worker that failed (a full disk) made the parent wait forever or, worse, lose the
-worker's documents silently, and cancel() never reached the workers. Here:
+Whoosh's MpWriter forks worker processes that each analyse and write a segment. As shipped, a
+killed parent left its workers running (holding the index locks they inherited), Ctrl-C printed
+a traceback per worker, a worker that failed (a full disk) made the parent wait forever or, worse,
+lose the worker's documents silently, and cancel() never reached the workers. Here:
 
 - a worker dies with its parent (Linux PR_SET_PDEATHSIG) and closes its copies of the lock
   descriptors, so the lock is free the moment the parent dies;
 - workers ignore Ctrl-C; the parent cancels them;
 - a worker's error travels back to the parent and is raised there, never waited for in vain;
 - cancel() kills the workers.
+
+Everything a run writes lands in one commit, whose table of contents is renamed into place: a
+run killed at any moment leaves the previous index; cancel() removes what it wrote.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import queue
 import signal
-import sys
-import threading
+from pathlib import Path
 
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from bigsearch import processes
 from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.whoosh_schema import paragraph_document, source_document
 from bigsearch.errors import IndexWriteError
 
-_PR_SET_PDEATHSIG = 1
+WORKERS = 2  # writer processes of a large run (the machine's cores permitting)
+LIMIT_MB = 256  # Whoosh's in-memory buffer per writer
 _POLL_SECONDS = 0.2
 _LATE_REPORTS = 3  # polls for the report of a worker that has exited (written before it exits)
 
 
-def supported() -> bool:
-    """Worker processes are used only where they can be tied to their parent's life."""
-    return sys.platform.startswith("linux")
+class WhooshWriter:
+    """The EngineWriter of the whoosh engine (engines/interface.py). Called under the engine's
+    write lock (WhooshEngine.write_lock), which the sync holds for the whole run."""
 
+    def __init__(self, index_dir: Path, ix, rebuild: bool, parallel: bool) -> None:
+        self.failed_sources: dict = {}  # Whoosh refuses no single document: a failure fails the run
+        self.index_dir = index_dir
+        self.rebuild = rebuild
+        procs = min(WORKERS, os.cpu_count() or 1) if parallel and processes.supported() else 1
+        self.writer = SafeMpWriter(ix, procs=procs, limitmb=LIMIT_MB) if procs > 1 else ix.writer(limitmb=LIMIT_MB)
 
-def _die_with_parent(parent: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
+    def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
+        if not self.rebuild:  # a rebuild's commit clears everything before it
+            self.writer.delete_by_term("source_key", source["source_key"])
+        for record in paragraphs:
+            self.writer.add_document(**paragraph_document(record))
+        self.writer.add_document(**source_document(source))
 
+    def remove_source(self, source_key: str) -> None:
+        self.writer.delete_by_term("source_key", source_key)
 
-@contextlib.contextmanager
-def _ctrl_c_held():
-    """Around a fork: the child starts with Ctrl-C blocked (so it never sees one before it ignores
-    them), and a Ctrl-C in the parent waits until the fork is over. Raised inside the fork's
-    own handlers, it would be swallowed there ("Exception ignored") and the run would go on."""
-    pressed: list[int] = []
-    in_main = threading.current_thread() is threading.main_thread()  # only it may set handlers
-    previous = signal.signal(signal.SIGINT, lambda number, frame: pressed.append(number)) if in_main else None
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        if in_main:
-            signal.signal(signal.SIGINT, previous)
-    if pressed:
-        if callable(previous):
-            previous(signal.SIGINT, None)  # the default handler raises KeyboardInterrupt
-        elif previous != signal.SIG_IGN:
-            raise KeyboardInterrupt
+    def commit(self) -> None:
+        if self.rebuild:
+            from whoosh.writing import CLEAR
+
+            self.writer.commit(mergetype=CLEAR)
+        else:
+            self.writer.commit()
+        for old in store.other_versions(self.index_dir):  # an index of another version, now replaced
+            store.remove_version(self.index_dir, old)
+
+    def cancel(self) -> None:
+        try:
+            if not self.writer.is_closed:
+                self.writer.cancel()
+        finally:
+            with contextlib.suppress(OSError):  # the run's own error is the one to report
+                store.remove_leftovers(self.index_dir)  # this run's partial segments; the committed ones stay
 
 
 class WorkerFailed(IndexWriteError):
@@ -84,10 +95,8 @@ class _Worker(SubWriterTask):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         try:
-            _die_with_parent(self._parent)
-            for fd in self._lock_fds:
-                with contextlib.suppress(OSError):
-                    os.close(fd)  # closing a copy keeps the parent's lock; it no longer outlives it
+            processes.die_with_parent(self._parent)
+            processes.close_inherited_locks(self._lock_fds)
             super().run()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
             with contextlib.suppress(Exception):
@@ -105,13 +114,13 @@ class SafeMpWriter(MpWriter):
         self._results: list = []
 
     def _new_task(self):
-        lock_fds = set(store.HELD_LOCK_FDS)
+        lock_fds = set(processes.HELD_LOCK_FDS)
         if self.writelock is not None and getattr(self.writelock, "fd", None) is not None:
             lock_fds.add(self.writelock.fd)
         task = _Worker(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
                        self.multisegment, lock_fds=tuple(lock_fds))
         self.tasks.append(task)
-        with _ctrl_c_held():
+        with processes.ctrl_c_held():
             task.start()
         return task
 
@@ -193,43 +202,3 @@ class SafeMpWriter(MpWriter):
             self.resultqueue.cancel_join_thread()
         if not self.is_closed:
             super(MpWriter, self).cancel()
-
-
-# -- ingest in a worker process (the engines other than Whoosh, which analyse in this process) -------
-
-
-def _ingest_worker_start(parent: int, lock_fds: tuple[int, ...]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent(parent)
-    for fd in lock_fds:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-
-
-def _ingest_one(path: str):
-    from pathlib import Path
-
-    from bigsearch.errors import ReadError
-    from bigsearch.ingest.pipeline import ingest_file
-
-    try:
-        return ingest_file(Path(path)), None
-    except ReadError as exc:
-        return None, str(exc)
-
-
-def ingested(paths: list):
-    """(path, Document or None, error or None) in order; files are read, cleaned and segmented in a
-    worker process (dying with this one) while this process indexes the previous ones."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    with _ctrl_c_held():
-        pool = context.Pool(1, initializer=_ingest_worker_start, initargs=(os.getpid(), tuple(store.HELD_LOCK_FDS)))
-    try:
-        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [str(p) for p in paths], chunksize=4),
-                                      strict=True):
-            yield path, doc, error
-    finally:
-        pool.terminate()
-        pool.join()

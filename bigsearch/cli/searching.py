@@ -1,5 +1,6 @@
-"""What `bigsearch search` does once its arguments are parsed: shared by the typer command and the
-fast start-up path (bigsearch/entry.py), so both behave and print exactly alike."""
+"""What `bigsearch search` does once its arguments are parsed: shared by the typer command
+(cli/commands/search.py) and the quick start-up path (cli/entry.py), so both behave and print
+exactly alike. Imports neither typer nor rich."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from bigsearch.search.results import Filters
 
-COLOR_CHOICES = ("auto", "always", "never")
 MAX_ALL_HITS = 100_000  # -l, -c and --format over every hit stop here (and say so)
 
 
@@ -48,7 +48,7 @@ def color_wanted(choice: str) -> bool:
 def run_search(args: SearchArgs) -> int:
     """Runs the search and prints it; returns the exit code (1 when nothing is found)."""
     from bigsearch.config import resolve_corpus, resolve_index
-    from bigsearch.search.session import open_searcher
+    from bigsearch.session import open_searcher
 
     everything = args.files_only or args.count_only
     with open_searcher(resolve_index(args.index_dir), resolve_corpus(args.corpus), notify=notify) as searcher:
@@ -62,7 +62,7 @@ def run_search(args: SearchArgs) -> int:
         notify(f"note: only the first {MAX_ALL_HITS:,} of {result.total:,} hits were counted — narrow the query")
     text = render_search(args, result, contexts)
     if text:
-        from bigsearch.pager import page
+        from bigsearch.cli.pager import page
 
         page(text.rstrip("\n"), args.pager and not args.as_json and args.fmt == "text")
     return 1 if result.total == 0 else 0
@@ -77,7 +77,7 @@ def render_search(args: SearchArgs, result, contexts: dict) -> str:
             return "\n".join(counts)
         return "\n".join(f"{source}:{count}" for source, count in counts.items())
     if args.as_json:
-        from bigsearch.render import to_json
+        from bigsearch.cli.render import to_json
 
         data = result.to_json()
         if contexts:
@@ -87,9 +87,9 @@ def render_search(args: SearchArgs, result, contexts: dict) -> str:
                 hit["context_after"] = [h.to_json() for h in after]
         return to_json(data)
     if args.fmt != "text":
-        from bigsearch import cite
+        from bigsearch.cli import cite
 
         return {"md": cite.markdown, "csv": cite.csv_text, "json": cite.json_lines}[args.fmt](result)
-    from bigsearch.render import format_search
+    from bigsearch.cli.render import format_search
 
     return format_search(result, color_wanted(args.color), args.offset, contexts)

@@ -26,19 +26,19 @@ def plain(data):
 def emit(as_json: bool, data, show: Callable | None = None, pager: bool = True) -> None:
     """Prints the answer; drawn output longer than a terminal's screen goes through the pager."""
     if as_json or show is None:
-        from bigsearch.render import to_json
+        from bigsearch.cli.render import to_json
 
         print(to_json(plain(data)))
         return
     import sys
 
-    from bigsearch.render import console
+    from bigsearch.cli.render import console
 
     out = console()
     if not sys.stdout.isatty():
         show(out)
         return
-    from bigsearch.pager import page
+    from bigsearch.cli.pager import page
 
     with out.capture() as captured:
         show(out)

@@ -1,9 +1,9 @@
-"""The console entry point.
+"""The console entry point (the `bigsearch` script).
 
 `bigsearch search …` is answered without importing typer and rich (about 100 ms of start-up
 here). The quick parser is generated from the same declarations as the typer command
-(bigsearch/options.py); anything it does not fully understand, and every other command, goes to
-the typer app, which owns help texts and error messages.
+(cli/options.py); anything it does not fully understand, and every other command, goes to the
+typer app (cli/app.py), which owns help texts and error messages.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bigsearch.options import DEFAULT_LIMIT, DOC_TYPES, FILTER_OPTIONS, MAX_LIMIT, SORTS
+from bigsearch.cli.options import DEFAULT_LIMIT, MAX_LIMIT, SORTS, filter_flags
 
 
 class _NotForUs(Exception):
@@ -27,9 +27,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> _Parser:
     parser = _Parser(prog="bigsearch search", add_help=False, allow_abbrev=False)
     parser.add_argument("query")
-    for option in FILTER_OPTIONS:
-        parser.add_argument(option.flag, dest=option.field)
-    parser.add_argument("--type", choices=DOC_TYPES)
+    for option in filter_flags():
+        parser.add_argument(option.flag, dest=option.name, choices=option.choices)
     parser.add_argument("--sort", choices=SORTS, default=SORTS[0])
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
     parser.add_argument("--offset", type=int, default=0)
@@ -57,11 +56,11 @@ def fast_search(argv: list[str]) -> int | None:
         return None
     if not 0 <= ns.limit <= MAX_LIMIT or ns.offset < 0 or ns.query.startswith("-"):
         return None
-    from bigsearch.commands import SearchArgs, run_search
+    from bigsearch.cli.searching import SearchArgs, run_search
     from bigsearch.errors import BigsearchError
     from bigsearch.search.results import Filters
 
-    filters = Filters(doc_type=ns.type, **{option.field: getattr(ns, option.field) for option in FILTER_OPTIONS})
+    filters = Filters(**{option.name: getattr(ns, option.name) for option in filter_flags()})
     try:
         return run_search(SearchArgs(ns.query, filters, ns.sort, ns.limit, ns.offset, ns.json, ns.index_dir, ns.corpus))
     except BigsearchError as exc:
@@ -84,7 +83,7 @@ def main() -> None:
     try:
         code = fast_search(sys.argv[1:])
         if code is None:
-            from bigsearch.cli import app
+            from bigsearch.cli.app import app
 
             try:
                 app(prog_name="bigsearch", standalone_mode=True)

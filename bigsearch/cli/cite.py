@@ -10,16 +10,11 @@ import csv
 import io
 import json
 
-from bigsearch.render import marked
-from bigsearch.search.reports import body_from_title
+from bigsearch.display import marked
 from bigsearch.search.results import Hit, SearchResult
 
 FORMATS = ("text", "md", "csv", "json")
 CSV_COLUMNS = ("id", "date", "body", "section", "section_title", "principal", "quote", "source", "page", "line", "score")
-
-
-def body(hit: Hit) -> str | None:
-    return hit.body or body_from_title(hit.doc_title)
 
 
 def location(hit: Hit) -> str:
@@ -33,7 +28,7 @@ def location(hit: Hit) -> str:
 
 
 def reference(hit: Hit) -> str:
-    parts = [part for part in (body(hit), hit.doc_type if hit.doc_type != "protokoll" else "protokoll",
+    parts = [part for part in (hit.body, hit.doc_type if hit.doc_type != "protokoll" else "protokoll",
                                hit.date or (str(hit.year) if hit.year else "odaterat")) if part]
     head = ", ".join(parts)
     if hit.section:
@@ -61,7 +56,7 @@ def csv_text(result: SearchResult) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for hit in result.hits:
-        writer.writerow([hit.id, hit.date or "", body(hit) or "", hit.section or "", hit.section_title or "",
+        writer.writerow([hit.id, hit.date or "", hit.body or "", hit.section or "", hit.section_title or "",
                          hit.principal or "", marked(hit.snippet, hit.snippet_highlights, "[", "]"), hit.source,
                          hit.page or "", hit.line or "", hit.score])
     return buffer.getvalue()
@@ -71,7 +66,7 @@ def json_lines(result: SearchResult) -> str:
     rows = []
     for hit in result.hits:
         data = hit.to_json()
-        data.update(body=body(hit), reference=reference(hit), location=location(hit),
+        data.update(reference=reference(hit), location=location(hit),
                     quote=marked(hit.snippet, hit.snippet_highlights, "«", "»"))
         rows.append(json.dumps(data, ensure_ascii=False))
     return "\n".join(rows) + ("\n" if rows else "")

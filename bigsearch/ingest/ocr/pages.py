@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from bigsearch.errors import ReadError
 from bigsearch.ingest.ocr import LOW_CONFIDENCE, OcrOptions
-from bigsearch.ingest.ocr.available import LANGUAGE, ocr_status
+from bigsearch.ingest.ocr import available
+from bigsearch.ingest.ocr.available import LANGUAGE
 from bigsearch.ingest.ocr.cache import OcrCache, content_hash, fingerprint
 from bigsearch.ingest.ocr.clean import DEFAULT_STEPS
 from bigsearch.ingest.ocr.render import DPI
@@ -31,13 +32,14 @@ class OcrPages:
 
 
 def settings() -> dict:
-    status = ocr_status()
+    # Looked up on the module at call time: the status is one cached fact, patched in tests.
+    status = available.ocr_status()
     return {"tessdata": str(status.tessdata), "language": LANGUAGE, "steps": list(DEFAULT_STEPS), "dpi": DPI}
 
 
 def read_pages(kind: str, data: bytes, indexes: list[int], options: OcrOptions) -> OcrPages:
     """The text of the given pages (0-based) of a PDF or image file. OCR must be available
-    (ocr_status()); a page that cannot be read is left out with a warning naming it."""
+    (available.ocr_status()); a page that cannot be read is left out with a warning naming it."""
     from bigsearch.ingest.ocr import pool
 
     out = OcrPages()

@@ -134,9 +134,11 @@ def folder_bytes(path: Path) -> int:
 
 
 def _export_one(path: str) -> list[str]:
+    from bigsearch.index.names import SourceNames, rename
     from bigsearch.ingest.pipeline import ingest_file
 
     doc = ingest_file(Path(path))
+    rename(doc, SourceNames().name(path, Path(path), Path(path).parent))  # as `bigsearch index` names it: the same ids
     attendees = [a.name for a in doc.attendees]
     return [json.dumps({**p.to_export(), "attendees": attendees}, ensure_ascii=False) for p in doc.paragraphs]
 

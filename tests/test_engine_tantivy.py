@@ -82,8 +82,8 @@ def records(corpus):
 def field_text(record: dict, field: str) -> str:
     if field in ("text", "parts", "folded"):
         return record["text"] or ""
-    if field == "doc_title":
-        return record["title"] or ""
+    if field == "doc_title":  # once per meeting, like attendance
+        return (record["title"] or "") if record["first"] else ""
     if field == "attendee_words":
         return " ".join(record["attendees"]) if record["first"] else ""
     return record[field] or ""

@@ -33,6 +33,7 @@ from bigsearch.errors import (
     ReadError,
 )
 from bigsearch.index import ingest_worker
+from bigsearch.index.names import SourceNames, origin, rename
 from bigsearch.ingest import limits
 from bigsearch.ingest.pipeline import (
     LimitedWarnings,
@@ -47,7 +48,12 @@ PARALLEL_FROM = 200  # files; below this worker processes cost more than they sa
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 Warn = Callable[[str], None] | None
-Progress = Callable[[int, int, str], None] | None
+Progress = Callable[[int, int, str], None] | None  # (done, total, file name): each file analysed and written
+# (stage, done, total) as the run moves on: READING (files compared with the index), ANALYSING (the
+# changed files ingested, analysed and written; `progress` names each), COMMITTING (total None:
+# the engine makes the run durable, which can take as long as the rest).
+Stages = Callable[[str, int, int | None], None] | None
+READING, ANALYSING, COMMITTING = "reading", "analysing", "committing"
 
 
 @dataclass
@@ -64,17 +70,17 @@ class SyncReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
 
     def summary(self) -> str:
-        extra = ""
+        from bigsearch.messages import t
+
+        counts = [t("sync.added", n=self.added), t("sync.updated", n=self.updated), t("sync.removed", n=self.removed),
+                  t("sync.unchanged", n=self.unchanged), t("sync.failed", n=len(self.failed))]
         if self.kept:
-            extra += f", {self.kept} kept (not among this run's files)"
+            counts.append(t("sync.kept", n=self.kept))
         if self.warned:
-            extra += f", {len({name for name, _ in self.warned})} with a warning"
+            counts.append(t("sync.warned", n=len({name for name, _ in self.warned})))
         if self.ignored:
-            extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
-        return (
-            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed"
-        )
+            counts.append(t("sync.ignored", n=len(self.ignored)))
+        return t("sync.summary", counts=", ".join(counts), paragraphs=t("sync.paragraphs", n=self.paragraphs))
 
 
 @dataclass
@@ -85,6 +91,7 @@ class Manifest:
     prefixes: dict[str, str] = field(default_factory=dict)  # paragraph id prefix
     stats: dict[str, str] = field(default_factory=dict)  # size and modification time
     bodies: dict[str, str] = field(default_factory=dict)  # the body named with `index --body`
+    names: dict[str, str] = field(default_factory=dict)  # shown path (index/names.py)
     existed: bool = True  # False: no index yet
 
 
@@ -96,6 +103,7 @@ class Change:
     stat: str
     known: bool  # the index holds an older version of it
     body: str | None  # the body named for it (`index --body`), kept from earlier runs
+    shown: str = ""  # its shown path (index/names.py)
 
 
 @dataclass
@@ -117,6 +125,7 @@ def sync(
     engine: str | None = None,
     settings: dict | None = None,
     body: str | None = None,
+    stages: Stages = None,
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
 
@@ -130,7 +139,8 @@ def sync(
     `paths`. Each removed source is named in report.removed_sources.
 
     A run that fails or is killed leaves the previous index as it was; a full disk raises
-    IndexDiskFullError after removing what the run wrote.
+    IndexDiskFullError after removing what the run wrote. `progress` and `stages` report how far
+    it got (see Progress and Stages).
     """
     entry = choose_engine(index_dir, engine)
     built_with = remembered_engine(index_dir)
@@ -141,7 +151,7 @@ def sync(
     opened = entry.open(Path(index_dir), {**engine_settings(index_dir), **given}, warn)
     try:
         report = sync_engine(opened, paths, rebuild=rebuild, warn=warn, progress=progress, prune=prune, body=body,
-                             ingest_in_worker=entry.ingest_worker, where=Path(index_dir))
+                             ingest_in_worker=entry.ingest_worker, where=Path(index_dir), stages=stages)
     finally:
         opened.close()
     remembered = {"engine": built_with, **engine_settings(index_dir)}
@@ -153,20 +163,20 @@ def sync(
 
 def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,
                 prune: bool = False, body: str | None = None, ingest_in_worker: bool = True,
-                where: Path | None = None) -> SyncReport:
+                where: Path | None = None, stages: Stages = None) -> SyncReport:
     """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages."""
     report = SyncReport()
     files, roots = discovered(paths, report, warn)
     where = where or Path(getattr(engine, "index_dir", "") or ".")
     with engine.write_lock():
         manifest = read_manifest(engine, rebuild)
-        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn)
+        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn, stages, paths)
         if not plan and manifest.existed and not rebuild:
             return report
         parallel = len(plan.changed) >= PARALLEL_FROM
         try:
             writer = engine.writer(rebuild=rebuild, parallel=parallel)
-            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker)
+            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker, stages)
         except OSError as exc:
             raise write_error(exc, where, not manifest.existed) from exc
         report_refused(writer, report, warn)
@@ -202,16 +212,24 @@ def read_manifest(engine, rebuild: bool) -> Manifest:
         manifest.hashes[key] = source.get("source_hash", "")
         manifest.prefixes[key] = source.get("id_prefix", "")
         manifest.stats[key] = source.get("source_stat", "")
+        manifest.names[key] = source.get("source") or ""
         if source.get("named_body"):
             manifest.bodies[key] = source["named_body"]
     return manifest
 
 
 def make_plan(files: list[Path], roots: list[Path], manifest: Manifest, rebuild: bool, prune: bool,
-              body: str | None, report: SyncReport, warn: Warn) -> Plan:
+              body: str | None, report: SyncReport, warn: Warn, stages: Stages = None,
+              paths: list[Path] = ()) -> Plan:
     current = {source_key(path): path for path in files}
     removed = removals(current, manifest, roots, prune, rebuild, report, warn)
-    return Plan(removed, list(changes(current, manifest, rebuild, body, report, warn)))
+    changed = list(changes(current, manifest, rebuild, body, report, warn, stages))
+    gone = set(removed)
+    kept = {} if rebuild else {key: name for key, name in manifest.names.items() if name and key not in gone}
+    names = SourceNames(kept)
+    for change in changed:  # in the order of discovery: the same names for the same run
+        change.shown = names.name(change.key, change.path, origin(change.path, list(paths) or [change.path]))
+    return Plan(removed, changed)
 
 
 def _under(key: str, roots: list[Path]) -> bool:
@@ -247,9 +265,11 @@ def _read_later(path: Path) -> bool:
 
 
 def changes(current: dict[str, Path], manifest: Manifest, rebuild: bool, body: str | None, report: SyncReport,
-            warn: Warn) -> Iterator[Change]:
+            warn: Warn, stages: Stages = None) -> Iterator[Change]:
     """The files to (re-)ingest: new ones, and those whose content changed (or all, with rebuild)."""
-    for key, path in current.items():
+    for number, (key, path) in enumerate(current.items(), start=1):
+        if stages:
+            stages(READING, number, len(current))
         named = body or manifest.bodies.get(key)
         known = key in manifest.hashes and not rebuild
         try:
@@ -284,7 +304,7 @@ def ingested(paths: list[Path], in_worker: bool):
 
 
 def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn: Warn, progress: Progress,
-          ingest_in_worker: bool) -> None:
+          ingest_in_worker: bool, stages: Stages = None) -> None:
     """The plan, written through `writer` and committed once: removals, then each changed file replaced as one unit."""
     taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
@@ -293,18 +313,25 @@ def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncRep
             report.removed += 1
             report.removed_sources.append(key)
         changed = {change.path: change for change in plan.changed}
+        if stages:
+            stages(ANALYSING, 0, len(changed))
         for number, (path, doc, error) in enumerate(ingested(list(changed), ingest_in_worker), start=1):
             change = changed[path]
             if progress:
                 progress(number, len(changed), path.name)
+            if stages:
+                stages(ANALYSING, number, len(changed))
             if doc is None:
                 if change.known:  # changed, and now unreadable: its old paragraphs go
                     writer.remove_source(change.key)
                 fail(report, warn, path, error or "cannot be read")
                 continue
+            rename(doc, change.shown)
             taken.pop(manifest.prefixes.get(change.key, ""), None)
             make_ids_unique(doc, taken, change.key)
             write_document(writer, doc, change, report, warn)
+        if stages:
+            stages(COMMITTING, 0, None)
         writer.commit()
     except BaseException:
         with contextlib.suppress(Exception):

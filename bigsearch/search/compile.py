@@ -27,6 +27,7 @@ from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
 from bigsearch.facets import Known
+from bigsearch.messages import t
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
 from bigsearch.search.fields import query_field
@@ -110,8 +111,8 @@ class Compiler:
                 return self.phrase(ast.Phrase(tuple(tokens), node.field, node.boost))
             return self._boosted(self.text_word(tokens[-1] if node.prefix else tokens[0], node), node.boost)
         if node.prefix or node.fuzzy:
-            raise QueryError(f"{node.field}:{node.text}: * and ~ work on words, not on {node.field}: values — "
-                             f"give the whole value, e.g. {node.field}:{node.text.rstrip('*~')}")
+            raise QueryError(t("query.pattern_on_facet", field=node.field, text=node.text,
+                               example=f"{node.field}:{node.text.rstrip('*~')}"))
         return self.facet(node.field, node.text)
 
     def facet(self, fieldname: str, value: str) -> q.Q:
@@ -152,7 +153,7 @@ class Compiler:
         stems = variant_stems(token, self.lexicon, "text", self.budget)
         exact = [q.Term(name, stems[0]) for name in ("text", "section_title")
                  if name in fields and self.lexicon.df(name, stems[0])]
-        if exact:
+        if exact and self.positive:  # a negated word ranks nothing
             clauses.append(q.Constant(_or(exact), EXACT_LEAD))
         for name in main:
             for index, term in enumerate(stems):

@@ -32,15 +32,10 @@ def seed_docs():
 def indexed_docs():
     """The seed protocols as `bigsearch index corpus/` holds them: each shown as corpus/<file>, with
     the ids that hash it (bigsearch/index/names.py); keyed like seed_docs."""
-    from bigsearch.index.names import SourceNames, origin, rename
+    from bigsearch.index.names import naming
     from bigsearch.ingest.pipeline import ingest_paths
 
-    names = SourceNames()
-
-    def named(doc, path: Path) -> None:
-        rename(doc, names.name(str(path), path, origin(path, [CORPUS])))
-
-    return {doc.source.rsplit("/", 1)[-1][:3]: doc for doc in ingest_paths([CORPUS], named=named)}
+    return {doc.source.rsplit("/", 1)[-1][:3]: doc for doc in ingest_paths([CORPUS], named=naming([CORPUS]))}
 
 
 @pytest.fixture(scope="session")

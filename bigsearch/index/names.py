@@ -91,3 +91,13 @@ def origin(file: Path, paths: list[Path]) -> Path:
     """Where a discovered file was found: the folder among `paths` it is in, or the file itself."""
     normal = _normal(file)
     return next((given for given in paths if given.is_dir() and normal.is_relative_to(_normal(given))), file)
+
+
+def naming(paths: list[Path]):
+    """A hook for ingest_paths(named=…): each document named as `bigsearch index PATHS` names it."""
+    names = SourceNames()
+
+    def named(doc: Document, path: Path) -> None:
+        rename(doc, names.name(str(path), path, origin(path, paths)))
+
+    return named

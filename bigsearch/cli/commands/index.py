@@ -90,16 +90,11 @@ def export(
                 paragraphs=t("count.paragraphs", n=done.paragraphs)), file=sys.stderr)
         return
     from bigsearch.cli.render import export_lines
-    from bigsearch.index.names import SourceNames, origin, rename
+    from bigsearch.index.names import naming
     from bigsearch.ingest.pipeline import IngestReport, ingest_paths
 
-    names = SourceNames()
-
-    def named(doc, path: Path) -> None:  # as `bigsearch index` names them (index/names.py)
-        rename(doc, names.name(str(path), path, origin(path, targets)))
-
     report = IngestReport()
-    for doc in ingest_paths(targets, report, warn=warn, named=named):
+    for doc in ingest_paths(targets, report, warn=warn, named=naming(targets)):  # named as `index` names them
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
     print(export_summary(report), file=sys.stderr)

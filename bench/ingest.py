@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bigsearch.engines.records import paragraph_records
 from bigsearch.facets import FACETS
+from bigsearch.index.names import naming
 from bigsearch.ingest.pipeline import ingest_paths
 
 # The record keys the baselines use (the rest are bigsearch's own bookkeeping), every facet's among them.
@@ -28,7 +29,7 @@ KEYS = tuple(dict.fromkeys(("id", "source", "date", "section", "section_title", 
 def write_records(corpus: Path, out: Path) -> int:
     count = 0
     with out.open("w", encoding="utf-8") as handle:
-        for doc in ingest_paths([corpus]):
+        for doc in ingest_paths([corpus], named=naming([corpus])):  # named, and so with ids, as the index has them
             for record in paragraph_records(doc, doc.source):  # the key is bookkeeping the baselines need not
                 handle.write(json.dumps({k: record.get(k) for k in KEYS}, ensure_ascii=False) + "\n")
                 count += 1

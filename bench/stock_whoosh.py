@@ -82,7 +82,7 @@ def build(jsonl: Path, index_dir: Path, variant: str) -> dict:
         if record.get("principal"):
             fields["principal"] = record["principal"]
         if variant == "swedish":
-            fields["doc_title"] = record.get("title") or ""
+            fields["doc_title"] = (record.get("title") or "") if record.get("first") else ""  # once per meeting
             fields["parts"] = fields["folded"] = fields["text"]
             fields["attendee_words"] = " ".join(record.get("attendees") or ()) if record.get("first") else ""
             for name, key in SINGLE_FIELDS.items():

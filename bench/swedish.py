@@ -9,7 +9,8 @@ catches it. None of these modules imports Whoosh's patches (stock Whoosh runs un
 A query becomes a `Plan` by the rules of bigsearch's query compiler (search/compile.py), for the
 subset the query mix uses (words, "phrases", prefix*, a year range and a principal):
 - a word searches its stem and the stems of its other forms the index holds, in the text (1.0),
-  the § title (0.5) and the document title (0.3), variants at 0.8 of that; its stem among the
+  the § title (0.5) and the document title (0.3; indexed on a meeting's first paragraph only),
+  variants at 0.8 of that; its stem among the
   compound parts (0.3) and the attendee names (0.2); the folded field (0.2) only for a word typed
   without å ä ö whose spelling the index lacks; a word naming a principal also matches that
   principal's paragraphs with a constant low score;
@@ -79,7 +80,7 @@ def analysed_fields(record: dict) -> dict[str, str]:
     return {
         "text": " ".join(main),
         "section_title": _title_terms(record.get("section_title") or ""),
-        "doc_title": _title_terms(record.get("title") or ""),
+        "doc_title": _title_terms(record.get("title") or "") if record.get("first") else "",  # once per meeting
         "parts": " ".join(parts),
         "folded": " ".join(folded),
         "attendee_words": " ".join(term for term, _, _, _ in analyse("attendee_words", attendance)),

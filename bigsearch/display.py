@@ -15,10 +15,12 @@ def where(section: str | None, title: str | None) -> str:
 
 
 def ocr_note(hit: Hit) -> str:
-    """"(OCR, page 3, 91%)" for a paragraph read by OCR from a scan; "" for one read from text."""
+    """"(OCR, s. 3, 91%)" (in the run's language) for a paragraph read by OCR from a scan; "" for one read from text."""
     if not hit.ocr:
         return ""
-    parts = ["OCR", f"page {hit.page}" if hit.page else "",
+    from bigsearch.messages import t
+
+    parts = ["OCR", t("cite.page", page=hit.page) if hit.page else "",
              f"{hit.ocr_confidence}%" if hit.ocr_confidence is not None else ""]
     return "(" + ", ".join(part for part in parts if part) + ")"
 

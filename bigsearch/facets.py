@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigsearch.errors import QueryError
+from bigsearch.messages import catalogue, t
 from bigsearch.querytree import Or, Q, Range, Term
 from bigsearch.textsafe import clean_input
 
@@ -66,6 +67,10 @@ class Facet:
     def __repr__(self) -> str:
         return f"<facet {self.name}>"
 
+    def shown_title(self) -> str:
+        """The title in the current language (bigsearch/messages: facet.NAME), else `title`."""
+        return catalogue().get(f"facet.{self.name}", self.title)
+
     # -- indexing ---------------------------------------------------------------------------
 
     def extract(self, paragraph, doc) -> Any:
@@ -85,7 +90,8 @@ class Facet:
         for held in known(self.key):
             if held.casefold() == value.casefold():
                 return held
-        raise QueryError(f"no {self.name} {value!r} in the index{close_to(value, known(self.key))}")
+        raise QueryError(t("facet.no_value", facet=self.shown_title(), value=repr(value),
+                           close=close_to(value, known(self.key))))
 
     def matches(self, value: Any) -> Q:
         """The paragraphs holding `value` (exact, as indexed)."""
@@ -107,7 +113,7 @@ class Facet:
 
     def between(self, low: str | None, high: str | None) -> Q:
         """`name:low..high` in a query: only ranged facets take one."""
-        raise QueryError(f"{self.name}: takes a value, not a range")
+        raise QueryError(t("facet.no_range", name=self.name))
 
 
 def close_to(value: str, known: list[str]) -> str:
@@ -115,7 +121,7 @@ def close_to(value: str, known: list[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
-    return f" — did you mean {', '.join(close)}?" if close else ""
+    return t("facet.close", names=", ".join(close)) if close else ""
 
 
 def folded(text: str) -> str:
@@ -163,7 +169,7 @@ class Date(Facet):
         low = parse_date(low_text, "--from") if low_text else None
         high = parse_date(high_text, "--to", end=True) if high_text else None
         if low and high and low > high:
-            raise QueryError(f"--from {low_text} is after --to {high_text} — swap them")
+            raise QueryError(t("facet.from_after_to", low=low_text, high=high_text))
         return Range(self.key, low, high)
 
     def between(self, low: str | None, high: str | None) -> Q:
@@ -189,23 +195,33 @@ class Principal(Facet):
             if name.casefold() == value.casefold():
                 return name
         names = sorted(set(registry.names) | set(known(self.key)))
-        raise QueryError(f"unknown principal {value!r}{close_to(value, names)} (known: {', '.join(names)}; "
-                         "see `bigsearch principals`)")
+        raise QueryError(t("facet.no_principal", value=repr(value), close=close_to(value, names), known=", ".join(names)))
 
 
-def resolve_person(value: str, people: list[str], where: str = "in the index") -> str:
+def resolve_person(value: str, people: list[str], where: str = "facet.in_index") -> str:
     """A full name from what was typed: any case, with or without å ä ö, a surname or a first name alone."""
     value = clean_input(value, "person")
     key = folded(value)
     exact = [p for p in people if folded(p) == key]
     if exact:
         return exact[0]
-    partial = [p for p in people if key in [folded(t) for t in p.split()] or folded(p).startswith(key + " ")]
+    typed = _name_words(value)
+    partial = [p for p in people if typed and _contains_run(_name_words(p), typed)]
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:
-        raise QueryError(f"{value!r} could be {', '.join(partial[:6])} — give the full name")
-    raise QueryError(f"no person {value!r} {where}{close_to(value, people)} (see `bigsearch persons`)")
+        raise QueryError(t("facet.person_could_be", value=repr(value), names=", ".join(partial[:6])))
+    raise QueryError(t("facet.no_person", value=repr(value), where=t(where), close=close_to(value, people)))
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words, folded: "Anna-Karin Wågberg Sperring" -> anna, karin, wagberg, sperring."""
+    return re.findall(r"\w+", folded(name))
+
+
+def _contains_run(words: list[str], typed: list[str]) -> bool:
+    """The typed words appear in the name together and in order ("wagberg sperring", "karin wågberg")."""
+    return any(words[start:start + len(typed)] == typed for start in range(len(words) - len(typed) + 1))
 
 
 class Person(Facet):
@@ -243,7 +259,7 @@ class Attendee(Facet):
         return attendee_names(doc)
 
     def resolve(self, typed: str, known: Known) -> str:
-        return resolve_person(typed, known(self.key), "present at any meeting")
+        return resolve_person(typed, known(self.key), "facet.at_any_meeting")
 
 
 def attendee_names(doc) -> list[str]:
@@ -272,7 +288,7 @@ class Place(Facet):
         for name in names:
             if folded(name) == folded(value):
                 return name
-        raise QueryError(f"unknown place {value!r}{close_to(value, names)} (see `bigsearch places`)")
+        raise QueryError(t("facet.no_place", value=repr(value), close=close_to(value, names)))
 
 
 class DocType(Facet):
@@ -286,7 +302,7 @@ class DocType(Facet):
     def resolve(self, typed: str, known: Known) -> str:
         if typed.casefold() in DOC_TYPES:
             return typed.casefold()
-        raise QueryError(f"unknown document type {typed!r} — use one of {', '.join(DOC_TYPES)}")
+        raise QueryError(t("facet.no_doc_type", value=repr(typed), types=", ".join(DOC_TYPES)))
 
 
 class Body(Facet):
@@ -310,10 +326,9 @@ class Body(Facet):
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                raise QueryError(f"{value!r} could be {', '.join(found[:6])} — give the whole name")
-        listed = f" (known: {', '.join(bodies)})" if bodies else " (no document names its body)"
-        raise QueryError(f"no body {value!r} in the index{close_to(value, bodies)}{listed} — "
-                         "for the paragraph's text use text:")
+                raise QueryError(t("facet.body_could_be", value=repr(value), names=", ".join(found[:6])))
+        listed = t("facet.bodies_known", names=", ".join(bodies)) if bodies else t("facet.no_bodies")
+        raise QueryError(t("facet.no_body", value=repr(value), close=close_to(value, bodies), listed=listed))
 
 
 class Ocr(Facet):
@@ -376,7 +391,7 @@ def parse_years(value: str) -> tuple[int, int]:
         start, end = int(match[1] or 1900), int(match[2] or 2100)
         if start <= end:
             return start, end
-    raise QueryError(f"--year {value!r}: give a year (2024) or a range (2019..2023)")
+    raise QueryError(t("facet.bad_year", value=repr(value)))
 
 
 def parse_date(value: str, option: str, end: bool = False) -> str:
@@ -396,7 +411,7 @@ def parse_date(value: str, option: str, end: bool = False) -> str:
 
     date = first_date(text) if len(text) < 40 else None
     if date is None:
-        raise QueryError(f"{option} {value!r}: give a date as 2024-02-09, 2024-02, 2024 or '9 februari 2024'")
+        raise QueryError(t("facet.bad_date", option=option, value=repr(value)))
     return date.isoformat()
 
 

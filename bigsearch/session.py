@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bigsearch.engines.registry import index_exists, index_outdated
 from bigsearch.errors import IndexMissingError
+from bigsearch.messages import t
 from bigsearch.search.searcher import Searcher
 
 
@@ -22,18 +23,15 @@ def open_searcher(
     """A Searcher on the index; builds it from `corpus_dir` first (with a message) when missing or outdated."""
     if not index_exists(index_dir):
         if not build or corpus_dir is None:
-            raise IndexMissingError(f"no index at {index_dir} — run `bigsearch index`")
+            raise IndexMissingError(t("session.no_index", index=index_dir))
         if not Path(corpus_dir).is_dir():
-            raise IndexMissingError(
-                f"no index at {index_dir} and no corpus at {corpus_dir} to build it from — "
-                "run `bigsearch index PATH` or set BIGSEARCH_CORPUS"
-            )
+            raise IndexMissingError(t("session.no_corpus", index=index_dir, corpus=corpus_dir))
         from bigsearch.index.sync import sync  # only when building: a search never loads the sync
 
         if notify:
-            reason = "was built by another version" if index_outdated(index_dir) else "does not exist yet"
-            notify(f"the index at {index_dir} {reason} — building it from {corpus_dir} …")
+            reason = "session.outdated" if index_outdated(index_dir) else "session.missing"
+            notify(t(reason, index=index_dir, corpus=corpus_dir))
         report = sync(index_dir, [Path(corpus_dir)], warn=notify)
         if notify:
-            notify(f"index built: {report.summary()}")
+            notify(t("session.built", summary=report.summary()))
     return Searcher(index_dir)

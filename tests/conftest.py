@@ -29,8 +29,19 @@ def seed_docs():
 
 
 @pytest.fixture(scope="session")
-def all_paragraphs(seed_docs):
-    return [p for doc in seed_docs.values() for p in doc.paragraphs]
+def indexed_docs():
+    """The seed protocols as `bigsearch index corpus/` holds them: each shown as corpus/<file>, with
+    the ids that hash it (bigsearch/index/names.py); keyed like seed_docs."""
+    from bigsearch.index.names import naming
+    from bigsearch.ingest.pipeline import ingest_paths
+
+    return {doc.source.rsplit("/", 1)[-1][:3]: doc for doc in ingest_paths([CORPUS], named=naming([CORPUS]))}
+
+
+@pytest.fixture(scope="session")
+def all_paragraphs(indexed_docs):
+    """Every seed paragraph as the index holds it (its id hashes its shown path)."""
+    return [p for doc in indexed_docs.values() for p in doc.paragraphs]
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +49,16 @@ def _isolated_env(monkeypatch, tmp_path):
     """Tests never write outside a temp dir: the default index goes to tmp_path."""
     monkeypatch.setenv("BIGSEARCH_INDEX", str(tmp_path / "index"))
     monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))
+    # What bigsearch says is Swedish unless the locale asks otherwise: fixed here, so that a
+    # developer's English locale does not change what the tests read (tests/test_language.py
+    # runs both languages).
+    monkeypatch.setenv("BIGSEARCH_LANG", "sv")
+
+
+@pytest.fixture()
+def english(monkeypatch):
+    """For a test that reads what bigsearch says in English (--lang en; tests/test_language.py)."""
+    monkeypatch.setenv("BIGSEARCH_LANG", "en")
 
 
 # The embedded engines of the engine table: every test that searches the shared index runs on

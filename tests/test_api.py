@@ -12,6 +12,7 @@ import bigsearch
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.usefixtures("english")
 def test_open_index_builds_searches_and_reads_paragraphs(tmp_path):
     messages: list[str] = []
     with bigsearch.open_index(tmp_path / "ix", corpus=ROOT / "corpus", notify=messages.append) as ix:

@@ -100,7 +100,7 @@ def built(tmp_path_factory):
 def test_ingest_writes_the_records_bigsearch_indexes(built):
     _, corpus, jsonl = built
     records = list(read_records(jsonl))
-    assert {r["source"] for r in records} == {p.name for p in corpus.glob("*.txt")}
+    assert {r["source"] for r in records} == {f"{corpus.name}/{p.name}" for p in corpus.glob("*.txt")}  # as shown
     firsts = [r for r in records if r["first"]]
     assert len(firsts) == 12  # one first paragraph per protocol: attendance is searchable there
     assert all(r["title"] and r["attendees"] for r in firsts)

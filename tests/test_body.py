@@ -31,6 +31,7 @@ def test_body_and_organ_name_the_facet_in_a_query(searcher):
     assert searcher.search("mötet -organ:BIG", limit=0).total == searcher.search("mötet -type:protokoll", limit=0).total
 
 
+@pytest.mark.usefixtures("english")
 def test_text_searches_the_paragraph_text_that_body_once_did(searcher):
     words = searcher.search("text:våld", limit=0).total
     assert words == searcher.search("brödtext:våld", limit=0).total > 0
@@ -38,6 +39,7 @@ def test_text_searches_the_paragraph_text_that_body_once_did(searcher):
         searcher.search("body:våld")
 
 
+@pytest.mark.usefixtures("english")
 def test_the_body_filter_resolves_any_case_and_says_what_it_knows(searcher):
     total = searcher.search("mötet type:protokoll", limit=0).total
     assert searcher.search("mötet", Filters(body="big"), limit=0).total == total > 0
@@ -54,6 +56,7 @@ def test_json_and_format_json_give_the_same_body(built_index):
     assert {hit["body"] for hit in as_json} == {"BIG", None}  # the yttrande names no meeting body
 
 
+@pytest.mark.usefixtures("english")
 def test_cli_body_flag_and_meetings_column(built_index):
     runner = CliRunner()
     found = runner.invoke(app, ["meetings", "--body", "big", "--json", "--index-dir", str(built_index)])

@@ -4,9 +4,12 @@ import json
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from bigsearch.cli.app import app
+
+pytestmark = pytest.mark.usefixtures("english")  # the export summary's English wording is what these tests read
 
 KEYS = ["id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "unit",
         "persons", "places", "text", "section_prefix", "attendees", "body", "ocr", "ocr_confidence"]
@@ -18,10 +21,12 @@ def test_export_jsonl_has_exactly_the_keys(corpus_dir):
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(rows) > 50
     assert all(list(row) == KEYS for row in rows)
-    assert {row["source"]["file"][:3] for row in rows} == {"000", "001", "002", "003", "004"}
+    # each file by its path from the folder exported: the folder's name, then the file's
+    assert {row["source"]["file"][:10] for row in rows} == {"corpus/000", "corpus/001", "corpus/002", "corpus/003",
+                                                            "corpus/004"}
     assert all(row["source"]["page"] is None for row in rows)  # text files have no pages
     assert all(isinstance(row["source"]["line"], int) and row["source"]["line"] >= 1 for row in rows)
-    spaced = next(row for row in rows if row["source"]["file"].startswith("000"))
+    spaced = next(row for row in rows if row["source"]["file"].startswith("corpus/000"))
     assert {"name": "Pernilla Dalborg", "organisation": "Social hållbarhet", "role": None,
             "principal": "Social hållbarhet", "status": "närvarande"} in spaced["attendees"]
 
@@ -43,7 +48,7 @@ def test_broken_file_is_named_and_skipped(tmp_path, corpus_dir):
     warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2
     assert any("broken.pdf" in w for w in warnings) and any("empty.txt" in w for w in warnings)
-    assert "1 files read, 2 skipped" in proc.stderr
+    assert "1 file read, 2 skipped" in proc.stderr
     (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04 not really")
     again = subprocess.run(
         [sys.executable, "-m", "bigsearch", "export", str(tmp_path)], capture_output=True, text=True, timeout=120

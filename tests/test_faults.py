@@ -139,6 +139,7 @@ main()
 
 
 @needs_workers
+@pytest.mark.usefixtures("english")
 def test_ctrl_c_of_a_two_worker_run_ends_quietly(tmp_path, corpus_dir):
     docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
     index_dir = tmp_path / "ix"
@@ -164,6 +165,7 @@ def test_ctrl_c_of_a_two_worker_run_ends_quietly(tmp_path, corpus_dir):
     assert index_state(index_dir) == old_state
 
 
+@pytest.mark.usefixtures("english")
 def test_a_killed_first_build_is_no_index_and_search_builds_it(tmp_path, corpus_dir):
     docs = make_corpus(tmp_path / "docs", corpus_dir, 2)
     index_dir = tmp_path / "ix"

@@ -12,6 +12,8 @@ from bigsearch.errors import ReadError
 from bigsearch.ingest.pipeline import ingest_file
 from tests.fixtures.make_fixtures import ATTENDEES, LONG_POLICE, make_all
 
+pytestmark = pytest.mark.usefixtures("english")  # the index summary's English wording is what these tests read
+
 LETTERHEAD = re.compile(r"BROTTSFÖREBYGGARNA|Besöksadress|Tfn 026|www\.gavle|Sida \d", re.IGNORECASE)
 
 

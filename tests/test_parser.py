@@ -10,6 +10,8 @@ from bigsearch.errors import QueryError
 from bigsearch.search import ast
 from bigsearch.search.parser import MAX_EDITS, parse
 
+pytestmark = pytest.mark.usefixtures("english")  # the messages' English wording is what these tests read
+
 
 def tree(text: str):
     return parse(text).tree

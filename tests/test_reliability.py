@@ -98,6 +98,7 @@ def test_search_while_indexing_sees_last_committed_state(tmp_path, corpus_dir):
         assert searcher.search("Andersberg").total == 21
 
 
+@pytest.mark.usefixtures("english")
 def test_two_index_runs_at_once_wait_and_do_not_corrupt(tmp_path, corpus_dir):
     large = make_corpus(tmp_path / "large", corpus_dir, 4)
     index_dir = tmp_path / "ix"

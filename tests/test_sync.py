@@ -15,6 +15,8 @@ from bigsearch.index import sync as index_sync
 from bigsearch.index.sync import source_key, sync
 from tests.index_helpers import index_state, make_corpus
 
+pytestmark = pytest.mark.usefixtures("english")  # the sync's English summary lines are what these tests read
+
 
 def sources(index_dir: Path) -> set[str]:
     return {key for _, key, _ in index_state(index_dir)}

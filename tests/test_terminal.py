@@ -83,3 +83,16 @@ def test_browser_on_a_terminal(built_index, size, color):
     text = assert_clean(run)
     assert "Andersberg" in text
     assert run.exit_code == 0
+
+
+@pytest.mark.parametrize("language, labels", [("sv", ["läser", "analyserar", "skriver indexet", "5 tillagda"]),
+                                              ("en", ["reading", "analysing", "committing", "5 added"])])
+def test_indexing_on_a_terminal_names_each_stage(tmp_path, corpus_dir, language, labels):
+    """The bar says what it is doing at every stage; it never sits full and silent through the commit."""
+    env = terminal_env(tmp_path / "ix", color=True, BIGSEARCH_LANG=language)
+    run = run_on_terminal(["index", str(corpus_dir)], env, size=(24, 80))
+    text = assert_clean(run)
+    assert run.exit_code == 0
+    positions = [text.find(label) for label in labels]
+    assert all(position >= 0 for position in positions), (labels, text[-2000:])
+    assert positions == sorted(positions)  # reading, then analysing, then committing, then the summary

@@ -50,6 +50,7 @@ def test_year_field_with_words_and_timeline(searcher):
     assert timeline.counts == {2019: searcher.search("year:2019").total}
 
 
+@pytest.mark.usefixtures("english")
 def test_fuzzy_edits_are_capped_with_a_note(searcher):
     result = searcher.search("Andersberg~99")
     assert result.total == 3

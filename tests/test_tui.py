@@ -172,6 +172,7 @@ def test_main_screen_snapshot(snap_compare, whoosh_index, size):
         searcher.close()
 
 
+@pytest.mark.usefixtures("english")
 def test_browse_without_a_terminal_says_so(built_index):
     from typer.testing import CliRunner
 

@@ -7,12 +7,13 @@ traceback.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from bigsearch.cli.commands import browse, index, opensearch, reports, search, watch
-from bigsearch.cli.params import command
+from bigsearch.cli.params import command, describe_defaults, printable
 
 
 def _version(value: bool) -> None:
@@ -23,17 +24,36 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+class Language(StrEnum):
+    sv = "sv"
+    en = "en"
+
+
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    lang: Annotated[Language | None, typer.Option("--lang", help="The language of what bigsearch says: sv or en "
+                    "(default: $BIGSEARCH_LANG, else from the locale: sv for a Swedish one or none, en otherwise). "
+                    "Works before or after the command.")] = None,
 ) -> None:
     """Search the minutes of BIG – Brottsförebyggarna i Gävle."""
+    from bigsearch.messages import set_language
+
+    set_language(lang.value if lang else None)
+
+
+class App(typer.Typer):
+    """The typer app, whose help names the index and corpus a command will use, resolved when it runs."""
+
+    def __call__(self, *args, **kwargs):
+        index, corpus = describe_defaults()
+        self.info.epilog = f"Index: {printable(str(index))}   Corpus: {printable(str(corpus))}   (see --index-dir, --corpus)"
+        return super().__call__(*args, **kwargs)
 
 
 def make_app() -> typer.Typer:
     """The app, its options read from the facet registry and the engine table as they are now."""
-    app = typer.Typer(name="bigsearch", help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
-                      no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False,
-                      rich_markup_mode=None)
+    app = App(name="bigsearch", help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
+              no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None)
     app.callback()(_root)
     for group in (search, reports, browse, index):
         for name, function in group.COMMANDS.items():

@@ -11,6 +11,7 @@ import io
 import json
 
 from bigsearch.display import marked, ocr_note
+from bigsearch.messages import t
 from bigsearch.search.results import Hit, SearchResult
 
 FORMATS = ("text", "md", "csv", "json")
@@ -24,15 +25,15 @@ def location(hit: Hit) -> str:
     if hit.ocr:
         where += f" {ocr_note(hit)}"
     elif hit.page:
-        where += f", s. {hit.page}"
+        where += ", " + t("cite.page", page=hit.page)
     elif hit.line:
-        where += f", rad {hit.line}"
+        where += ", " + t("cite.line", line=hit.line)
     return where
 
 
 def reference(hit: Hit) -> str:
-    parts = [part for part in (hit.body, hit.doc_type if hit.doc_type != "protokoll" else "protokoll",
-                               hit.date or (str(hit.year) if hit.year else "odaterat")) if part]
+    parts = [part for part in (hit.body, hit.doc_type, hit.date or (str(hit.year) if hit.year else t("undated")))
+             if part]
     head = ", ".join(parts)
     if hit.section:
         head += f", {hit.section_prefix} § {hit.section}" if hit.section_prefix else f", § {hit.section}"
@@ -44,12 +45,12 @@ def reference(hit: Hit) -> str:
 
 
 def markdown(result: SearchResult) -> str:
-    lines = [f"**{result.total} träffar för** `{result.query}`", ""]
+    lines = [f"**{t('cite.heading', n=result.total)}** `{result.query}`", ""]
     for hit in result.hits:
         quote = marked(hit.snippet, hit.snippet_highlights, "**", "**").replace("\n", " ")
         lines.append(f"> {quote}")
         lines.append(">")
-        lines.append(f"> — {reference(hit)}. Källa: {location(hit)}. Id: `{hit.id}`")
+        lines.append(f"> — {reference(hit)}. {t('cite.source', where=location(hit))}. Id: `{hit.id}`")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -65,11 +66,15 @@ def csv_text(result: SearchResult) -> str:
     return buffer.getvalue()
 
 
+def hit_json(hit: Hit) -> dict:
+    """A hit as JSON, the one serialisation every command gives (search --json, --format json, show,
+    meeting …): its fields and the citation — reference, location and the quote with the match in « »."""
+    data = hit.to_json()
+    data.update(reference=reference(hit), location=location(hit),
+                quote=marked(hit.snippet, hit.snippet_highlights, "«", "»"))
+    return data
+
+
 def json_lines(result: SearchResult) -> str:
-    rows = []
-    for hit in result.hits:
-        data = hit.to_json()
-        data.update(reference=reference(hit), location=location(hit),
-                    quote=marked(hit.snippet, hit.snippet_highlights, "«", "»"))
-        rows.append(json.dumps(data, ensure_ascii=False))
+    rows = [json.dumps(hit_json(hit), ensure_ascii=False) for hit in result.hits]
     return "\n".join(rows) + ("\n" if rows else "")

@@ -67,10 +67,14 @@ def fast_search(argv: list[str]) -> int | None:
     try:
         return run_search(SearchArgs(ns.query, filters, ns.sort, ns.limit, ns.offset, ns.json, ns.index_dir, ns.corpus))
     except BigsearchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from bigsearch.messages import error_line
+
+        print(error_line(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        from bigsearch.messages import t
+
+        print(t("interrupted"), file=sys.stderr)
         return 130
 
 
@@ -82,8 +86,36 @@ def _quiet_broken_pipe() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+def take_language(argv: list[str]) -> list[str]:
+    """`--lang sv|en` anywhere before `--`, for every command: taken out of argv and set as
+    $BIGSEARCH_LANG for the run (which the typer app's own --lang then leaves alone)."""
+    if not any(arg == "--lang" or arg.startswith("--lang=") for arg in argv):
+        return argv
+    import os
+
+    from bigsearch.messages import LANGUAGES
+
+    rest: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(args)
+            break
+        if arg == "--lang" or arg.startswith("--lang="):
+            value = arg.partition("=")[2] if "=" in arg else next(args, "")
+            if value not in LANGUAGES:
+                print(f"error: --lang {value!r}: use {' or '.join(LANGUAGES)}", file=sys.stderr)
+                sys.exit(2)
+            os.environ["BIGSEARCH_LANG"] = value
+            continue
+        rest.append(arg)
+    return rest
+
+
 def main() -> None:
     try:
+        sys.argv[1:] = take_language(sys.argv[1:])
         code = fast_search(sys.argv[1:])
         if code is None:
             from bigsearch.cli.app import app

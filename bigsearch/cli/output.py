@@ -11,7 +11,16 @@ from collections.abc import Callable
 
 
 def plain(data):
-    """The data as JSON-ready values: dataclasses and objects with to_json() become dicts."""
+    """The data as JSON-ready values: dataclasses and objects with to_json() become dicts, and every
+    hit the one way a hit is serialised (cite.hit_json)."""
+    from bigsearch.search.results import Hit, SearchResult
+
+    if isinstance(data, Hit):
+        from bigsearch.cli.cite import hit_json
+
+        return hit_json(data)
+    if isinstance(data, SearchResult):
+        return {**data.to_json(), "hits": [plain(hit) for hit in data.hits]}
     if hasattr(data, "to_json"):
         return data.to_json()
     if dataclasses.is_dataclass(data) and not isinstance(data, type):

@@ -21,15 +21,26 @@ import typer
 from bigsearch.cli.options import COLORS, FORMATS, SORTS, filter_flags, period_options
 from bigsearch.errors import BigsearchError
 from bigsearch.facets import Option
+from bigsearch.messages import error_line, labelled, t
 
-IndexDir = Annotated[
-    Path | None,
-    typer.Option("--index-dir", help="Index directory (default: $BIGSEARCH_INDEX or ./index)."),
-]
-CorpusDir = Annotated[
-    Path | None,
-    typer.Option("--corpus", help="Corpus directory (default: $BIGSEARCH_CORPUS or ./corpus)."),
-]
+# Their help names the folders that will actually be used (describe_defaults, when the app runs).
+INDEX_DIR_OPTION = typer.Option("--index-dir", help="Index directory.")
+CORPUS_OPTION = typer.Option("--corpus", help="Corpus directory.")
+IndexDir = Annotated[Path | None, INDEX_DIR_OPTION]
+CorpusDir = Annotated[Path | None, CORPUS_OPTION]
+
+
+def describe_defaults() -> tuple[Path, Path]:
+    """Writes the index and corpus that a command without --index-dir/--corpus uses, resolved now
+    (environment, working directory), into their options' help; returns them."""
+    from bigsearch.config import resolve_corpus, resolve_index
+
+    index, corpus = resolve_index(), resolve_corpus()
+    INDEX_DIR_OPTION.help = (f"Index directory [default: {printable(str(index))}: $BIGSEARCH_INDEX, else ./index in a "
+                             "bigsearch checkout or where ./index exists, else $XDG_DATA_HOME/bigsearch/index].")
+    CORPUS_OPTION.help = (f"Corpus directory, to build a missing index from [default: {printable(str(corpus))}: "
+                          "$BIGSEARCH_CORPUS, else ./corpus, else the protocols bundled with bigsearch].")
+    return index, corpus
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 SortOrder = StrEnum("SortOrder", {name.strip("-") + ("_desc" if name.startswith("-") else ""): name for name in SORTS})
 OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
@@ -47,10 +58,10 @@ def guarded(function):
         try:
             return function(*args, **kwargs)
         except BigsearchError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(error_line(exc), file=sys.stderr)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
+            print(t("interrupted"), file=sys.stderr)
             raise typer.Exit(130) from None
 
     return run
@@ -117,7 +128,7 @@ def notify(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    print(labelled("warning", message), file=sys.stderr)
 
 
 def printable(text: str) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bigsearch.display import highlighted, marked, ocr_note, shifted, shows_doc_title, title_offset, where
-from bigsearch.facets import FACETS
+from bigsearch.facets import FACETS, UNDATED
+from bigsearch.messages import t
 from bigsearch.search.results import Hit, SearchResult
 
 if TYPE_CHECKING:
@@ -24,6 +25,11 @@ def console(stderr: bool = False):
     return Console(
         stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=not sys.stdout.isatty()
     )
+
+
+def when(date: str | None, year: int | None = None) -> str:
+    """A meeting's date as shown: the date, else its year, else "undated" in the current language."""
+    return date or (str(year) if year else t("undated"))
 
 
 def to_json(data) -> str:
@@ -50,7 +56,7 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
         )
         yield f"[{paragraph.id}] {meta}"
         if paragraph.persons or paragraph.places:
-            yield f"  persons: {', '.join(paragraph.persons) or '-'}; places: {', '.join(paragraph.places) or '-'}"
+            yield "  " + t("export.names", persons=", ".join(paragraph.persons) or "-", places=", ".join(paragraph.places) or "-")
         yield f"  {paragraph.text}"
         yield ""
 
@@ -59,7 +65,7 @@ def hit_heading(hit: Hit):
     from rich.text import Text
 
     heading = Text()
-    heading.append(hit.date or str(hit.year or "utan datum"), style="bold cyan")
+    heading.append(when(hit.date, hit.year), style="bold cyan")
     place = where(hit.section, hit.section_title)
     if place:
         heading.append("  ")
@@ -90,18 +96,18 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
     """
     lines: list[str] = []
     if result.total == 0:
-        lines.append(f"Inga träffar för {result.query!r}.")
+        lines.append(t("search.none", query=repr(result.query)))
         if result.suggestion:
-            lines.append(f"Menade du: {result.suggestion}?")
+            lines.append(t("search.did_you_mean", suggestion=result.suggestion))
         return "\n".join(lines)
     shown = len(result.hits)
-    heading = f"{result.total} träffar för {result.query!r}"
-    if shown < result.total:
-        heading += f" (visar {offset + 1}–{offset + shown})"
+    heading = t("search.heading", n=result.total, query=repr(result.query))
+    if 0 < shown < result.total:
+        heading += t("search.showing", first=offset + 1, last=offset + shown)
     lines.append(_style(heading, "bold", color))
     for hit in result.hits:
         lines.append("")
-        parts = [_style(hit.date or str(hit.year or "utan datum"), "cyan", color)]
+        parts = [_style(when(hit.date, hit.year), "cyan", color)]
         place = where(hit.section, hit.section_title)
         if place:
             parts.append(_marked(place, shifted(hit.title_highlights, title_offset(hit.section)), color))
@@ -113,7 +119,7 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
             lines.append("  " + _marked(hit.doc_title, hit.doc_title_highlights, color))
         if hit.matched_attendees:
             names = ", ".join(_style(name, "highlight", color) for name in hit.matched_attendees)
-            lines.append(f"  Närvarande: {names}")
+            lines.append("  " + t("search.present", names=names))
         before, after = (contexts or {}).get(hit.id, ([], []))
         lines.extend(_style(f"  - [{other.id}] {other.text}", "dim", color) for other in before)
         text = _marked(hit.text, hit.highlights, color) if contexts else _marked(hit.snippet, hit.snippet_highlights, color)
@@ -125,16 +131,15 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
         if not values:
             continue
         items = list(values.items()) if facet.ranged else list(values.items())[:8]
-        text = ", ".join(f"{value} ({count})" for value, count in items)
+        text = ", ".join(f"{t('undated') if value == UNDATED else value} ({count})" for value, count in items)
         if len(values) > len(items):
             text += f", … (+{len(values) - len(items)})"
-        facet_lines.append(_style(f"{facet.title}:", "bold", color) + " " + text)
+        facet_lines.append(_style(f"{facet.shown_title()}:", "bold", color) + " " + text)
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)
     if result.undated_excluded:
-        lines.append(f"({result.undated_excluded} odaterade stycken matchar också men saknar datum och "
-                     "faller utanför år-/datumfiltret)")
+        lines.append(t("search.undated_excluded", n=result.undated_excluded))
     return "\n".join(lines)
 
 
@@ -142,8 +147,9 @@ def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
     from rich.text import Text
 
     out.print(hit_heading(hit))
-    details = [("Källa", f"{hit.source} {ocr_note(hit)}".strip()), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
-               ("Personer", ", ".join(hit.persons)), ("Platser", ", ".join(hit.places))]
+    details = [(t("label.source"), f"{hit.source} {ocr_note(hit)}".strip()), (t("label.type"), hit.doc_type),
+               (t("label.unit"), hit.unit or ""), (t("label.persons"), ", ".join(hit.persons)),
+               (t("label.places"), ", ".join(hit.places))]
     for label, value in details:
         if value:
             out.print(Text(f"  {label}: ", style="bold").append(value))
@@ -151,7 +157,8 @@ def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
     out.print(Text("  ").append(highlighted(hit.text, hit.highlights)))
     if neighbours and len(neighbours) > 1:
         out.print()
-        out.print(Text(f"  Samma {where(hit.section, hit.section_title) or 'avsnitt'}:", style="bold"))
+        out.print(Text("  " + t("paragraph.same", where=where(hit.section, hit.section_title) or t("paragraph.section")),
+                       style="bold"))
         for other in neighbours:
             this = other.id == hit.id
             out.print(Text(f"  {'▶' if this else ' '} [{other.id}] ", style="dim")
@@ -162,7 +169,8 @@ def print_principal_report(name: str, grouped: dict[str, list[Hit]], out, silent
     from rich.text import Text
 
     total = sum(len(hits) for hits in grouped.values())
-    out.print(Text(f"{name}: {total} stycken från {len(grouped)} möten", style="bold"))
+    out.print(Text(t("principal.heading", name=name, paragraphs=t("count.paragraphs", n=total),
+                     meetings=t("count.meetings", n=len(grouped))), style="bold"))
     for date, hits in grouped.items():
         out.print()
         out.print(Text(date, style="bold cyan"))
@@ -172,20 +180,21 @@ def print_principal_report(name: str, grouped: dict[str, list[Hit]], out, silent
             out.print(Text("  " + hit.text))
     if silent:
         out.print()
-        out.print(Text(f"Närvarande utan att rapportera ({len(silent)} möten):", style="bold"))
+        out.print(Text(t("principal.silent", meetings=t("count.meetings", n=len(silent))), style="bold"))
         for meeting in silent:
-            out.print(Text(f"  {meeting.date or 'utan datum'}  {meeting.body or meeting.title or meeting.source}  [{meeting.id}]"))
+            out.print(Text(f"  {when(meeting.date)}  {meeting.body or meeting.title or meeting.source}  [{meeting.id}]"))
 
 
 def print_meetings(meetings, out) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{len(meetings)} möten", show_edge=False)
-    for column, justify in (("Datum", "left"), ("Organ", "left"), ("Typ", "left"), ("§", "right"),
-                            ("Närv.", "right"), ("Huvudmän som rapporterade", "left"), ("Id", "left")):
-        table.add_column(column, justify=justify, no_wrap=column in ("Datum", "Id", "Typ", "§", "Närv."))
+    table = Table(title=t("count.meetings", n=len(meetings)), show_edge=False)
+    for key, justify, wrap in (("date", "left", False), ("body", "left", True), ("type", "left", False),
+                               ("sections", "right", False), ("present", "right", False),
+                               ("reported", "left", True), ("id", "left", False)):
+        table.add_column(t(f"meetings.column.{key}"), justify=justify, no_wrap=not wrap)
     for meeting in meetings:
-        table.add_row(meeting.date or "utan datum", meeting.body or "", meeting.doc_type, str(len(meeting.sections)),
+        table.add_row(when(meeting.date), meeting.body or "", meeting.doc_type, str(len(meeting.sections)),
                       str(len(meeting.attendees)), ", ".join(meeting.principals), meeting.id)
     out.print(table)
 
@@ -193,12 +202,12 @@ def print_meetings(meetings, out) -> None:
 def print_meeting(meeting, matched: set[str], out) -> None:
     from rich.text import Text
 
-    heading = " · ".join(part for part in (meeting.date or "utan datum", meeting.body, meeting.title) if part)
+    heading = " · ".join(part for part in (when(meeting.date), meeting.body, meeting.title) if part)
     out.print(Text(heading, style="bold cyan"))
     out.print(Text(f"{meeting.source}  [{meeting.id}]", style="dim"))
     if meeting.attendees:
         out.print()
-        out.print(Text("Närvarande", style="bold"))
+        out.print(Text(t("meeting.present"), style="bold"))
         for attendee in meeting.attendees:
             extra = ", ".join(part for part in (attendee.organisation, attendee.role) if part)
             out.print(Text(f"  {attendee.name}" + (f" — {extra}" if extra else "")))
@@ -218,7 +227,7 @@ def print_meeting(meeting, matched: set[str], out) -> None:
         out.print(Text(f"  {marker}").append(body))
     if matched:
         out.print()
-        out.print(Text(f"{len(matched)} träffar markerade med ▶", style="dim"))
+        out.print(Text(t("meeting.marked", n=len(matched)), style="dim"))
 
 
 def print_person(report: dict, out) -> None:
@@ -226,19 +235,20 @@ def print_person(report: dict, out) -> None:
 
     rows = report["meetings"]
     attended = sum(1 for row in rows if row["attended"])
-    out.print(Text(f"{report['name']}: närvarande vid {attended} möten, i {len(rows)} möten totalt", style="bold"))
+    out.print(Text(t("person.heading", name=report["name"], attended=t("count.meetings", n=attended),
+                     total=t("count.meetings", n=len(rows))), style="bold"))
     for row in rows:
         out.print()
-        head = " · ".join(part for part in (row["date"] or "utan datum", row["body"], f"[{row['meeting']}]") if part)
+        head = " · ".join(part for part in (when(row["date"]), row["body"], f"[{row['meeting']}]") if part)
         out.print(Text(head, style="bold cyan"))
         if row["attended"]:
             extra = ", ".join(p for p in (row["attended"].get("organisation"), row["attended"].get("role")) if p)
-            out.print(Text("  närvarande" + (f" ({extra})" if extra else "")))
+            out.print(Text("  " + t("person.attended") + (f" ({extra})" if extra else "")))
         if row["chaired"]:
-            out.print(Text("  ordförande"))
+            out.print(Text("  " + t("person.chaired")))
         if row["minutes"]:
-            out.print(Text("  förde protokollet"))
-        for label, key in (("rapporterade", "reported"), ("nämnd", "mentioned")):
+            out.print(Text("  " + t("person.minutes")))
+        for label, key in ((t("person.reported"), "reported"), (t("person.mentioned"), "mentioned")):
             for item in row[key]:
                 place = where(item["section"], item["title"])
                 who = f" · {item['principal']}" if item.get("principal") else ""
@@ -250,11 +260,11 @@ def print_listing(title: str, rows, out) -> None:
 
     table = Table(title=title, show_edge=False)
     attended = any(row.attended is not None for row in rows)
-    table.add_column("Namn")
-    table.add_column("Stycken", justify="right")
+    table.add_column(t("listing.name"))
+    table.add_column(t("listing.paragraphs"), justify="right")
     if attended:
-        table.add_column("Närvarande (möten)", justify="right")
-    table.add_column("År")
+        table.add_column(t("listing.attended"), justify="right")
+    table.add_column(t("listing.years"))
     for row in rows:
         span = "" if row.first_year is None else (
             str(row.first_year) if row.first_year == row.last_year else f"{row.first_year}–{row.last_year}"
@@ -269,34 +279,34 @@ def print_timeline(timeline, out, width: int = 50) -> None:
 
     rows = timeline.rows()
     if not rows and not timeline.undated:
-        out.print(f"Inga träffar för {timeline.query!r}.")
+        out.print(t("search.none", query=repr(timeline.query)))
         return
     peak = max([count or 0 for _, count in rows] + [timeline.undated, 1])
-    out.print(Text(f"Träffar per år för {timeline.query!r} ({timeline.unit})", style="bold"))
+    out.print(Text(t(f"timeline.heading.{timeline.unit}", query=repr(timeline.query)), style="bold"))
     for year, count in rows:
         if count is None:
-            out.print(Text(f"{year}  ").append("– inga protokoll detta år", style="dim"))
+            out.print(Text(f"{year}  ").append(t("timeline.no_minutes"), style="dim"))
             continue
         bar = "█" * max(1 if count else 0, round(count / peak * width))
         out.print(Text(f"{year}  ").append(bar, style="green").append(f" {count}"))
     if timeline.undated:
         bar = "█" * max(1, round(timeline.undated / peak * width))
-        out.print(Text("utan datum  ").append(bar, style="yellow").append(f" {timeline.undated}"))
+        out.print(Text(when(None) + "  ").append(bar, style="yellow").append(f" {timeline.undated}"))
 
 
 def print_stats(stats, out) -> None:
     from rich.table import Table
 
     table = Table(show_header=False, show_edge=False)
-    for label, value in (
-        ("Dokument", stats.documents), ("Stycken", stats.paragraphs),
-        ("År", ", ".join(map(str, stats.years)) or "-"),
-        ("Utan datum", f"{stats.undated} stycken"),
-        ("Indexstorlek", f"{stats.index_bytes / 1024:.0f} KiB"), ("Motor", stats.engine),
-        ("Schemaversion", stats.schema_version),
-        ("Index", stats.index_dir),
+    for key, value in (
+        ("documents", stats.documents), ("paragraphs", stats.paragraphs),
+        ("years", ", ".join(map(str, stats.years)) or "-"),
+        ("undated", t("count.paragraphs", n=stats.undated)),
+        ("size", f"{stats.index_bytes / 1024:.0f} KiB"), ("engine", stats.engine),
+        ("schema", stats.schema_version),
+        ("index", stats.index_dir),
     ):
-        table.add_row(label, str(value))
+        table.add_row(t(f"stats.{key}"), str(value))
     out.print(table)
 
 
@@ -304,11 +314,11 @@ def print_evaluation(evaluation, out) -> None:
     from rich.table import Table
 
     table = Table(show_edge=False)
-    for column in ("Fråga", "P@5", "Recall", "nDCG@10", "Saknas"):
-        table.add_column(column, justify="left" if column in ("Fråga", "Saknas") else "right")
+    for key in ("query", "p5", "recall", "ndcg", "missing"):
+        table.add_column(t(f"eval.{key}"), justify="left" if key in ("query", "missing") else "right")
     for s in evaluation.scores:
         table.add_row(s.query, f"{s.precision_at_5:.2f}", f"{s.recall:.2f}", f"{s.ndcg_at_10:.2f}", ", ".join(s.missing))
-    table.add_row("medel", *(f"{evaluation.mean(n):.3f}" for n in ("precision_at_5", "recall", "ndcg_at_10")), "", style="bold")
+    table.add_row(t("eval.mean"), *(f"{evaluation.mean(n):.3f}" for n in ("precision_at_5", "recall", "ndcg_at_10")), "", style="bold")
     out.print(table)
 
 
@@ -316,10 +326,10 @@ def print_watch_reports(reports, out) -> None:
     from rich.text import Text
 
     if not reports:
-        out.print("Inga sparade sökningar — spara en med `bigsearch watch add QUERY`.")
+        out.print(t("watch.none"))
         return
     for report in reports:
-        out.print(Text(f"{report.watch.name}: {len(report.new)} nya av {report.total}", style="bold"))
+        out.print(Text(t("watch.new", name=report.watch.name, n=len(report.new), total=report.total), style="bold"))
         for hit in report.new:
             out.print(Text("  ").append(hit_heading(hit)))
             out.print(Text("    ").append(highlighted(hit.snippet, hit.snippet_highlights)))

@@ -56,10 +56,12 @@ def run_search(args: SearchArgs) -> int:
         result = searcher.search(args.query, args.filters, sort=args.sort, limit=limit, offset=args.offset,
                                  facets=not everything)
         contexts = {hit.id: searcher.context(hit.id, args.context) for hit in result.hits} if args.context else {}
+    from bigsearch.messages import labelled, number, t
+
     for note in result.notes:
-        notify(f"note: {note}")
+        notify(labelled("note", note))
     if everything and result.total > MAX_ALL_HITS:
-        notify(f"note: only the first {MAX_ALL_HITS:,} of {result.total:,} hits were counted — narrow the query")
+        notify(labelled("note", t("search.counted_only", first=number(MAX_ALL_HITS), total=number(result.total))))
     text = render_search(args, result, contexts)
     if text:
         from bigsearch.cli.pager import page
@@ -70,21 +72,24 @@ def run_search(args: SearchArgs) -> int:
 
 def render_search(args: SearchArgs, result, contexts: dict) -> str:
     if args.files_only or args.count_only:
-        counts: dict[str, int] = {}
+        # One line per protocol, by its key: two files of one name are never merged; each is
+        # shown by its path from the folder it was indexed from.
+        counts: dict[str, list] = {}
         for hit in result.hits:
-            counts[hit.source] = counts.get(hit.source, 0) + 1
+            counts.setdefault(hit.source_key or hit.source, [hit.source, 0])[1] += 1
         if args.files_only:
-            return "\n".join(counts)
-        return "\n".join(f"{source}:{count}" for source, count in counts.items())
+            return "\n".join(source for source, _ in counts.values())
+        return "\n".join(f"{source}:{count}" for source, count in counts.values())
     if args.as_json:
+        from bigsearch.cli.output import plain
         from bigsearch.cli.render import to_json
 
-        data = result.to_json()
+        data = plain(result)
         if contexts:
             for hit in data["hits"]:
                 before, after = contexts[hit["id"]]
-                hit["context_before"] = [h.to_json() for h in before]
-                hit["context_after"] = [h.to_json() for h in after]
+                hit["context_before"] = plain(before)
+                hit["context_after"] = plain(after)
         return to_json(data)
     if args.fmt != "text":
         from bigsearch.cli import cite

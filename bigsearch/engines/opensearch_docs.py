@@ -62,7 +62,8 @@ def analysed_terms(record: dict) -> dict[str, list[tuple[str, int, int, int]]]:
     sources = {
         "text": ("text", text),
         "section_title": ("section_title", record.get("section_title") or ""),
-        "doc_title": ("doc_title", record.get("title") or ""),
+        # The document's title, like attendance, once per meeting (on its first paragraph).
+        "doc_title": ("doc_title", (record.get("title") or "") if record.get("first") else ""),
         "parts": ("parts", text),
         "folded": ("folded", text),
         # Attendance is searchable once per meeting (on its first paragraph), as in the whoosh engine.

@@ -140,6 +140,8 @@ def analysed(record: dict) -> dict[str, tuple[str, Stream]]:
     out = {field: (body, stream) for field, stream in body_streams(body).items()}
     for field, key in (("section_title", "section_title"), ("doc_title", "title")):
         text = record.get(key) or ""
+        if field == "doc_title" and not record.get("first"):
+            text = ""  # the document's title is searchable once per meeting, like its attendance
         out[field] = (text, _title_stream(field, text) if text else "")
     # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
     attendance = " ".join(record.get("attendees") or ()) if record.get("first") else ""

@@ -86,8 +86,9 @@ def paragraph_document(record: dict) -> dict:
         "ocr_confidence": record.get("ocr_confidence"),
         "section_prefix": record.get("section_prefix"),
         "title": record.get("title") or "",
-        "doc_title": record.get("title") or "",
-        # Attendance is searchable once per meeting (on its first paragraph), not on every paragraph.
+        # The document's title and attendance are searchable once per meeting (on its first
+        # paragraph), not on every paragraph: "protokoll" finds each meeting once.
+        "doc_title": (record.get("title") or "") if record.get("first") else "",
         "attendee_words": " ".join(names) if record.get("first") else "",
     }
     for name in ("date", "unit"):

@@ -33,6 +33,7 @@ from bigsearch.errors import (
     ReadError,
 )
 from bigsearch.index import ingest_worker
+from bigsearch.index.names import SourceNames, origin, rename
 from bigsearch.ingest import limits
 from bigsearch.ingest.ocr import OcrOptions, options_for_index
 from bigsearch.ingest.pipeline import (
@@ -48,7 +49,12 @@ PARALLEL_FROM = 200  # files; below this worker processes cost more than they sa
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 Warn = Callable[[str], None] | None
-Progress = Callable[[int, int, str], None] | None
+Progress = Callable[[int, int, str], None] | None  # (done, total, file name): each file analysed and written
+# (stage, done, total) as the run moves on: READING (files compared with the index), ANALYSING (the
+# changed files ingested, analysed and written; `progress` names each), COMMITTING (total None:
+# the engine makes the run durable, which can take as long as the rest).
+Stages = Callable[[str, int, int | None], None] | None
+READING, ANALYSING, COMMITTING = "reading", "analysing", "committing"
 
 
 @dataclass
@@ -67,21 +73,22 @@ class SyncReport:
     ocr_cached: int = 0  # scanned pages whose OCR text came from the cache (read by an earlier run)
 
     def summary(self) -> str:
-        extra = ""
+        from bigsearch.messages import t
+
+        counts = [t("sync.added", n=self.added), t("sync.updated", n=self.updated), t("sync.removed", n=self.removed),
+                  t("sync.unchanged", n=self.unchanged), t("sync.failed", n=len(self.failed))]
         if self.kept:
-            extra += f", {self.kept} kept (not among this run's files)"
+            counts.append(t("sync.kept", n=self.kept))
         if self.warned:
-            extra += f", {len({name for name, _ in self.warned})} with a warning"
+            counts.append(t("sync.warned", n=len({name for name, _ in self.warned})))
         if self.ignored:
-            extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
-        ocr = ""
+            counts.append(t("sync.ignored", n=len(self.ignored)))
+        summary = t("sync.summary", counts=", ".join(counts), paragraphs=t("sync.paragraphs", n=self.paragraphs))
         if self.ocr_read or self.ocr_cached:
-            ocr = (f"; {self.ocr_read + self.ocr_cached} scanned pages: {self.ocr_read} read by OCR, "
-                   f"{self.ocr_cached} from the OCR cache")
-        return (
-            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed{ocr}"
-        )
+            summary = t("sync.with_ocr", summary=summary,
+                        pages=t("sync.ocr_pages", n=self.ocr_read + self.ocr_cached),
+                        read=self.ocr_read, cached=self.ocr_cached)
+        return summary
 
 
 @dataclass
@@ -92,6 +99,7 @@ class Manifest:
     prefixes: dict[str, str] = field(default_factory=dict)  # paragraph id prefix
     stats: dict[str, str] = field(default_factory=dict)  # size and modification time
     bodies: dict[str, str] = field(default_factory=dict)  # the body named with `index --body`
+    names: dict[str, str] = field(default_factory=dict)  # shown path (index/names.py)
     existed: bool = True  # False: no index yet
 
 
@@ -103,6 +111,7 @@ class Change:
     stat: str
     known: bool  # the index holds an older version of it
     body: str | None  # the body named for it (`index --body`), kept from earlier runs
+    shown: str = ""  # its shown path (index/names.py)
 
 
 @dataclass
@@ -125,6 +134,7 @@ def sync(
     settings: dict | None = None,
     body: str | None = None,
     ocr: str = "auto",
+    stages: Stages = None,
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
 
@@ -139,7 +149,8 @@ def sync(
     `paths`. Each removed source is named in report.removed_sources.
 
     A run that fails or is killed leaves the previous index as it was; a full disk raises
-    IndexDiskFullError after removing what the run wrote.
+    IndexDiskFullError after removing what the run wrote. `progress` and `stages` report how far
+    it got (see Progress and Stages).
     """
     entry = choose_engine(index_dir, engine)
     built_with = remembered_engine(index_dir)
@@ -151,7 +162,7 @@ def sync(
     try:
         report = sync_engine(opened, paths, rebuild=rebuild, warn=warn, progress=progress, prune=prune, body=body,
                              ingest_in_worker=entry.ingest_worker, where=Path(index_dir),
-                             ocr=options_for_index(Path(index_dir), ocr))
+                             ocr=options_for_index(Path(index_dir), ocr), stages=stages)
     finally:
         opened.close()
     remembered = {"engine": built_with, **engine_settings(index_dir)}
@@ -163,7 +174,7 @@ def sync(
 
 def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,
                 prune: bool = False, body: str | None = None, ingest_in_worker: bool = True,
-                where: Path | None = None, ocr: OcrOptions | None = None) -> SyncReport:
+                where: Path | None = None, ocr: OcrOptions | None = None, stages: Stages = None) -> SyncReport:
     """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages."""
     report = SyncReport()
     ocr = ocr or options_for_index(getattr(engine, "index_dir", None))
@@ -171,13 +182,13 @@ def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = N
     where = where or Path(getattr(engine, "index_dir", "") or ".")
     with engine.write_lock():
         manifest = read_manifest(engine, rebuild)
-        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn)
+        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn, stages, paths)
         if not plan and manifest.existed and not rebuild:
             return report
         parallel = len(plan.changed) >= PARALLEL_FROM
         try:
             writer = engine.writer(rebuild=rebuild, parallel=parallel)
-            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker, ocr)
+            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker, ocr, stages)
         except OSError as exc:
             raise write_error(exc, where, not manifest.existed) from exc
         report_refused(writer, report, warn)
@@ -213,16 +224,24 @@ def read_manifest(engine, rebuild: bool) -> Manifest:
         manifest.hashes[key] = source.get("source_hash", "")
         manifest.prefixes[key] = source.get("id_prefix", "")
         manifest.stats[key] = source.get("source_stat", "")
+        manifest.names[key] = source.get("source") or ""
         if source.get("named_body"):
             manifest.bodies[key] = source["named_body"]
     return manifest
 
 
 def make_plan(files: list[Path], roots: list[Path], manifest: Manifest, rebuild: bool, prune: bool,
-              body: str | None, report: SyncReport, warn: Warn) -> Plan:
+              body: str | None, report: SyncReport, warn: Warn, stages: Stages = None,
+              paths: list[Path] = ()) -> Plan:
     current = {source_key(path): path for path in files}
     removed = removals(current, manifest, roots, prune, rebuild, report, warn)
-    return Plan(removed, list(changes(current, manifest, rebuild, body, report, warn)))
+    changed = list(changes(current, manifest, rebuild, body, report, warn, stages))
+    gone = set(removed)
+    kept = {} if rebuild else {key: name for key, name in manifest.names.items() if name and key not in gone}
+    names = SourceNames(kept)
+    for change in changed:  # in the order of discovery: the same names for the same run
+        change.shown = names.name(change.key, change.path, origin(change.path, list(paths) or [change.path]))
+    return Plan(removed, changed)
 
 
 def _under(key: str, roots: list[Path]) -> bool:
@@ -258,9 +277,11 @@ def _read_later(path: Path) -> bool:
 
 
 def changes(current: dict[str, Path], manifest: Manifest, rebuild: bool, body: str | None, report: SyncReport,
-            warn: Warn) -> Iterator[Change]:
+            warn: Warn, stages: Stages = None) -> Iterator[Change]:
     """The files to (re-)ingest: new ones, and those whose content changed (or all, with rebuild)."""
-    for key, path in current.items():
+    for number, (key, path) in enumerate(current.items(), start=1):
+        if stages:
+            stages(READING, number, len(current))
         named = body or manifest.bodies.get(key)
         known = key in manifest.hashes and not rebuild
         try:
@@ -295,7 +316,7 @@ def ingested(paths: list[Path], in_worker: bool, ocr: OcrOptions | None = None):
 
 
 def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn: Warn, progress: Progress,
-          ingest_in_worker: bool, ocr: OcrOptions | None = None) -> None:
+          ingest_in_worker: bool, ocr: OcrOptions | None = None, stages: Stages = None) -> None:
     """The plan, written through `writer` and committed once: removals, then each changed file replaced as one unit."""
     taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
@@ -304,18 +325,25 @@ def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncRep
             report.removed += 1
             report.removed_sources.append(key)
         changed = {change.path: change for change in plan.changed}
+        if stages:
+            stages(ANALYSING, 0, len(changed))
         for number, (path, doc, error) in enumerate(ingested(list(changed), ingest_in_worker, ocr), start=1):
             change = changed[path]
             if progress:
                 progress(number, len(changed), path.name)
+            if stages:
+                stages(ANALYSING, number, len(changed))
             if doc is None:
                 if change.known:  # changed, and now unreadable: its old paragraphs go
                     writer.remove_source(change.key)
                 fail(report, warn, path, error or "cannot be read")
                 continue
+            rename(doc, change.shown)
             taken.pop(manifest.prefixes.get(change.key, ""), None)
             make_ids_unique(doc, taken, change.key)
             write_document(writer, doc, change, report, warn)
+        if stages:
+            stages(COMMITTING, 0, None)
         writer.commit()
     except BaseException:
         with contextlib.suppress(Exception):

@@ -314,8 +314,10 @@ def document_warnings(doc: Document, path: Path | str) -> list[str]:
 def ingest_paths(
     paths: Iterable[Path], report: IngestReport | None = None, warn: Callable[[str], None] | None = None,
     ocr: OcrOptions | None = None,
+    named: Callable[[Document, Path], None] | None = None,
 ) -> Iterator[Document]:
-    """Documents for every readable file; an unreadable one is reported through `warn` and skipped."""
+    """Documents for every readable file; an unreadable one is reported through `warn` and skipped.
+    `named` gives each document its shown name and ids, from its path (index/names.py)."""
     report = report if report is not None else IngestReport()
 
     def skip_unknown(path: Path, reason: str) -> None:
@@ -331,6 +333,8 @@ def ingest_paths(
             if warn:
                 warn(f"skipped {safe_name(path)}: {exc}")
             continue
+        if named:
+            named(doc, path)
         make_ids_unique(doc, taken, str(path))
         report.read += 1
         report.paragraphs += len(doc.paragraphs)

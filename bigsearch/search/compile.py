@@ -2,8 +2,12 @@
 (engines/interface.py), with the terms each field matched (for highlights).
 
 What a word searches:
-- the stem field (`text`), with the stems of the word's other forms ("skola" ⊃ "skolan");
-- the § title (weight 0.5) and the document title with its dnr (0.3);
+- the stem field (`text`), with the stems of the word's other forms ("skola" ⊃ "skolan"); the
+  word's own stem (the forms Snowball joins with it) leads by EXACT_LEAD: paragraphs holding it,
+  in the text or the § title, come before those found only through another form, a compound
+  part, a folded spelling or a name ("Justeras" never ranks "just nu" first);
+- the § title (weight 0.5) and the document title with its dnr (0.3; the engines index it on the
+  meeting's first paragraph only, so it counts once per meeting);
 - compound parts (0.3): "våld" finds "våldsförebyggande";
 - the folded field (0.2), only for a word typed without å ä ö whose spelling the index does not
   hold ("Satra" → Sätra); a word typed with them matches that spelling only ("år" is not "är");
@@ -23,6 +27,7 @@ from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
 from bigsearch.facets import Known
+from bigsearch.messages import t
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
 from bigsearch.search.fields import query_field
@@ -34,6 +39,10 @@ _DIACRITICS = re.compile(r"[åäöÅÄÖéèüæøá]")
 WEIGHTS = {"text": 1.0, "section_title": 0.5, "doc_title": 0.3, "parts": 0.3, "folded": 0.2, "attendee_words": 0.2}
 VARIANT_WEIGHT = 0.8
 PRINCIPAL_SCORE = 0.05
+# Added once to a paragraph holding a query word's own stem: more than one word's BM25 score
+# reaches (about idf × 2.2; idf is under 20 even for tens of millions of paragraphs), so each
+# word's exact-form matches rank before its other matches, whatever the engine.
+EXACT_LEAD = 100.0
 
 
 @dataclass
@@ -102,8 +111,8 @@ class Compiler:
                 return self.phrase(ast.Phrase(tuple(tokens), node.field, node.boost))
             return self._boosted(self.text_word(tokens[-1] if node.prefix else tokens[0], node), node.boost)
         if node.prefix or node.fuzzy:
-            raise QueryError(f"{node.field}:{node.text}: * and ~ work on words, not on {node.field}: values — "
-                             f"give the whole value, e.g. {node.field}:{node.text.rstrip('*~')}")
+            raise QueryError(t("query.pattern_on_facet", field=node.field, text=node.text,
+                               example=f"{node.field}:{node.text.rstrip('*~')}"))
         return self.facet(node.field, node.text)
 
     def facet(self, fieldname: str, value: str) -> q.Q:
@@ -142,6 +151,10 @@ class Compiler:
             self._remember("text", terms)
             return clauses
         stems = variant_stems(token, self.lexicon, "text", self.budget)
+        exact = [q.Term(name, stems[0]) for name in ("text", "section_title")
+                 if name in fields and self.lexicon.df(name, stems[0])]
+        if exact and self.positive:  # a negated word ranks nothing
+            clauses.append(q.Constant(_or(exact), EXACT_LEAD))
         for name in main:
             for index, term in enumerate(stems):
                 weight = WEIGHTS[name] * (1.0 if index == 0 else VARIANT_WEIGHT)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import ConfigError
+from bigsearch.errors import ConfigError, QueryError
+from bigsearch.messages import t
 from bigsearch.search.searcher import Searcher
 
 
@@ -25,6 +26,13 @@ class QueryScore:
 @dataclass
 class Evaluation:
     scores: list[QueryScore]
+    judged: int = 0  # paragraphs judged relevant to some query
+    absent: list[str] = field(default_factory=list)  # judged paragraphs this index does not hold
+
+    @property
+    def other_corpus(self) -> bool:
+        """The judgments name paragraphs of another corpus: this index holds none of them."""
+        return bool(self.judged) and len(self.absent) == self.judged
 
     def mean(self, name: str) -> float:
         return sum(getattr(s, name) for s in self.scores) / len(self.scores) if self.scores else 0.0
@@ -34,9 +42,9 @@ def load_judgments(path: Path) -> list[tuple[str, list[str]]]:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"no relevance judgments at {path} — pass --queries FILE") from exc
+        raise ConfigError(t("eval.no_file", path=path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML ({exc}) — fix the file") from exc
+        raise ConfigError(t("eval.bad_toml", path=path, problem=exc)) from exc
     return [(entry["q"], list(entry["relevant"])) for entry in data.get("query", [])]
 
 
@@ -47,11 +55,17 @@ def ndcg(ranked: list[str], relevant: set[str], k: int = 10) -> float:
 
 
 def evaluate(searcher: Searcher, judgments: list[tuple[str, list[str]]]) -> Evaluation:
+    judged = sorted({paragraph for _, relevant in judgments for paragraph in relevant})
+    absent = [paragraph for paragraph in judged if searcher.engine.paragraph(paragraph) is None]
+    if judged and len(absent) == len(judged):
+        return Evaluation([], len(judged), absent)  # another corpus: no figure would mean anything
     scores = []
     for query, relevant_ids in judgments:
         relevant = set(relevant_ids)
-        result = searcher.search(query, limit=1000, facets=False)
-        ranked = [hit.id for hit in result.hits]
+        try:
+            ranked = [hit.id for hit in searcher.search(query, limit=1000, facets=False).hits]
+        except QueryError:  # a name or value this index does not hold: the query finds nothing here
+            ranked = []
         found = relevant & set(ranked)
         scores.append(
             QueryScore(
@@ -64,4 +78,4 @@ def evaluate(searcher: Searcher, judgments: list[tuple[str, list[str]]]) -> Eval
                 missing=sorted(relevant - found),
             )
         )
-    return Evaluation(scores)
+    return Evaluation(scores, len(judged), absent)

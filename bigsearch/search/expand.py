@@ -4,7 +4,9 @@
 - fuzzy~N: vocabulary terms within N edits, looking at no more than MAX_SCAN entries;
 - inflections: the stems of the word's other forms that the index holds ("skola" also finds
   "skolan", "skolans"; "skolan" also "skola", "skolor"), so forms of one word find each other
-  although Snowball gives some of them different stems;
+  although Snowball gives some of them different stems — but never across the exceptions of
+  bigsearch/data/stem_exceptions.toml ("justeras" does not reach "just"), and a definite -n only
+  where Swedish puts one ("barn" does not reach "bar");
 - did-you-mean: the closest vocabulary term, under the same scan bound.
 
 Every function charges a `Budget`, which tests read to check the bounds.
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bigsearch.analysis.stemming import stem
+from bigsearch.analysis.stemming import apart, stem
 
 MAX_EXPANSIONS = 128
 MAX_SCAN = 20_000
@@ -96,6 +98,17 @@ _ENDINGS = (
 )
 _STRIP = tuple(sorted((e for e in _ENDINGS if e), key=len, reverse=True))
 MIN_ROOT = 3
+# The definite -n follows a vowel (bastu-n, fru-n) or an unstressed -el, -er, -or (fågel-n,
+# vinter-n, doktor-n): "barn" is not "bar" + n, nor "hann" "han" + n.
+_AFTER_VOWEL = ("n", "ns")
+_VOWELS = frozenset("aeiouyåäöé")
+
+
+def _takes(root: str, ending: str) -> bool:
+    """Whether Swedish puts `ending` after `root`, as far as its last letters tell."""
+    if ending in _AFTER_VOWEL:
+        return root[-1:] in _VOWELS or (len(root) >= 4 and root[-2:] in ("el", "er", "or"))
+    return True
 
 
 def variant_stems(word: str, lexicon: Lexicon, field: str, budget: Budget) -> list[str]:
@@ -105,13 +118,16 @@ def variant_stems(word: str, lexicon: Lexicon, field: str, budget: Budget) -> li
         return [own]
     roots = {word}
     for ending in _STRIP:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT and _takes(word[: -len(ending)], ending):
             roots.add(word[: -len(ending)])
     candidates: set[str] = set()
     for root in roots:
         for ending in _ENDINGS:
-            candidates.add(stem(root + ending))
+            if _takes(root, ending):
+                candidates.add(stem(root + ending))
     candidates.discard(own)
+    # Words of another lemma that look like forms of this one (bigsearch/data/stem_exceptions.toml).
+    candidates = {candidate for candidate in candidates if not apart(own, candidate)}
     found = []
     for candidate in sorted(candidates):
         budget.scanned += 1

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS
+from bigsearch.messages import t
 from bigsearch.search.compile import Compiled, Compiler
 from bigsearch.search.parser import parse
 from bigsearch.search.results import Filters
@@ -55,6 +56,6 @@ def build_filters(filters: Filters, known: KnownValues) -> list[q.Q]:
     for name, value in filters.facets.items():
         facet = FACETS.get(name)
         if facet is None or not facet.counted:
-            raise QueryError(f"unknown facet {name!r} — use one of {', '.join(f.name for f in FACETS.counted())}")
+            raise QueryError(t("search.unknown_facet", name=repr(name), names=", ".join(f.name for f in FACETS.counted())))
         parts.append(facet.picked(value))
     return parts

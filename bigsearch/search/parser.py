@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from bigsearch.errors import QueryError
+from bigsearch.messages import t
 from bigsearch.search import ast
 from bigsearch.search.fields import field_names, query_field
 from bigsearch.textsafe import clean_input
@@ -41,8 +42,10 @@ class _Token:
     boost: str | None = None
 
 
-def _error(message: str, pos: int, fix: str) -> QueryError:
-    return QueryError(f"{message} at position {pos + 1} — {fix}")
+def _error(problem: str, pos: int, **values) -> QueryError:
+    """What is wrong, where, and what to type instead: the catalogue's query.PROBLEM and query.PROBLEM.fix."""
+    return QueryError(t("query.at", what=t(f"query.{problem}", **values), position=pos + 1,
+                        fix=t(f"query.{problem}.fix", **values)))
 
 
 _BOOST = re.compile(r"\^(\d+(?:\.\d+)?)")
@@ -63,7 +66,7 @@ def _tokens(text: str) -> list[_Token]:
             i += 1
             boost = _BOOST.match(text, i)
             if boost:
-                raise _error("a boost after ')'", start, "put ^N after a word or a phrase instead")
+                raise _error("boost_after_paren", start)
             tokens.append(_Token("rparen", ch, start))
         elif ch == '"':
             i = _phrase(text, i, tokens, None, None)
@@ -79,7 +82,7 @@ def _tokens(text: str) -> list[_Token]:
             name, colon, rest = run.partition(":")
             if colon and re.fullmatch(r"[^\W\d_]+", name):
                 if query_field(name) is None:
-                    raise _error(f"unknown field {name + ':'!r}", start, f"use one of {field_names()}")
+                    raise _error("unknown_field", start, field=repr(name + ":"), fields=field_names())
                 canonical = query_field(name).name
                 if not rest and i < len(text) and text[i] == '"':
                     i = _phrase(text, i, tokens, canonical, name)
@@ -88,7 +91,7 @@ def _tokens(text: str) -> list[_Token]:
                     i = _bracket_range(text, start + len(name) + 1, tokens, canonical, name)
                     continue
                 if not rest:
-                    raise _error(f"{name}: has no value", start, f"write it as {name}:VALUE, e.g. {_example(canonical)}")
+                    raise _error("no_value", start, name=name, example=_example(canonical))
                 tokens.append(_Token("word", rest, start + len(name) + 1, canonical, name))
                 continue
             if run in ast.OPERATORS:
@@ -105,7 +108,7 @@ def _example(field: str) -> str:
 def _phrase(text: str, i: int, tokens: list[_Token], field: str | None, raw: str | None) -> int:
     end = text.find('"', i + 1)
     if end < 0:
-        raise _error("a quote that is never closed", i, 'close the phrase with " or remove the quote')
+        raise _error("open_quote", i)
     start = i
     i = end + 1
     boost = _BOOST.match(text, i)
@@ -121,13 +124,13 @@ def _bracket_range(text: str, i: int, tokens: list[_Token], field: str, raw: str
     close = "]" if text[i] == "[" else "}"
     end = text.find(close, i)
     if end < 0:
-        raise _error(f"a range that is never closed with {close!r}", i, f"write it as {raw}:[2019 TO 2022]")
+        raise _error("open_range", i, close=repr(close), raw=raw)
     inner = text[i + 1 : end].strip()
     low, sep, high = inner.partition(" TO ")
     if not sep:
         low, sep, high = inner.partition(" to ")
     if not sep:
-        raise _error(f"the range {text[i:end + 1]!r} has no TO", i, f"write it as {raw}:[2019 TO 2022] or {raw}:2019..2022")
+        raise _error("range_without_to", i, range=repr(text[i:end + 1]), raw=raw)
     tokens.append(_Token("word", f"{low.strip()}..{high.strip()}", i, field, raw))
     return end + 1
 
@@ -152,8 +155,8 @@ class _Parser:
         token = self.peek()
         if token is not None:
             if token.kind == "rparen":
-                raise _error("a ')' without its '('", token.pos, "remove it or add the '(' it closes")
-            raise _error(f"unexpected {token.text!r}", token.pos, "check the operators and parentheses")
+                raise _error("close_paren", token.pos)
+            raise _error("unexpected", token.pos, text=repr(token.text))
         return node
 
     def or_expr(self) -> ast.Node:
@@ -161,7 +164,7 @@ class _Parser:
         while (token := self.peek()) is not None and token.kind == "op" and token.text == "OR":
             self.take()
             if self.peek() is None or self.peek().kind == "rparen":
-                raise _error("OR with nothing after it", token.pos, "put a word after OR or remove it")
+                raise _error("nothing_after", token.pos, op="OR")
             children.append(self.and_expr())
         return children[0] if len(children) == 1 else ast.Or(tuple(children))
 
@@ -171,7 +174,7 @@ class _Parser:
             if token.kind == "op" and token.text == "AND":
                 self.take()
                 if self.peek() is None or self.peek().kind == "rparen":
-                    raise _error("AND with nothing after it", token.pos, "put a word after AND or remove it")
+                    raise _error("nothing_after", token.pos, op="AND")
                 continue
             children.append(self.unary())
         return children[0] if len(children) == 1 else ast.And(tuple(children))
@@ -179,11 +182,11 @@ class _Parser:
     def unary(self) -> ast.Node:
         token = self.peek()
         if token is None:
-            raise QueryError("the query ends too early — finish it or remove the last operator")
+            raise QueryError(t("query.ends_early"))
         if token.kind in ("minus",) or (token.kind == "op" and token.text == "NOT"):
             self.take()
             if self.peek() is None or self.peek().kind == "rparen":
-                raise _error(f"{token.text} with nothing after it", token.pos, f"put a word after {token.text} or remove it")
+                raise _error("nothing_after", token.pos, op=token.text)
             return ast.Not(self.unary())
         return self.primary()
 
@@ -192,23 +195,22 @@ class _Parser:
         if token.kind == "lparen":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise _error("parentheses nested too deep", token.pos, f"use at most {MAX_DEPTH} levels")
+                raise _error("too_deep", token.pos, depth=MAX_DEPTH)
             if self.peek() is None:
-                raise _error("a '(' that is never closed", token.pos, "add the ')' or remove the '('")
+                raise _error("open_paren", token.pos)
             if self.peek().kind == "rparen":
-                raise _error("empty parentheses", token.pos, "put words inside them or remove them")
+                raise _error("empty_parens", token.pos)
             node = self.or_expr()
             close = self.peek()
             if close is None or close.kind != "rparen":
-                raise _error("a '(' that is never closed", token.pos, "add the ')' or remove the '('")
+                raise _error("open_paren", token.pos)
             self.take()
             self.depth -= 1
             return node
         if token.kind == "rparen":
-            raise _error("a ')' without its '('", token.pos, "remove it or add the '(' it closes")
+            raise _error("close_paren", token.pos)
         if token.kind == "op":
-            raise _error(f"{token.text} where a word should be", token.pos,
-                         f"put words on both sides of {token.text} (write it in lower case to search for it)")
+            raise _error("operator_alone", token.pos, op=token.text)
         if token.kind == "phrase":
             return self.phrase(token)
         return self.word(token)
@@ -216,10 +218,10 @@ class _Parser:
     def phrase(self, token: _Token) -> ast.Node:
         words = tuple(token.text.split())
         if not words:
-            raise _error("an empty phrase", token.pos, 'put words between the quotes, e.g. "stolt och nykter"')
+            raise _error("empty_phrase", token.pos)
         boost = _boost_value(token.boost, token.pos)
         if token.field and query_field(token.field).kind == "range":
-            raise _error(f"a phrase in {token.raw_field}:", token.pos, f"write it as {_example(token.field)}")
+            raise _error("phrase_in_range", token.pos, field=token.raw_field, example=_example(token.field))
         return ast.Phrase(words, token.field, boost)
 
     def word(self, token: _Token) -> ast.Node:
@@ -230,10 +232,10 @@ class _Parser:
             boost = _boost_value(match[1], pos)
             text = text[: match.start()]
         elif "^" in text:
-            raise _error(f"a bad boost in {token.text!r}", pos, "write a boost as word^2 (a number after ^)")
+            raise _error("bad_boost", pos, text=repr(token.text))
         if field and query_field(field).kind == "range":
             if boost is not None:
-                raise _error(f"a boost on {token.raw_field}:", pos, "remove the ^N")
+                raise _error("boost_on_range", pos, field=token.raw_field)
             return _range(text, field, token.raw_field or field, pos)
         fuzzy, prefix = 0, False
         if "~" in text:
@@ -241,22 +243,22 @@ class _Parser:
             if not edits:
                 edits = "1"
             if edits.endswith("*") or base.endswith("*"):
-                raise _error(f"both ~ and * on {text!r}", pos, "use either fuzzy~N or prefix*, not both")
+                raise _error("fuzzy_and_prefix", pos, text=repr(text))
             if not edits.isdigit():
-                raise _error(f"a bad fuzzy mark in {text!r}", pos, "write fuzzy matching as word~1 or word~2")
+                raise _error("bad_fuzzy", pos, text=repr(text))
             fuzzy = int(edits)
             if fuzzy > MAX_EDITS:
-                self.notes.append(f"{base}~{edits}: at most {MAX_EDITS} edits are useful — searching {base}~{MAX_EDITS}")
+                self.notes.append(t("query.fuzzy_capped", word=base, edits=edits, most=MAX_EDITS))
                 fuzzy = MAX_EDITS
             text = base
         if text.endswith("*"):
             prefix = True
             text = text.rstrip("*")
         if "*" in text or "?" in text:
-            raise _error(f"a wildcard inside {token.text!r}", pos, "put * only at the end of a word: polis*")
+            raise _error("inner_wildcard", pos, text=repr(token.text))
         if not text or not re.search(r"\w", text):
             what = "*" if prefix else ("~" if fuzzy else token.text)
-            raise _error(f"{what!r} without a word", pos, "put letters before it, e.g. polis* or Andersberg~1")
+            raise _error("mark_alone", pos, mark=repr(what))
         return ast.Word(text, field, prefix, fuzzy, boost)
 
 
@@ -265,7 +267,7 @@ def _boost_value(text: str | None, pos: int) -> float | None:
         return None
     value = float(text)
     if not 0 < value <= 100:
-        raise _error(f"the boost ^{text}", pos, "use a boost between 0 and 100, e.g. ^2")
+        raise _error("boost_range", pos, boost=text)
     return value
 
 
@@ -277,12 +279,11 @@ def _range(text: str, field: str, raw: str, pos: int) -> ast.Node:
     low, high = low.strip() or None, high.strip() or None
     for value in (low, high):
         if value is not None and not re.fullmatch(pattern, value):
-            example = "2019 or 2019..2022" if field == "year" else "2020-01-01 or 2020-01-01..2020-06-30"
-            raise _error(f"{raw}:{text} is not a {field}", pos, f"write it as {raw}:{example}")
+            raise _error("not_a_" + field, pos, raw=raw, text=text)
     if low is None and high is None:
-        raise _error(f"{raw}:.. has no bounds", pos, f"write it as {_example(field)}")
+        raise _error("no_bounds", pos, raw=raw, example=_example(field))
     if low and high and low > high:
-        raise _error(f"{raw}:{text} runs backwards", pos, f"write it as {raw}:{high}..{low}")
+        raise _error("backwards", pos, raw=raw, text=text, high=high, low=low)
     return ast.Range(field, low, high)
 
 
@@ -290,10 +291,10 @@ def parse(text: str) -> Parsed:
     """The query as a tree, or a QueryError that says where and what to type instead."""
     text = clean_input(text)
     if not text.strip('"()*~?-+^ '):
-        raise QueryError("empty query — give one or more words to search for, e.g. bigsearch search Andersberg")
+        raise QueryError(t("query.empty"))
     parser = _Parser(_tokens(text))
     tree = parser.parse()
     count = sum(1 for _ in ast.leaves(tree))
     if count > MAX_LEAVES:
-        raise QueryError(f"the query has {count} words and phrases — use at most {MAX_LEAVES}")
+        raise QueryError(t("query.too_many", count=count, most=MAX_LEAVES))
     return Parsed(tree, parser.notes)

@@ -11,6 +11,7 @@ from bigsearch.analysis.stemming import fold
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, resolve_person
+from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher, hit_from_record
 
@@ -114,15 +115,16 @@ class Reports:
         wanted = key.strip()
         sources = self.engine.sources()
         found = [s for s in sources if wanted in (s.get("id_prefix"), s.get("source"), s.get("source_key"))]
+        if not found:  # a file name alone: its shown path ends with it
+            found = [s for s in sources if (s.get("source") or "").rsplit("/", 1)[-1] == wanted]
         if not found:
             dates = self.searcher.source_dates(sources)
             found = [s for s in sources if dates.get(s["source_key"]) == wanted]
         if not found:
-            raise QueryError(f"no meeting {key!r} — give a date (2024-02-09), a meeting id or a file name; "
-                             "`bigsearch meetings` lists them")
+            raise QueryError(t("meeting.none", key=repr(key)))
         if len(found) > 1:
             names = ", ".join(f"{s.get('id_prefix') or s.get('source')} ({s.get('source')})" for s in found[:8])
-            raise QueryError(f"{key!r} matches {len(found)} meetings: {names} — give the meeting id")
+            raise QueryError(t("meeting.several", key=repr(key), n=len(found), names=names))
         meeting = self._meeting(found[0])
         highlighted: dict[str, Hit] = {}
         if query:

@@ -17,6 +17,7 @@ from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Engine
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
+from bigsearch.messages import t
 from bigsearch.search import filters as filters_mod
 from bigsearch.search.expand import Budget, closest_term, within_edits
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
@@ -41,7 +42,7 @@ class Timeline:
     counts: dict[int, int]  # hits per year
     undated: int  # hits in undated paragraphs
     years_with_protocols: list[int]  # a year missing here holds no protocol at all (a gap, not "0 hits")
-    unit: str = "stycken"  # what is counted: paragraphs (stycken) or meetings (möten)
+    unit: str = "paragraph"  # what is counted: "paragraph" or "meeting"
 
     def rows(self) -> list[tuple[int, int | None]]:
         """(year, hits) from the first to the last year with hits; hits is None for a year without protocols."""
@@ -152,9 +153,9 @@ class Searcher:
     ) -> SearchResult:
         """`within` narrows the search further (one protocol's paragraphs, for instance)."""
         if sort not in SORTS:
-            raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
+            raise QueryError(t("search.bad_sort", sort=repr(sort), sorts=", ".join(SORTS)))
         if limit < 0 or offset < 0:
-            raise QueryError("--limit and --offset must be 0 or more")
+            raise QueryError(t("search.negative_limit"))
         compiled, notes = filters_mod.parse_query(text, self.engine.lexicon(), self.known)
         filters = filters or Filters()
         extra = (within,) if within is not None else ()
@@ -189,7 +190,7 @@ class Searcher:
         """Every paragraph passing the filters (no query), newest first: `browse --principal polisen`."""
         restriction = self._restriction(filters)
         if restriction is None:
-            raise QueryError("give a query or a filter (--principal, --year, …) to list paragraphs")
+            raise QueryError(t("search.nothing_to_list"))
         result = self.engine.search(q.All(), restriction, sort, limit, offset, counted() if facets else ())
         hits = []
         for engine_hit in result.hits:
@@ -259,7 +260,7 @@ class Searcher:
     def _record(self, paragraph_id: str) -> dict:
         record = self.engine.paragraph(paragraph_id)
         if record is None:
-            raise QueryError(f"no paragraph with id {paragraph_id!r} — ids are shown by `bigsearch search`")
+            raise QueryError(t("search.no_paragraph", id=repr(paragraph_id)))
         return record
 
     def get(self, paragraph_id: str) -> Hit:
@@ -310,7 +311,7 @@ class Searcher:
         filters = (filters or Filters()).replace(principal=canonical)  # the caller's filters stay as given
         grouped: dict[str, list[dict]] = {}
         for record in self.records(filters):
-            key = record.get("date") or f"{record.get('source')} (utan datum)"
+            key = record.get("date") or t("undated.source", source=record.get("source"))
             grouped.setdefault(key, []).append(record)
         return canonical, {
             key: [hit_from_record(r) for r in sorted(records, key=lambda r: r.get("position") or 0)]
@@ -372,7 +373,7 @@ class Searcher:
             counts={int(year): count for year, count in counts.items() if year != UNDATED},
             undated=counts.get(UNDATED, 0),
             years_with_protocols=self.years(),
-            unit="möten" if by == "meeting" else "stycken",
+            unit=by,
         )
 
     def _year_counts(self) -> dict[str, int]:

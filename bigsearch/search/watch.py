@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigsearch.errors import ConfigError, QueryError
+from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher
 
@@ -80,9 +81,9 @@ class Watches:
         """Saves a search; what it finds now counts as seen. Returns the watch and its current hit count."""
         name = (name or query).strip()
         if not name:
-            raise QueryError("a saved search needs a name — pass --name NAME")
+            raise QueryError(t("watch.needs_name"))
         if self.db.execute("SELECT 1 FROM watch WHERE name = ?", (name,)).fetchone():
-            raise QueryError(f"a saved search named {name!r} exists — pick another --name or `bigsearch watch remove {name}`")
+            raise QueryError(t("watch.exists", name=repr(name), plain=name))
         watch = Watch(name, query, {k: v for k, v in filters.to_json().items() if v}, time.time(), time.time())
         hits, total = self._all_ids(searcher, watch)  # validates the query and filters first
         with self.db:
@@ -96,8 +97,8 @@ class Watches:
             removed = self.db.execute("DELETE FROM watch WHERE name = ?", (name,)).rowcount
             self.db.execute("DELETE FROM seen WHERE name = ?", (name,))
         if not removed:
-            known = ", ".join(w.name for w in self.list()) or "none"
-            raise QueryError(f"no saved search named {name!r} (saved: {known}) — see `bigsearch watch list`")
+            known = ", ".join(w.name for w in self.list()) or t("watch.none_saved")
+            raise QueryError(t("watch.no_such", name=repr(name), known=known))
 
     def report(self, searcher: Searcher, mark_seen: bool = True) -> list[WatchReport]:
         """Each saved search's hits that are new since it was last shown; then they count as seen."""

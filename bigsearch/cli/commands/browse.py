@@ -22,7 +22,9 @@ def browse(
     from bigsearch.errors import ConfigError
 
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
-        raise ConfigError("browse needs a terminal — in a pipe or script use `bigsearch search QUERY` (or --json)")
+        from bigsearch.messages import t
+
+        raise ConfigError(t("browse.needs_terminal"))
     searcher = open_searcher(index_dir, corpus)
     # A bad query or filter fails here, with a message, not inside the app.
     if query:

@@ -58,22 +58,17 @@ def index(
     options = {"engine": engine.value if engine else None, "ocr": ocr.value,
                "settings": {"url": url, "index_name": index_name} if (url or index_name) else None}
     if sys.stderr.isatty():
-        from rich.progress import Progress
+        from bigsearch.cli.progress import StageBar
 
-        from bigsearch.cli.render import console
-
-        with Progress(console=console(stderr=True), transient=True) as bar:
-            task = bar.add_task("indexing", total=None)
-
-            def progress(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total, description=printable(name)[:40])
-
-            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=progress, body=body,
-                          **options)
+        with StageBar() as bar:
+            report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=bar.file,
+                          stages=bar.stage, body=body, **options)
     else:
         report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body, **options)
+    from bigsearch.messages import t
+
     for source in report.removed_sources:  # source keys are stored printable
-        print(f"removed {source}", file=sys.stderr)
+        print(t("index.removed", source=source), file=sys.stderr)
     print(f"{printable(str(target))}: {report.summary()}", file=sys.stderr)
     if watch_report:
         from bigsearch.cli.commands.watch import report_new
@@ -88,6 +83,7 @@ def export(
 ) -> None:
     """Ingest protocols and print their paragraphs (one JSON object per line)."""
     from bigsearch.config import resolve_corpus
+    from bigsearch.messages import t
 
     targets = paths or [resolve_corpus(corpus)]
     out = sys.stdout
@@ -95,16 +91,30 @@ def export(
         from bigsearch.api import export_opensearch
 
         done = export_opensearch(targets, lambda line: out.write(line + "\n"), warn=warn)
-        print(f"{done.added} files exported, {len(done.failed)} skipped; {done.paragraphs} paragraphs", file=sys.stderr)
+        print(t("export.bulk_summary", files=t("count.files", n=done.added), skipped=len(done.failed),
+                paragraphs=t("count.paragraphs", n=done.paragraphs)), file=sys.stderr)
         return
     from bigsearch.cli.render import export_lines
+    from bigsearch.index.names import naming
     from bigsearch.ingest.pipeline import IngestReport, ingest_paths
 
     report = IngestReport()
-    for doc in ingest_paths(targets, report, warn=warn):
+    for doc in ingest_paths(targets, report, warn=warn, named=naming(targets)):  # named as `index` names them
         for line in export_lines(doc, format.value):
             out.write(line + "\n")
-    print(report.summary(), file=sys.stderr)
+    print(export_summary(report), file=sys.stderr)
+
+
+def export_summary(report) -> str:
+    """What an export read, skipped and left out, in the current language."""
+    from bigsearch.messages import t
+
+    counts = [t("export.read", n=report.read), t("export.skipped", n=len(report.skipped))]
+    if report.warned:
+        counts.append(t("export.warned", n=len({name for name, _ in report.warned})))
+    if report.unknown:
+        counts.append(t("export.unknown", n=len(report.unknown)))
+    return t("export.summary", counts=", ".join(counts), paragraphs=t("count.paragraphs", n=report.paragraphs))
 
 
 def stats(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
@@ -126,12 +136,20 @@ def evaluate(
 ) -> None:
     """Precision@5, recall and nDCG@10 of the search over judged queries."""
     from bigsearch.config import RELEVANCE_SET
+    from bigsearch.errors import ConfigError
+    from bigsearch.messages import labelled, t
     from bigsearch.search.evaluate import evaluate as run
     from bigsearch.search.evaluate import load_judgments
 
     judgments = load_judgments(queries or RELEVANCE_SET)
     with open_searcher(index_dir, corpus) as searcher:
         evaluation = run(searcher, judgments)
+    if evaluation.other_corpus:  # every figure would be 0.000, and say nothing about the search
+        if queries is None:
+            raise ConfigError(t("eval.bundled_set", index=searcher.index_dir, judged=evaluation.judged))
+        raise ConfigError(t("eval.other_set", index=searcher.index_dir, path=queries, judged=evaluation.judged))
+    if evaluation.absent:
+        print(labelled("note", t("eval.some_absent", n=len(evaluation.absent), judged=evaluation.judged)), file=sys.stderr)
     from bigsearch.cli import render
 
     data = {"queries": evaluation.scores,

@@ -48,8 +48,9 @@ def meeting(
     with open_searcher(index_dir, corpus) as searcher:
         found, matched = Reports(searcher).meeting(key, query)
     from bigsearch.cli import render
+    from bigsearch.cli.output import plain
 
-    emit(as_json, {**found.to_json(), "matched": sorted(matched)},
+    emit(as_json, {**found.to_json(), "paragraphs": plain(found.paragraphs), "matched": sorted(matched)},
          lambda out: render.print_meeting(found, matched, out), pager=not no_pager)
 
 
@@ -93,27 +94,28 @@ def principal(
     emit(as_json, data, lambda out: render.print_principal_report(canonical, grouped, out, silent))
 
 
-def _listing(facet: str, title: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
+def _listing(facet: str, as_json: bool, index_dir: Path | None, corpus: Path | None) -> None:
     with open_searcher(index_dir, corpus) as searcher:
         rows = searcher.listing(facet)
     from bigsearch.cli import render
+    from bigsearch.messages import t
 
-    emit(as_json, rows, lambda out: render.print_listing(title, rows, out))
+    emit(as_json, rows, lambda out: render.print_listing(t(f"listing.title.{facet}"), rows, out))
 
 
 def principals(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Principals with paragraph counts and year span."""
-    _listing("principal", "Huvudmän", as_json, index_dir, corpus)
+    _listing("principal", as_json, index_dir, corpus)
 
 
 def persons(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Persons mentioned, with paragraph counts and year span."""
-    _listing("person", "Personer", as_json, index_dir, corpus)
+    _listing("person", as_json, index_dir, corpus)
 
 
 def places(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir = None) -> None:
     """Places mentioned, with paragraph counts and year span."""
-    _listing("place", "Platser", as_json, index_dir, corpus)
+    _listing("place", as_json, index_dir, corpus)
 
 
 class TimelineUnit(StrEnum):

@@ -75,7 +75,9 @@ def show(
         from bigsearch.opener import open_original
 
         command = open_original(Path(source_key), hit.page)
-        print(f"opened {printable(source_key)} with {printable(command[0])}", file=sys.stderr)
+        from bigsearch.messages import t
+
+        print(t("show.opened", file=printable(source_key), program=printable(command[0])), file=sys.stderr)
     from bigsearch.cli import render
 
     emit(as_json, {"paragraph": hit, "neighbours": neighbours}, lambda out: render.print_paragraph(hit, out, neighbours))

@@ -40,7 +40,9 @@ def watch(
     try:
         report_new(index_dir, corpus, as_json)
     except BigsearchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from bigsearch.messages import error_line
+
+        print(error_line(exc), file=sys.stderr)
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -58,7 +60,9 @@ def watch_add(
 
     with open_searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
         saved, total = watches.add(searcher, query, filters, name)
-    print(f"saved {saved.name!r}: {total} hits now; `bigsearch watch` will show the new ones")
+    from bigsearch.messages import t
+
+    print(t("watch.saved", name=repr(saved.name), n=total))
 
 
 def watch_list(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
@@ -85,7 +89,9 @@ def watch_remove(name: Annotated[str, typer.Argument(help="The saved search's na
 
     with Watches(resolve_index(index_dir)) as watches:
         watches.remove(name)
-    print(f"removed {name!r}")
+    from bigsearch.messages import t
+
+    print(t("watch.removed", name=repr(name)))
 
 
 def group() -> typer.Typer:

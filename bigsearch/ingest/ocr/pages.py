@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bigsearch.errors import ReadError
-from bigsearch.ingest.ocr import LOW_CONFIDENCE, OcrOptions
-from bigsearch.ingest.ocr import available
+from bigsearch.ingest.ocr import LOW_CONFIDENCE, OcrOptions, available
 from bigsearch.ingest.ocr.available import LANGUAGE
 from bigsearch.ingest.ocr.cache import OcrCache, content_hash, fingerprint
 from bigsearch.ingest.ocr.clean import DEFAULT_STEPS

@@ -620,6 +620,7 @@ def test_sigkill_of_a_run_that_is_ocring_kills_its_ocr_helpers_and_keeps_the_ind
 
 
 @needs_ocr
+@pytest.mark.usefixtures("english")
 def test_ctrl_c_of_a_run_that_is_ocring_ends_quietly(tmp_path, corpus_dir):
     docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
     index_dir = tmp_path / "ix"

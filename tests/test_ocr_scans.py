@@ -140,7 +140,7 @@ def test_search_finds_andersberg_in_the_scan_and_cites_it_as_ocr(scan_index):
     from bigsearch.cli.cite import location
 
     hit = scanned.hits[0]
-    assert location(hit) == f"big-2024-02-09-scan.pdf (OCR, s. {hit.page}, {hit.ocr_confidence}%)"
+    assert location(hit) == f"mixed-corpus/big-2024-02-09-scan.pdf (OCR, s. {hit.page}, {hit.ocr_confidence}%)"
 
 
 def test_show_and_citations_on_the_command_line_say_ocr_page_and_confidence(scan_index):
@@ -156,7 +156,7 @@ def test_show_and_citations_on_the_command_line_say_ocr_page_and_confidence(scan
     first_id = cited.stdout.split("Id: `")[1].split("`")[0]
     shown = runner.invoke(app, ["show", first_id, "--index-dir", index_dir])
     assert shown.exit_code == 0, shown.output
-    assert "Källa: big-2024-02-09-scan.pdf (OCR, s. " in shown.stdout
+    assert "Källa: mixed-corpus/big-2024-02-09-scan.pdf (OCR, s. " in shown.stdout
     plain = runner.invoke(app, ["search", "Andersberg", "--no-ocr", "--json", "--index-dir", index_dir])
     assert '"ocr": true' not in plain.stdout and '"total": 3' in plain.stdout
 

@@ -379,6 +379,7 @@ async def test_esc_on_the_main_screen_does_not_quit(app, focus):
         await press(pilot, "escape")
         await press(pilot, "escape")
         assert app.is_running and app.screen is app.screen_stack[0]
+        assert "q avslutar" in status_text(app)
 
 
 # -- readable facet names -----------------------------------------------------------------------

@@ -419,7 +419,11 @@ class BrowseApp(App):
         return True
 
     def on_key(self, event) -> None:
-        # Esc leaves the search box; on the main screen it never quits (q does).
-        if event.key == "escape" and isinstance(self.focused, SearchBox):
-            event.stop()
+        # Esc leaves the search box; on the main screen it never quits, and says what does.
+        if event.key != "escape" or len(self.screen_stack) > 1:
+            return
+        event.stop()
+        if isinstance(self.focused, SearchBox):
             self.query_one(ResultsList).focus()
+        else:
+            self._show_status("q avslutar (Esc stänger bara vyer)")

@@ -90,6 +90,13 @@ class FacetSidebar(OptionList):
         if enabled:
             self.highlighted = min(enabled, key=lambda i: (abs(i - index), i))
 
+    def on_focus(self) -> None:
+        """Focused without a cursor: the cursor goes to the first row, where it can be seen."""
+        if self.highlighted is None:
+            enabled = [i for i in range(self.option_count) if not self.get_option_at_index(i).disabled]
+            if enabled:
+                self.highlighted = enabled[0]
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         identifier = event.option.id or ""

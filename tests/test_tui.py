@@ -462,25 +462,27 @@ async def test_year_field_in_the_browser_finds_that_year(app):
 
 
 class GatedSearcher:
-    """The real searcher, except that search() waits for the test to open the gate: a slow query
-    whose end the test decides, however fast or loaded the machine is."""
+    """The real searcher, except that a search for a held query waits for the test to open the
+    gate: a slow query whose end the test decides, however fast or loaded the machine is."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, held: tuple[str, ...]) -> None:
         self._searcher = searcher
-        self.started = threading.Event()
+        self.held = held
+        self.started = threading.Event()  # a held search has begun
         self.gate = threading.Event()
 
     def __getattr__(self, name):
         return getattr(self._searcher, name)
 
-    def search(self, *args, **kwargs):
-        self.started.set()
-        assert self.gate.wait(LIVENESS), "the test never opened the gate"
-        return self._searcher.search(*args, **kwargs)
+    def search(self, text, *args, **kwargs):
+        if text in self.held:
+            self.started.set()
+            assert self.gate.wait(LIVENESS), "the test never opened the gate"
+        return self._searcher.search(text, *args, **kwargs)
 
 
 async def test_slow_query_shows_loading_then_results(searcher):
-    gated = GatedSearcher(searcher)
+    gated = GatedSearcher(searcher, held=("Bomhus",))
     app = BrowseApp(gated)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -500,21 +502,23 @@ async def test_slow_query_shows_loading_then_results(searcher):
 
 
 async def test_a_newer_search_wins_over_an_older_slower_one(searcher):
-    gated = GatedSearcher(searcher)
+    gated = GatedSearcher(searcher, held=("Bomhus",))
     app = BrowseApp(gated)
+    skola = [hit.id for hit in searcher.search("skola", limit=100).hits]
     try:
         async with app.run_test(size=(80, 24)) as pilot:
+            results = app.query_one(ResultsList)
             app.query_one(SearchBox).value = "Bomhus"
             await pilot.press("enter")
-            await wait_until(pilot, gated.started.is_set, "started the search")
+            await wait_until(pilot, gated.started.is_set, "started the first search")
             app.query_one(SearchBox).value = "skola"
             app.query_one(SearchBox).focus()
             await pilot.press("enter")
-            gated.gate.set()
+            await wait_until(pilot, lambda: [hit.id for hit in results.hits] == skola, "showed the second search")
+            gated.gate.set()  # now the first one ends, after the second
             await settle(pilot)
-            hits = app.query_one(ResultsList).hits
-            assert [hit.id for hit in hits] == [hit.id for hit in searcher.search("skola", limit=100).hits]
-            assert not app.query_one(ResultsList).loading
+            assert [hit.id for hit in results.hits] == skola
+            assert not results.loading and app.result.query == "skola"
     finally:
         gated.gate.set()
 

@@ -29,15 +29,15 @@ def option_id(option: str) -> str:
     return f"{OPTION_ROW}{SEPARATOR}{option}"
 
 
-def row(ticked: bool, count: int | None, name: str) -> Table:
+def row(ticked: bool, count: int | None, name: str, count_width: int) -> Table:
     """✓, the count and the name in columns: a long name wraps under itself, never under the count."""
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=1, no_wrap=True)
-    grid.add_column(width=4, justify="right", no_wrap=True)
+    grid.add_column(width=count_width, justify="right", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(Text("✓" if ticked else " ", style="bold green"),
+    grid.add_row(Text("✓" if ticked else " ", style="bold"),  # no colour: seen on the cursor's row too
                  Text("" if count is None else str(count), style="dim"),
-                 Text(name, style="bold green" if ticked else "", overflow="fold"))
+                 Text(name, style="bold" if ticked else "", overflow="fold"))
     return grid
 
 
@@ -59,7 +59,7 @@ class FacetSidebar(OptionList):
 
     def _rows(self) -> list[Option]:
         picked = {item.facet: item.value for item in self.active if item.option is None}
-        options: list[Option] = []
+        sections: list[tuple[str, list[tuple[bool, int | None, str, str]]]] = []
         for facet in FACETS:
             given = [item for item in self.active if item.facet == facet.name and item.option]
             values = dict(self.counts.get(facet.name) or {}) if facet.listed else {}
@@ -68,14 +68,18 @@ class FacetSidebar(OptionList):
                 values = {chosen: 0, **values}
             if not (values or given):
                 continue
-            options.append(Option(Text(facet.title, style="bold underline"), disabled=True))
-            for item in given:
-                options.append(Option(row(True, None, item.row_value), id=option_id(item.option)))
+            rows = [(True, None, item.row_value, option_id(item.option)) for item in given]
             shown = list(values.items()) if facet.ranged else list(values.items())[:TOP]
             if chosen is not None and chosen not in dict(shown):
                 shown.append((chosen, values[chosen]))
-            for value, count in shown:
-                options.append(Option(row(chosen == value, count, value), id=value_id(facet.name, value)))
+            rows += [(chosen == value, count, value, value_id(facet.name, value)) for value, count in shown]
+            sections.append((facet.title, rows))
+        width = max((len(str(count)) for _, rows in sections for _, count, _, _ in rows if count is not None),
+                    default=1)
+        options: list[Option] = []
+        for title, rows in sections:
+            options.append(Option(Text(title, style="bold underline"), disabled=True))
+            options += [Option(row(ticked, count, name, width), id=identifier) for ticked, count, name, identifier in rows]
         return options
 
     def _restore_cursor(self, keep_id: str | None, keep_index: int | None) -> None:

@@ -326,6 +326,19 @@ async def test_filters_alone_list_the_newest_meeting_first_in_document_order(sea
         assert "sortering: nyast först" in status_text(app)
 
 
+async def test_an_emptied_query_lists_by_filters_alone_or_nothing(searcher):
+    app = BrowseApp(searcher, "Andersberg", Filters(principal="polisen"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.sort == "relevance"
+        app.query_one(SearchBox).value = ""
+        app.query_one(SearchBox).focus()
+        await press(pilot, "enter")  # the filter alone: newest first, relevance means nothing here
+        assert app.sort == "-date" and app.result.total == searcher.search("principal:polisen", limit=0).total
+        await press(pilot, "x")  # no query, no filter: nothing to list, and no error
+        assert app.query_one(ResultsList).hits == [] and not app.error and app.is_running
+
+
 def test_reading_order_puts_each_date_back_in_document_order():
     from bigsearch.tui.paging import reading_order
 

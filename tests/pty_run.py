@@ -38,6 +38,7 @@ def console_script() -> list[str]:
 class TerminalRun:
     raw: bytes
     exit_code: int | None
+    unmet: tuple[bytes, ...] = ()  # the scripted texts that never appeared (the first one stopped it)
 
     @property
     def screen_text(self) -> str:
@@ -46,13 +47,19 @@ class TerminalRun:
 
 
 def run_on_terminal(args: list[str], env: dict[str, str], size: tuple[int, int] = (24, 80),
-                    keys: list[bytes] | tuple[bytes, ...] = (), quit_key: bytes = b"q",
-                    wait_for: bytes | None = None) -> TerminalRun:
+                    keys: list[bytes] | tuple[bytes, ...] = (), quit_key: bytes | None = b"q",
+                    wait_for: bytes | None = None,
+                    script: list[tuple[bytes, bytes]] | tuple[tuple[bytes, bytes], ...] = ()) -> TerminalRun:
     """Runs `bigsearch ARGS` on a pty of `size` (rows, columns).
 
     `keys` are typed one at a time, each once the output has gone quiet (or once `wait_for`
     has appeared, for the first); whenever the program sits waiting for input after that
-    (a pager, the browser), `quit_key` is typed. Returns everything the terminal received.
+    (a pager, the browser), `quit_key` is typed (None: never). Returns everything the terminal
+    received.
+
+    `script` drives a program by what it shows: each (text, key) types `key` once `text` has
+    appeared in the output since the previous key and the output has paused. The script's last
+    key should end the program; with `quit_key` None nothing else is typed.
     """
     rows, columns = size
     pid, fd = pty.fork()
@@ -62,6 +69,8 @@ def run_on_terminal(args: list[str], env: dict[str, str], size: tuple[int, int] 
         os.execve(argv[0], argv, env)
     out = b""
     pending = list(keys)
+    steps = list(script)
+    since = 0  # where the output after the last scripted key starts
     started = time.monotonic()
     quiet_rounds = 0
     try:
@@ -78,6 +87,18 @@ def run_on_terminal(args: list[str], env: dict[str, str], size: tuple[int, int] 
                 quiet_rounds = 0
                 continue
             quiet_rounds += 1
+            if steps:
+                # Typed once the text is there and the screen has stopped changing, so the rest
+                # of the same frame never counts as what the key did.
+                if steps[0][0] in ANSI.sub(b"", out[since:]):
+                    since = len(out)
+                    try:
+                        os.write(fd, steps.pop(0)[1])
+                    except OSError:
+                        break
+                continue
+            if quit_key is None:
+                continue
             if wait_for is not None and wait_for not in ANSI.sub(b"", out):
                 continue
             if quiet_rounds < 2:
@@ -91,7 +112,7 @@ def run_on_terminal(args: list[str], env: dict[str, str], size: tuple[int, int] 
     finally:
         code = _reap(pid)
         os.close(fd)
-    return TerminalRun(out, code)
+    return TerminalRun(out, code, tuple(text for text, _ in steps))
 
 
 def _reap(pid: int) -> int | None:

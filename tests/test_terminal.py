@@ -96,3 +96,28 @@ def test_indexing_on_a_terminal_names_each_stage(tmp_path, corpus_dir, language,
     positions = [text.find(label) for label in labels]
     assert all(position >= 0 for position in positions), (labels, text[-2000:])
     assert positions == sorted(positions)  # reading, then analysing, then committing, then the summary
+
+
+ESC, TAB, BACKTAB, DOWN, ENTER = b"\x1b", b"\t", b"\x1b[Z", b"\x1b[B", b"\r"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "140x40"])
+def test_browser_keys_on_a_terminal(built_index, size):
+    """A starting filter toggled off in the sidebar, a protocol opened and closed, Esc on the main
+    screen (it stays, and says q quits), help, q. Each key is typed once the screen shows what the
+    last one did (an Esc never shares a write with the next key: it would read as Alt+key)."""
+    script = [
+        (b"1 tr\xc3\xa4ff", TAB + DOWN + ENTER),  # "1 träff"; the filter pane, Polisen's row: off
+        (b"3 tr\xc3\xa4ffar", BACKTAB + ENTER),  # every hit again; back to the hits, open the first
+        (b"N\xc3\xa4rvarande:", ESC),  # the protocol with who was there; back
+        (b"Rensa filter", ESC),  # the main screen's keys again; Esc there must not quit ...
+        (b"q avslutar", b"?"),  # ... it says so; help
+        (b"Fr\xc3\xa5gespr\xc3\xa5k", ESC),
+        (b"Rensa filter", b"q"),
+    ]
+    run = run_on_terminal(["browse", "Andersberg", "--principal", "polisen"], terminal_env(built_index, True),
+                          size=size, script=script, quit_key=None)
+    text = assert_clean(run)
+    assert not run.unmet, (run.unmet[0], text[-3000:])
+    assert run.exit_code == 0
+    assert "Huvudman=Polisen" in text and "1 träffar" not in text

@@ -16,16 +16,27 @@ from textual.widgets import Footer
 from bigsearch.errors import BigsearchError
 from bigsearch.search.results import Filters, SearchResult
 from bigsearch.search.searcher import Searcher
-from bigsearch.tui.messages import FacetToggled, HitHighlighted, HitOpened, QuerySubmitted
+from bigsearch.tui.filter_state import FilterState
+from bigsearch.tui.messages import (
+    FacetToggled,
+    HitHighlighted,
+    HitOpened,
+    MeetingChosen,
+    OptionRemoved,
+    QuerySubmitted,
+)
+from bigsearch.tui.paging import PAGE_SIZE, Pages, sorts_for
 from bigsearch.tui.screens import HelpScreen, PersonScreen, PickPersonScreen, ProtocolScreen
 from bigsearch.tui.widgets.facet_sidebar import FacetSidebar
 from bigsearch.tui.widgets.preview import Preview
 from bigsearch.tui.widgets.results_list import ResultsList
 from bigsearch.tui.widgets.search_box import SearchBox
-from bigsearch.tui.widgets.status_bar import StatusBar
+from bigsearch.tui.widgets.status_bar import FilterBar, StatusBar
 
 LOADING_AFTER = 0.15  # seconds before a running query shows the loading indicator
-RESULT_LIMIT = 200
+SIDEBAR_MODES = ("", "facets-wide", "facets-hidden")  # the filter pane: normal, wide, hidden (f)
+MAIN_SCREEN_ACTIONS = {"focus_search", "cycle_sort", "clear_filters", "cycle_sidebar", "copy_id", "meeting",
+                       "person", "open_original"}
 
 
 class BrowseApp(App):
@@ -33,9 +44,11 @@ class BrowseApp(App):
     TITLE = "bigsearch"
     BINDINGS = [
         Binding("q", "quit", "Avsluta"),
-        Binding("escape", "quit", "Avsluta", show=False),
         Binding("slash", "focus_search", "Sök"),
         Binding("question_mark", "help", "Hjälp"),
+        Binding("s", "cycle_sort", "Sortering"),
+        Binding("x", "clear_filters", "Rensa filter"),
+        Binding("f", "cycle_sidebar", "Filterruta"),
         Binding("y", "copy_id", "Kopiera id"),
         Binding("m", "meeting", "Mötet"),
         Binding("p", "person", "Person"),
@@ -46,23 +59,36 @@ class BrowseApp(App):
     # The order Tab walks, as the help says.
     FOCUS_ORDER = ("#search", "#results", "#facets")
 
-    def __init__(self, searcher: Searcher, query: str = "", filters: Filters | None = None) -> None:
+    def __init__(self, searcher: Searcher, query: str = "", filters: Filters | None = None,
+                 page_size: int = PAGE_SIZE) -> None:
         super().__init__()
         self.searcher = searcher
         self.initial_query = query
-        self.base_filters = filters or Filters()
-        self.facet_filters: dict[str, str] = dict(self.base_filters.facets)
+        # Starting options that name one value become that value's ✓ (resolved as the index holds it).
+        self.state = FilterState(filters, getattr(searcher, "known", None))
         self.query_text = query
-        self.result: SearchResult | None = None
+        self.sort = sorts_for(query)[0]
+        self.page_size = page_size
+        self.loading_after = LOADING_AFTER
+        self.result: SearchResult | None = None  # the first page of the current search, with its facets
         self.copied: list[str] = []
         self.error: str = ""
+        self.sidebar_mode = SIDEBAR_MODES[0]
         self._search_token = 0
         self._pending: int | None = None
+        self._pages: Pages | None = None  # the current search's further pages
+        self._loading_more = False
         self._keep_hit: str | None = None  # the hit to stay on when a facet toggles
+
+    @property
+    def facet_filters(self) -> dict[str, str]:
+        """The values picked in the sidebar (and starting options that name one value)."""
+        return self.state.picked
 
     def compose(self) -> ComposeResult:
         yield SearchBox(self.initial_query)
         yield StatusBar()
+        yield FilterBar()
         with Horizontal(id="main"):
             yield FacetSidebar()
             with Vertical(id="right"):
@@ -74,15 +100,14 @@ class BrowseApp(App):
         self.query_one("#facets").border_title = "Filter"
         self.query_one("#results").border_title = "Träffar"
         self.query_one("#preview").border_title = "Stycke"
+        self.query_one(FilterBar).show(self.state.active())
+        self.sort = sorts_for(self.query_text)[0]
         self.on_resize()
-        if self.initial_query or self._has_filters():
+        if self.initial_query or self.state:
             self.run_search()
             self.query_one(ResultsList).focus()
         else:
             self.query_one(SearchBox).focus()
-
-    def _has_filters(self) -> bool:
-        return self.filters() != Filters()
 
     def on_resize(self, event=None) -> None:
         self.set_class(self.size.width < 100, "narrow")
@@ -91,33 +116,35 @@ class BrowseApp(App):
 
     def filters(self) -> Filters:
         """The filters the browser started with, and the facets picked since."""
-        return self.base_filters.replace(facets=dict(self.facet_filters))
+        return self.state.filters()
 
     def run_search(self) -> None:
-        if not self.query_text.strip() and not self._has_filters():
+        self._pages = None
+        self._loading_more = False
+        self.query_one(FilterBar).show(self.state.active())
+        if not self.query_text.strip() and not self.state:
+            self._show_nothing()
             return
         # A token per search, touched only on the app's thread: a late timer or an older
         # search's result never overrides a newer one.
         self._search_token += 1
         token = self._pending = self._search_token
-        self.set_timer(LOADING_AFTER, lambda: self._show_loading(token))
-        self._search_worker(token, self.query_text, self.filters())
+        self.set_timer(self.loading_after, lambda: self._show_loading(token))
+        pages = Pages(self.searcher, self.query_text, self.state.filters(), self.sort, self.page_size)
+        self._search_worker(token, pages)
 
     def _show_loading(self, token: int) -> None:
         if self._pending == token:
             self.query_one(ResultsList).loading = True
 
     @work(thread=True, exclusive=True, group="search")
-    def _search_worker(self, token: int, query: str, filters: Filters) -> None:
+    def _search_worker(self, token: int, pages: Pages) -> None:
         try:
-            if query.strip():
-                result = self.searcher.search(query, filters, limit=RESULT_LIMIT)
-            else:  # filters alone: that principal's (year's …) paragraphs, newest first
-                result = self.searcher.browse(filters, limit=RESULT_LIMIT)
+            result = pages.first()
         except BigsearchError as exc:
             self.call_from_thread(self._show_error, token, str(exc))
         else:
-            self.call_from_thread(self._show_result, token, result)
+            self.call_from_thread(self._show_result, token, pages, result)
 
     def _finish(self, token: int) -> bool:
         """Marks `token` done; False when a newer search has started since."""
@@ -131,34 +158,89 @@ class BrowseApp(App):
         if not self._finish(token):
             return
         self.error = message
-        self.query_one(StatusBar).show(None, self.facet_filters, message)
+        self.query_one(StatusBar).show(None, note=message)
 
-    def _show_result(self, token: int, result: SearchResult) -> None:
+    def _show_nothing(self) -> None:
+        """No query and no filter: nothing to list."""
+        self._search_token += 1
+        self._pending = None
+        self.result = None
+        self.error = ""
+        results = self.query_one(ResultsList)
+        results.loading = False
+        results.show_hits([])
+        self.query_one(FacetSidebar).show_facets({}, [])
+        self.query_one(StatusBar).show(None)
+        self.query_one(Preview).show_prompt()
+
+    def _show_result(self, token: int, pages: Pages, result: SearchResult) -> None:
         if not self._finish(token):
             return
         self.error = ""
         self.result = result
+        self._pages = pages
         results = self.query_one(ResultsList)
         results.show_hits(result.hits, keep=self._keep_hit)
         self._keep_hit = None
-        self.query_one(FacetSidebar).show_facets(result.facets, self.facet_filters)
-        note = f"Menade du: {result.suggestion}?" if result.suggestion else ""
-        if result.total > len(result.hits):
-            note = f"visar de {len(result.hits)} första" + (f" · {note}" if note else "")
-        self.query_one(StatusBar).show(result.total, self.facet_filters, note)
+        self.query_one(FacetSidebar).show_facets(result.facets, self.state.active())
+        self._show_status()
         if not result.hits:
             self.query_one(Preview).show(None)
+
+    def _show_status(self, note: str = "") -> None:
+        result = self.result
+        if result is None:
+            self.query_one(StatusBar).show(None, note=note)
+            return
+        if not note and result.suggestion:
+            note = f"Menade du: {result.suggestion}?"
+        loaded = len(self.query_one(ResultsList).hits)
+        self.query_one(StatusBar).show(result.total, loaded, self.sort, note)
+
+    def _load_more(self) -> None:
+        """The next page, when the cursor has reached the last hit shown and more are left."""
+        pages = self._pages
+        if pages is None or not pages.more or self._loading_more or not self.query_one(ResultsList).at_end:
+            return
+        self._loading_more = True
+        self._more_worker(self._search_token, pages)
+
+    @work(thread=True, exclusive=True, group="more")
+    def _more_worker(self, token: int, pages: Pages) -> None:
+        try:
+            hits = pages.next()
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_more_error, token, str(exc))
+        else:
+            self.call_from_thread(self._add_page, token, hits)
+
+    def _add_page(self, token: int, hits) -> None:
+        if token != self._search_token:
+            return
+        self._loading_more = False
+        self.query_one(ResultsList).add_hits(hits)
+        self._show_status()
+
+    def _show_more_error(self, token: int, message: str) -> None:
+        if token == self._search_token:
+            self._loading_more = False
+            self._show_message(message)
 
     # -- messages from widgets ------------------------------------------------------------------
 
     def on_query_submitted(self, message: QuerySubmitted) -> None:
+        had_query = bool(self.query_text.strip())
         self.query_text = message.query
+        sorts = sorts_for(self.query_text)
+        if self.sort not in sorts or (self.query_text.strip() and not had_query):
+            self.sort = sorts[0]  # a new query starts by relevance; filters alone by date
         self.run_search()
         self.query_one(ResultsList).focus()
 
     def on_hit_highlighted(self, message: HitHighlighted) -> None:
         self.query_one(Preview).show(message.hit, [])
         self._neighbours_worker(message.hit)
+        self._load_more()
 
     @work(thread=True, exclusive=True, group="lookup")
     def _neighbours_worker(self, hit) -> None:
@@ -177,16 +259,46 @@ class BrowseApp(App):
     def on_hit_opened(self, message: HitOpened) -> None:
         self._open(message.hit)
 
-    def on_facet_toggled(self, message: FacetToggled) -> None:
-        if self.facet_filters.get(message.facet) == message.value:
-            del self.facet_filters[message.facet]
-        else:
-            self.facet_filters[message.facet] = message.value
+    def _keep_current_hit(self) -> None:
         current = self.query_one(ResultsList).current
         self._keep_hit = current.id if current else None
+
+    def on_facet_toggled(self, message: FacetToggled) -> None:
+        self.state.toggle(message.facet, message.value)
+        self._keep_current_hit()
         self.run_search()
 
+    def on_option_removed(self, message: OptionRemoved) -> None:
+        self.state.remove_option(message.option)
+        self._keep_current_hit()
+        self.run_search()
+
+    def on_meeting_chosen(self, message: MeetingChosen) -> None:
+        self._meeting_by_id_worker(message.meeting_id, message.paragraph_id)
+
     # -- actions --------------------------------------------------------------------------------
+
+    def action_clear_filters(self) -> None:
+        if not self.state:
+            return
+        self.state.clear()
+        self._keep_current_hit()
+        self.run_search()
+
+    def action_cycle_sort(self) -> None:
+        sorts = sorts_for(self.query_text)
+        self.sort = sorts[(sorts.index(self.sort) + 1) % len(sorts)] if self.sort in sorts else sorts[0]
+        self.run_search()
+
+    def action_cycle_sidebar(self) -> None:
+        """The filter pane: normal, wide (long names on fewer lines), hidden (room for the hits)."""
+        self.remove_class(*[mode for mode in SIDEBAR_MODES if mode])
+        self.sidebar_mode = SIDEBAR_MODES[(SIDEBAR_MODES.index(self.sidebar_mode) + 1) % len(SIDEBAR_MODES)]
+        if self.sidebar_mode:
+            self.add_class(self.sidebar_mode)
+        sidebar = self.query_one(FacetSidebar)
+        if self.sidebar_mode == "facets-hidden" and self.focused is sidebar:
+            self.query_one(ResultsList).focus()
 
     def _open(self, hit) -> None:
         self._meeting_worker(hit)
@@ -206,9 +318,29 @@ class BrowseApp(App):
         screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", attendees_of(info))
         self.call_from_thread(self.push_screen, screen)
 
+    @work(thread=True, exclusive=True, group="lookup")
+    def _meeting_by_id_worker(self, meeting_id: str, paragraph_id: str | None) -> None:
+        """A meeting from the person view, opened at the person's paragraph (or its top)."""
+        from bigsearch.search.reports import Reports
+
+        try:
+            meeting, _ = Reports(self.searcher).meeting(meeting_id)
+        except BigsearchError as exc:
+            self.call_from_thread(self._show_message, str(exc))
+            return
+        if not meeting.paragraphs:
+            self.call_from_thread(self._show_message, f"mötet {meeting_id} har inga stycken i indexet")
+            return
+        target = next((p for p in meeting.paragraphs if p.id == paragraph_id), None)  # None: from the top
+        title = f"{meeting.title or meeting.source}  ({meeting.source})"
+        screen = ProtocolScreen(target, meeting.paragraphs, title, meeting.attendees)
+        self.call_from_thread(self.push_screen, screen)
+
     def _show_message(self, message: str) -> None:
         self.error = message
-        self.query_one(StatusBar).show(self.result.total if self.result else None, self.facet_filters, message)
+        if isinstance(self.screen, (PersonScreen, ProtocolScreen)):
+            self.notify(message, severity="warning")
+        self._show_status(message)
 
     def action_meeting(self) -> None:
         current = self.query_one(ResultsList).current
@@ -258,7 +390,7 @@ class BrowseApp(App):
         if len(self.screen_stack) > 1:  # other screens keep Textual's own focus chain
             self.screen.focus_next() if step > 0 else self.screen.focus_previous()
             return
-        order = [self.query_one(selector) for selector in self.FOCUS_ORDER]
+        order = [widget for widget in map(self.query_one, self.FOCUS_ORDER) if widget.display]
         index = order.index(self.focused) if self.focused in order else -1
         order[(index + step) % len(order)].focus()
 
@@ -274,17 +406,24 @@ class BrowseApp(App):
             return
         self.copy_to_clipboard(current.id)
         self.copied.append(current.id)
-        self.query_one(StatusBar).show(self.result.total if self.result else None, self.facet_filters,
-                                       f"id {current.id} kopierat (skrivs också ut när du avslutar)")
+        self._show_status(f"id {current.id} kopierat (skrivs också ut när du avslutar)")
         self.notify(f"Kopierade {current.id}", timeout=2)
 
     def check_action(self, action: str, parameters) -> bool | None:
-        # In the search box Esc leaves the box (see on_key) instead of quitting.
+        # Letters typed in the search box are text, not commands.
         if action == "quit" and isinstance(self.focused, SearchBox):
+            return False
+        # Commands on the hit list are for the main screen, not a protocol or person view over it.
+        if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
             return False
         return True
 
     def on_key(self, event) -> None:
-        if event.key == "escape" and isinstance(self.focused, SearchBox):
-            event.stop()
+        # Esc leaves the search box; on the main screen it never quits, and says what does.
+        if event.key != "escape" or len(self.screen_stack) > 1:
+            return
+        event.stop()
+        if isinstance(self.focused, SearchBox):
             self.query_one(ResultsList).focus()
+        else:
+            self._show_status("q avslutar (Esc stänger bara vyer)")

@@ -30,3 +30,20 @@ class FacetToggled(Message):
         super().__init__()
         self.facet = facet
         self.value = value
+
+
+class OptionRemoved(Message):
+    """A starting option's filter (a year range, a date bound) taken off."""
+
+    def __init__(self, option: str) -> None:
+        super().__init__()
+        self.option = option
+
+
+class MeetingChosen(Message):
+    """A meeting picked in the person view: open it at `paragraph_id` (or its top)."""
+
+    def __init__(self, meeting_id: str, paragraph_id: str | None = None) -> None:
+        super().__init__()
+        self.meeting_id = meeting_id
+        self.paragraph_id = paragraph_id

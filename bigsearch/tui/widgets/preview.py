@@ -40,9 +40,15 @@ def preview_renderable(hit: Hit, neighbours: list[Hit]) -> Group:
     return Group(*parts)
 
 
+PROMPT = "Skriv en sökning och tryck Enter."
+
+
 class Preview(VerticalScroll):
     def compose(self):
-        yield Static("Skriv en sökning och tryck Enter.", id="preview-body")
+        yield Static(PROMPT, id="preview-body")
+
+    def show_prompt(self) -> None:
+        self.query_one("#preview-body", Static).update(PROMPT)
 
     def show(self, hit: Hit | None, neighbours: list[Hit] | None = None) -> None:
         body = self.query_one("#preview-body", Static)

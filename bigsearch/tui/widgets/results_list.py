@@ -59,6 +59,17 @@ class ResultsList(OptionList):
             ids = [hit.id for hit in self.hits]
             self.highlighted = ids.index(keep) if keep in ids else 0
 
+    def add_hits(self, hits: list[Hit]) -> None:
+        """The next page, after the hits shown; the cursor stays where it is."""
+        shown = {hit.id for hit in self.hits}
+        hits = [hit for hit in hits if hit.id not in shown]
+        self.hits.extend(hits)
+        self.add_options([Option(hit_label(hit), id=hit.id) for hit in hits])
+
+    @property
+    def at_end(self) -> bool:
+        return self.highlighted is not None and self.highlighted >= len(self.hits) - 1
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if event.option_index is not None and event.option_index < len(self.hits):

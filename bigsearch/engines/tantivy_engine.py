@@ -27,7 +27,16 @@ import tantivy
 from tantivy import Occur
 
 from bigsearch.engines import tantivy_schema as ts
-from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
+from bigsearch.engines.interface import (
+    FACET_KEYS,
+    KEYWORD_FIELDS,
+    SORTS,
+    EngineHit,
+    EngineResult,
+    Q,
+    sample_buckets,
+    top_values,
+)
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
@@ -49,6 +58,21 @@ REBUILD = "`bigsearch index --rebuild`"
 _INDEX_FILE = re.compile(r"[0-9a-f]{32}\.[a-z]+|meta\.json|\.managed\.json")
 _LOCK_BUSY = "LockBusy"
 _LOCKFILE = "Failed to acquire Lockfile"
+
+
+def _asked(limit: int) -> int:
+    """Values asked of tantivy for `limit` shown: a few more, to see whether a tie goes on past them."""
+    return limit + max(limit, 8)
+
+
+def _tie_cut(found: tuple[list[dict], int], limit: int) -> bool:
+    """Whether the values asked for may have cut a tie in count at the limit-th value (then others
+    with that count may be missing, and which come first is tantivy's choice, not ours)."""
+    buckets, other = found
+    if not other or len(buckets) <= limit:
+        return False
+    counts = sorted((bucket["doc_count"] for bucket in buckets), reverse=True)
+    return counts[limit - 1] == counts[-1] if limit else False
 
 
 def _tantivy_failure(exc: BaseException) -> bool:
@@ -233,6 +257,8 @@ class TantivyEngine:
         limit: int = 10,
         offset: int = 0,
         facets: tuple[str, ...] = (),
+        facet_limit: int | None = None,
+        facet_sample: int | None = None,
     ) -> EngineResult:
         if sort not in SORTS:
             raise QueryError(f"sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -252,27 +278,62 @@ class TantivyEngine:
                 record = self._record(searcher, address)
                 hits.append(EngineHit(record, float(score) if sort == "relevance" else 0.0))
         total = result.count
-        counts = self._facets(searcher, scoped, facets, total) if facets else {}
-        return EngineResult(total=total, hits=hits, facets=counts)
+        answer = EngineResult(total=total, hits=hits)
+        if facets:
+            self._facets(searcher, scoped, facets, total, facet_limit, facet_sample, answer)
+        return answer
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...],
-                total: int) -> dict[str, dict]:
-        counts: dict[str, dict] = {name: {} for name in names}
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...], total: int,
+                limit: int | None, sample: int | None, answer: EngineResult) -> None:
+        """Terms aggregations over the fast fields, asking for the values shown, not every value."""
+        answer.facets = {name: {} for name in names}
+        answer.facets_other = dict.fromkeys(names, 0)
         if total == 0:
-            return counts
-        request = {name: {"terms": {"field": FACET_KEYS[name], "size": FACET_BUCKETS}} for name in names}
-        answer = self._run(searcher.aggregate, query, request)
+            return
+        counted = total
+        buckets = sample_buckets(total, sample)
+        if buckets is not None:
+            sampled = tantivy.Query.boolean_query([
+                (Occur.Must, query),
+                (Occur.Must, tantivy.Query.range_query(self.schema, ts.SAMPLE, tantivy.FieldType.Unsigned, 0,
+                                                       buckets - 1)),
+            ])
+            in_sample = self._run(searcher.search, sampled, 1, count=True).count
+            if in_sample:  # (an unlucky sample of nothing: count everything)
+                query, counted, answer.sampled = sampled, in_sample, in_sample
+        whole = searcher.num_segments > 1  # each segment's top values are not the index's: merge them all
+        asked = {name: None if limit is None or FACETS[name].ranged else limit for name in names}
+        found = self._aggregate(searcher, query, asked, whole)
+        # tantivy breaks ties in count in no fixed order: when the values asked for end in a tie that
+        # may go on past them, ask for every value of that facet, then take the first by value.
+        tied = {name: None for name, wanted in asked.items() if wanted is not None and _tie_cut(found[name], wanted)}
+        if tied:
+            found.update(self._aggregate(searcher, query, tied, whole))
         for name in names:
-            buckets = answer.get(name, {}).get("buckets", [])
+            buckets_, other = found[name]
             if name == "year":
-                values = {int(bucket["key"]): bucket["doc_count"] for bucket in buckets}
-                undated = total - sum(values.values())  # year is single-valued: the rest have none
+                values: dict = {int(bucket["key"]): bucket["doc_count"] for bucket in buckets_}
+                undated = counted - sum(values.values())  # year is single-valued: the rest have none
                 if undated:
                     values[None] = undated
-            else:
-                values = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
-            counts[name] = values
-        return counts
+                answer.facets[name] = values
+                continue
+            counts = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets_}
+            answer.facets[name], left_out = top_values(counts, limit)
+            answer.facets_other[name] = other + left_out
+
+    def _aggregate(self, searcher: tantivy.Searcher, query: tantivy.Query, asked: dict[str, int | None],
+                   whole: bool) -> dict[str, tuple[list[dict], int]]:
+        """facet name -> (buckets, sum of the counts of the values not returned)."""
+        request = {}
+        for name, wanted in asked.items():
+            terms: dict = {"field": FACET_KEYS[name], "size": FACET_BUCKETS if wanted is None else _asked(wanted)}
+            if whole and wanted is not None:
+                terms["segment_size"] = FACET_BUCKETS
+            request[name] = {"terms": terms}
+        answer = self._run(searcher.aggregate, query, request)
+        return {name: (answer.get(name, {}).get("buckets", []), int(answer.get(name, {}).get("sum_other_doc_count", 0)))
+                for name in asked}
 
     def count(self, query: Q) -> int:
         return self._run(self._searcher().search, self._scoped(query, None), 1, count=True).count

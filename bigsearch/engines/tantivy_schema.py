@@ -19,12 +19,13 @@ import tantivy
 from bigsearch.analysis.compounds import compound_parts
 from bigsearch.analysis.stemming import fold, stem
 from bigsearch.analysis.tokens import WORD, analyse, words
+from bigsearch.engines.interface import sample_bucket
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.facets import FACETS
 
 # Bump whenever the fixed fields or the analysis change: an index of another version must be
 # rebuilt. A change of facets is told by the registry's layout, stored beside it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 KIND_META = "m"  # one per index: which schema version and facet layout wrote it
 
@@ -39,6 +40,7 @@ ANALYSED_SOURCES = {
 }
 RECORD = "record"
 SORT_KEY = "order"  # date (yyyymmdd) and position in one column: "date then position" in one sort
+SAMPLE = "sample"  # the paragraph's sampling bucket (interface.sample_bucket): facets of huge hit sets
 POSITION_BITS = 20
 
 
@@ -67,6 +69,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("date", indexed=True, fast=True)  # yyyymmdd
     builder.add_unsigned_field("position", fast=True)
     builder.add_unsigned_field(SORT_KEY, fast=True)
+    builder.add_unsigned_field(SAMPLE, fast=True)
     builder.add_boolean_field("first", indexed=True)
     builder.add_bytes_field(RECORD, stored=True)
     return builder.build()
@@ -194,6 +197,7 @@ def paragraph_document(record: dict) -> tantivy.Document:
     # then by position, as in the whoosh engine.
     doc.add_unsigned(SORT_KEY, (number << POSITION_BITS) + min(position, (1 << POSITION_BITS) - 1))
     doc.add_boolean("first", bool(record.get("first")))
+    doc.add_unsigned(SAMPLE, sample_bucket(record["id"]))
     doc.add_bytes(RECORD, encode(record))
     return doc
 

@@ -464,6 +464,7 @@ def remove_uncommitted_files(index_dir: Path) -> list[str]:
 
 class TantivyWriter:
     def __init__(self, engine: TantivyEngine, writer: tantivy.IndexWriter, rebuild: bool) -> None:
+
         self.failed_sources: dict = {}  # tantivy refuses no single document: a failure fails the run
         self.engine = engine
         self._writer: tantivy.IndexWriter | None = writer
@@ -494,12 +495,14 @@ class TantivyWriter:
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         writer = self._live()
+        from bigsearch.engines import tantivy_documents as td  # writing only: it loads the analysis chain
+
         key = source["source_key"]
-        documents = [ts.source_document(source)]
+        documents = [td.source_document(source)]
         for record in paragraphs:
             if record.get("source_key") != key:
                 raise ValueError(f"paragraph {record.get('id')} belongs to {record.get('source_key')}, not {key}")
-            documents.append(ts.paragraph_document(record))
+            documents.append(td.paragraph_document(record))
         try:
             writer.delete_documents_by_term("source_key", key)
             for document in documents:

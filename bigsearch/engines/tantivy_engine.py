@@ -16,10 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
-import tempfile
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,7 +35,6 @@ from bigsearch.engines.interface import (
     top_values,
 )
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
-from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
 from bigsearch.errors import (
     BigsearchError,
@@ -80,6 +76,12 @@ def _tantivy_failure(exc: BaseException) -> bool:
     return isinstance(exc, ValueError) or type(exc).__name__ == "PanicException"
 
 
+def damaged_file(index_dir: Path):
+    from bigsearch.engines.tantivy_check import damaged_file as check  # only when something failed
+
+    return check(index_dir)
+
+
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
     """tantivy failed reading the index: name the damaged file (found by checksums when possible)."""
     found = damaged_file(index_dir)
@@ -103,7 +105,7 @@ class TantivyEngine:
         self.schema = ts.build_schema()
         self._index: tantivy.Index | None = None
         self._view: Path | None = None  # links to a read-only index (see _open_read_only)
-        self._view_cleanup: weakref.finalize | None = None
+        self._view_cleanup = None  # a weakref.finalize removing them
 
     # -- the registry's table (engines/registry.py) ---------------------------------------------
 
@@ -151,6 +153,8 @@ class TantivyEngine:
         raise AssertionError("unreachable")
 
     def _writable(self) -> bool:
+        import tempfile
+
         try:
             with tempfile.TemporaryFile(dir=self.index_dir):
                 return True
@@ -160,6 +164,10 @@ class TantivyEngine:
     def _open_read_only(self) -> tantivy.Index:
         """A read-only index folder (a read-only mount, another user's index): tantivy takes a lock
         file even to read, so it reads the index through links from a private temporary folder."""
+        import shutil
+        import tempfile
+        import weakref
+
         self._release_view()
         view = Path(tempfile.mkdtemp(prefix="bigsearch-tantivy-view-"))
         self._view = view
@@ -480,6 +488,8 @@ class TantivyWriter:
     def _failed(self, exc: Exception) -> BigsearchError:
         # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
         # The thread's own error is often not passed on, so a disk with (almost) no room left says it.
+        import shutil
+
         try:
             nearly_full = shutil.disk_usage(self.engine.index_dir).free < 1 << 20
         except OSError:

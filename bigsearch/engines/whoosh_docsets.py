@@ -52,6 +52,16 @@ class Docsets:
             found[offset + numbers] = True
         return found & ~self.deleted if self.deleted.any() else found
 
+    def postings(self, fieldname: str, text: bytes) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """(segment offset, document numbers, weights) of a term in each segment (deleted documents included)."""
+        found = []
+        for subsearcher, offset in self._leaves:
+            reader = subsearcher.reader()
+            if (fieldname, text) in reader:
+                numbers, weights = _postings(reader.postings(fieldname, text), weights=True)
+                found.append((offset, numbers, weights))
+        return found
+
     def matching(self, query: q.Query) -> np.ndarray:
         searcher = self.searcher
         if isinstance(query, q.Term):
@@ -103,24 +113,43 @@ class Docsets:
         return found
 
 
-def _postings(matcher) -> np.ndarray:
-    """Every document number of a term's postings in one segment (deleted ones included)."""
+def _postings(matcher, weights: bool = False):
+    """Every document number of a term's postings in one segment (deleted ones included); with
+    `weights`, (numbers, weights): each posting's weight (its term frequency) as Whoosh reads it."""
     if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
         matcher = matcher.child  # the deletions filter: deleted documents are taken out per array
     if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)
-    # Each block holds its document numbers as differences from the previous one, starting from 0.
+        found: list[tuple[int, float]] = []
+        while matcher.is_active():
+            found.append((matcher.id(), matcher.weight() if weights else 1.0))
+            matcher.next()
+        numbers = np.fromiter((number for number, _ in found), dtype=np.int64, count=len(found))
+        if not weights:
+            return numbers
+        return numbers, np.fromiter((weight for _, weight in found), dtype=np.float64, count=len(found))
+    # Each block holds its document numbers as differences from the previous one, starting from
+    # 0, and its weights as None (all 1.0), one float for all, or one per posting.
     blocks: list[tuple] = []
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
-        blocks.append(matcher._data[0])
+        blocks.append(matcher._data)
         matcher._next_block()
-    deltas = np.fromiter(chain.from_iterable(blocks), dtype=np.int64)
+    lengths = np.fromiter((len(block[0]) for block in blocks), dtype=np.int64, count=len(blocks))
+    deltas = np.fromiter(chain.from_iterable(block[0] for block in blocks), dtype=np.int64, count=int(lengths.sum()))
     numbers = np.cumsum(deltas)
     if len(blocks) > 1:  # restart the sum at every block
-        lengths = np.fromiter((len(block) for block in blocks), dtype=np.int64, count=len(blocks))
         ends = np.cumsum(lengths)
         before = np.concatenate(([0], numbers[ends[:-1] - 1]))
         numbers -= np.repeat(before, lengths)
-    return numbers
+    if not weights:
+        return numbers
+    if all(block[1] is None for block in blocks):
+        return numbers, np.ones(len(numbers), dtype=np.float64)
+    found = np.empty(len(numbers), dtype=np.float64)
+    start = 0
+    for block, length in zip(blocks, lengths.tolist(), strict=True):
+        value = block[1]
+        found[start:start + length] = 1.0 if value is None else value
+        start += length
+    return numbers, found

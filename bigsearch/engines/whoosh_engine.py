@@ -24,6 +24,7 @@ from bigsearch.engines.version import SCHEMA_VERSION
 from bigsearch.engines.whoosh_docsets import Docsets
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
+from bigsearch.engines.whoosh_scoring import Scorer
 from bigsearch.errors import IndexCorruptError, QueryError
 from bigsearch.facets import FACETS, year_value
 
@@ -88,6 +89,7 @@ class WhooshEngine:
         self._searcher = None
         self._facets: FacetCounter | None = None
         self._docsets: Docsets | None = None
+        self._scorer: Scorer | None = None
 
     # -- the registry's table (engines/registry.py) ---------------------------------------------
 
@@ -122,6 +124,7 @@ class WhooshEngine:
             self._searcher = None
             self._facets = None
             self._docsets = None
+            self._scorer = None
 
     @property
     def facet_counter(self) -> FacetCounter:
@@ -135,6 +138,12 @@ class WhooshEngine:
             self._docsets = Docsets(self.searcher)
         return self._docsets
 
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = Scorer(self.searcher, self.docsets)
+        return self._scorer
+
     def _docs(self, query: q.Query):
         """The documents matching `query`: a boolean numpy array over the document numbers."""
         try:
@@ -145,10 +154,33 @@ class WhooshEngine:
     def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
                offset: int = 0, facets: tuple[str, ...] = (), facet_limit: int | None = None,
                facet_sample: int | None = None) -> i.EngineResult:
-        native = to_whoosh(query)
         allowed = self._docs(to_whoosh(filter)) if filter is not None else None
         if allowed is not None and not allowed.any():
             return i.EngineResult(0, [], {name: {} for name in facets}, dict.fromkeys(facets, 0))
+        if sort == "relevance" and self.scorer.supported(query):
+            matched, hits = self._scored(query, allowed, offset, limit)
+        else:
+            matched, hits = self._whoosh_search(query, allowed, sort, offset, limit)
+        answer = i.EngineResult(int(matched.sum()), hits)
+        if facets:
+            counted = self.facet_counter.count(matched, facets, facet_limit, facet_sample)
+            answer.facets, answer.facets_other, answer.sampled = counted.facets, counted.other, counted.sampled
+        return answer
+
+    def _scored(self, query: i.Q, allowed, offset: int, limit: int):
+        """Matches and top hits scored with numpy (whoosh_scoring: Whoosh's BM25F over whole postings)."""
+        matched, scores = self.scorer.evaluate(query)
+        if allowed is not None:
+            matched &= allowed
+        best = self.scorer.top(matched, scores, offset + limit)[offset:]
+        searcher = self.searcher
+        hits = [i.EngineHit(record_from_fields(searcher.stored_fields(docnum)), round(score, 4))
+                for docnum, score in best]
+        return matched, hits
+
+    def _whoosh_search(self, query: i.Q, allowed, sort: str, offset: int, limit: int):
+        """Matches from the document sets, top hits from Whoosh's collector (phrases, ranges, sorting)."""
+        native = to_whoosh(query)
         kwargs: dict = {}
         if sort != "relevance":
             kwargs["sortedby"] = ["date", "position"]
@@ -166,11 +198,7 @@ class WhooshEngine:
             i.EngineHit(record_from_fields(results[n].fields()), round(float(results[n].score or 0.0), 4) if scored else 0.0)
             for n in range(offset, min(results.scored_length(), offset + limit))
         ]
-        answer = i.EngineResult(int(matched.sum()), hits)
-        if facets:
-            counted = self.facet_counter.count(matched, facets, facet_limit, facet_sample)
-            answer.facets, answer.facets_other, answer.sampled = counted.facets, counted.other, counted.sampled
-        return answer
+        return matched, hits
 
     def count(self, query: i.Q) -> int:
         return int(self._docs(to_whoosh(query)).sum())

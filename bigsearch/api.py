@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bigsearch.search.results import Filters, Hit, SearchResult
+from bigsearch.search.searcher import FACET_LIMIT
 
 
 class Index:
@@ -45,9 +46,12 @@ class Index:
         return self.searcher.engine.name
 
     def search(self, query: str, *, sort: str = "relevance", limit: int = 10, offset: int = 0, facets: bool = True,
-               **filters: str | None) -> SearchResult:
-        """`filters` are the facets' options (year, date_from, principal, body, …); an unknown one is a TypeError."""
-        return self.searcher.search(query, Filters(**filters), sort=sort, limit=limit, offset=offset, facets=facets)
+               facet_limit: int | None = FACET_LIMIT, **filters: str | None) -> SearchResult:
+        """`filters` are the facets' options (year, date_from, principal, body, …); an unknown one is a TypeError.
+        `facet_limit` values are counted per facet (the most frequent; None: every value); over
+        50,000 hits the counts are estimated from a sample (result.facets_approximate)."""
+        return self.searcher.search(query, Filters(**filters), sort=sort, limit=limit, offset=offset, facets=facets,
+                                    facet_limit=facet_limit)
 
     def paragraph(self, paragraph_id: str) -> Hit:
         return self.searcher.get(paragraph_id)

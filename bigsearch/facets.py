@@ -476,11 +476,12 @@ class Registry:
         return {facet.name: facet.title for facet in self}
 
     def layout(self) -> str:
-        """A short digest of what the engines store: a new facet makes a new index layout."""
-        import hashlib
+        """A short digest of what the engines store: a new facet makes a new index layout. (CRC-32:
+        every search checks it, and hashlib costs more to import than the search.)"""
+        import zlib
 
         text = ";".join(f"{f.name}:{f.key}:{f.multi}:{f.counted}:{f.ranged}" for f in self)
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 FACETS = Registry(Year(), Principal(), Person(), Attendee(), Place(), DocType(), Body(), Section(), Date(), Ocr())

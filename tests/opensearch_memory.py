@@ -273,8 +273,10 @@ class MemoryCluster(FakeCluster):
                              _values(doc, body["sources"][0]["value"]["terms"]["field"])):
                 counts[value] = counts.get(value, 0) + 1
         if kind == "terms":
-            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: body["size"]]
-            return {"buckets": [{"key": k, "doc_count": v} for k, v in ordered]}
+            ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            kept, rest = ordered[: body["size"]], ordered[body["size"]:]
+            return {"buckets": [{"key": k, "doc_count": v} for k, v in kept],
+                    "sum_other_doc_count": sum(v for _, v in rest)}
         keys = sorted(counts)
         if "after" in body:
             keys = [k for k in keys if k > body["after"]["value"]]

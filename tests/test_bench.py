@@ -123,7 +123,7 @@ def _answers(system_name, base):
         return _fresh_answers(system_name, base)["answers"]
     searcher = open_searcher(BY_NAME[system_name], BY_NAME[system_name].index_path(base))
     try:
-        return [searcher.search(query, facets=True) for query in QUERY_MIX]
+        return [searcher.search(query, facets=True, every_value=True) for query in QUERY_MIX]
     finally:
         searcher.close()
 

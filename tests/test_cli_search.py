@@ -31,7 +31,8 @@ def test_search_json_shape_and_offsets(run):
     result = run("search", "fritidsgård", "--json", "--limit", "3")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "hits", "facets", "suggestion", "notes", "undated_excluded"}
+    assert set(data) == {"query", "total", "hits", "facets", "facets_other", "facets_approximate", "suggestion", "notes",
+                         "undated_excluded"}
     assert set(data["facets"]) >= {"year", "principal", "person", "place"}
     assert len(data["hits"]) == 3
     for hit in data["hits"]:

@@ -283,6 +283,16 @@ def _segment(index_dir: Path) -> Path:
     return segment
 
 
+def _arrays(index_dir: Path) -> Path:
+    (arrays,) = index_dir.glob("*.facets.npy")
+    return arrays
+
+
+def _values(index_dir: Path) -> Path:
+    (values,) = index_dir.glob("*.facets.json")
+    return values
+
+
 def _toc(index_dir: Path) -> Path:
     return index_dir / f"_{store.index_name()}_{store.latest_generation(index_dir)}.toc"
 
@@ -307,6 +317,10 @@ DAMAGE = {
     "garbage segment": (_segment, _garbage),
     "overwritten inside a segment": (_segment, _overwrite_middle),
     "missing segment": (_segment, Path.unlink),
+    "truncated facet arrays": (_arrays, _truncate),
+    "overwritten inside the facet arrays": (_arrays, _overwrite_middle),
+    "missing facet arrays": (_arrays, Path.unlink),
+    "garbage facet values": (_values, _garbage),
     "garbage table of contents": (_toc, _garbage),
     "empty table of contents": (_toc, lambda path: path.write_bytes(b"")),
 }

@@ -134,7 +134,7 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
     from whoosh.query import Term
 
     from bigsearch.engines import whoosh_store as store
-    from bigsearch.engines.whoosh_docsets import matching_docs
+    from bigsearch.engines.whoosh_docsets import Docsets
     from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
@@ -146,7 +146,7 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
     with Searcher(index_dir) as fresh:
         whoosh_searcher = fresh.engine.searcher
         assert whoosh_searcher.reader().has_deletions()
-        assert len(matching_docs(whoosh_searcher, Term("places", "Andersberg"))) == 2
+        assert Docsets(whoosh_searcher).matching(Term("places", "Andersberg")).sum() == 2
         result = fresh.search("Andersberg")
         assert result.total == 2 and "Polisen" not in result.facets["principal"]
         assert fresh.stats().paragraphs == sum(1 for _ in whoosh_searcher.docs_for_query(Term("kind", "p")))

@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import shutil
-import signal
-import subprocess
 import sys
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -21,6 +17,9 @@ ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 def pager_command(environ: dict[str, str] | None = None) -> list[str] | None:
     """The pager's argument list, or None for no pager."""
+    import shlex
+    import shutil
+
     environ = os.environ if environ is None else environ
     if "PAGER" in environ:
         try:
@@ -64,6 +63,9 @@ def page(text: str, wanted: bool = True) -> None:
     if argv is None:
         _print(text)
         return
+    import signal
+    import subprocess
+
     if not _is_less(argv):
         text = ANSI_ESCAPE.sub("", text)
     environ = dict(os.environ)

@@ -126,15 +126,16 @@ def format_search(result: SearchResult, color: bool, offset: int = 0, contexts: 
         lines.append("  " + text)
         lines.extend(_style(f"  + [{other.id}] {other.text}", "dim", color) for other in after)
     facet_lines = []
+    about = "≈" if result.facets_approximate else ""  # counted over a sample of the hits
     for facet in FACETS.listed():
         values = result.facets.get(facet.name) or {}
         if not values:
             continue
-        items = list(values.items()) if facet.ranged else list(values.items())[:8]
-        text = ", ".join(f"{t('undated') if value == UNDATED else value} ({count})" for value, count in items)
-        if len(values) > len(items):
-            text += f", … (+{len(values) - len(items)})"
-        facet_lines.append(_style(f"{facet.shown_title()}:", "bold", color) + " " + text)
+        items = [f"{t('undated') if value == UNDATED else value} ({about}{count})" for value, count in values.items()]
+        other = result.facets_other.get(facet.name)
+        if other:
+            items.append(f"{t('facet.other')} ({about}{other})")
+        facet_lines.append(_style(f"{facet.shown_title()}:", "bold", color) + " " + ", ".join(items))
     if facet_lines:
         lines.append("")
         lines.extend(facet_lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 from bigsearch.search.results import Filters
 
 MAX_ALL_HITS = 100_000  # -l, -c and --format over every hit stop here (and say so)
+FACET_VALUES = 8  # values shown per facet under the hits (and counted: facets cost what they show)
 
 
 @dataclass
@@ -54,7 +55,7 @@ def run_search(args: SearchArgs) -> int:
     with open_searcher(resolve_index(args.index_dir), resolve_corpus(args.corpus), notify=notify) as searcher:
         limit = MAX_ALL_HITS if everything else args.limit
         result = searcher.search(args.query, args.filters, sort=args.sort, limit=limit, offset=args.offset,
-                                 facets=not everything)
+                                 facets=not everything, facet_limit=FACET_VALUES)
         contexts = {hit.id: searcher.context(hit.id, args.context) for hit in result.hits} if args.context else {}
     from bigsearch.messages import labelled, number, t
 

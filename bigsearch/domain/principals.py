@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 _SPACES = re.compile(r"\s+")
 
@@ -30,6 +28,8 @@ class Registry:
 
     @classmethod
     def from_toml(cls, text: str) -> Registry:
+        import tomllib
+
         data = tomllib.loads(text)
         registry = cls(names=[])
         for entry in data.get("principal", []):
@@ -72,6 +72,8 @@ class Registry:
         unit = _SPACES.sub(" ", unit.strip().rstrip(":"))
         candidates = self.known_units.get(principal, [])
         folded = {candidate.casefold(): candidate for candidate in candidates}
+        import difflib  # (here: a search never needs it)
+
         close = difflib.get_close_matches(unit.casefold(), list(folded), n=1, cutoff=0.85)
         return folded[close[0]] if close else unit
 
@@ -81,6 +83,8 @@ class Registry:
         if not colon or len(head.split()) > 4:
             return None
         candidates = self.known_units.get(principal, [])
+        import difflib
+
         close = difflib.get_close_matches(
             head.strip().casefold(), [c.casefold() for c in candidates], n=1, cutoff=0.85
         )
@@ -111,5 +115,5 @@ class Registry:
 
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
-    text = resources.files("bigsearch.data").joinpath("principals.toml").read_text("utf-8")
+    text = (Path(__file__).resolve().parent.parent / "data" / "principals.toml").read_text("utf-8")
     return Registry.from_toml(text)

@@ -78,6 +78,37 @@ class _FacetKeys(Mapping):
 FACET_KEYS = _FacetKeys()
 SORTS = ("relevance", "date", "-date")  # best first; by meeting date and position, oldest or newest first
 
+# Facet counts over a sample (like Elasticsearch's sampler aggregation): a search whose hits
+# outnumber the sample size asked for counts its facets over the hits in the first k of
+# SAMPLE_BUCKETS buckets, k chosen so that about that many are counted. A paragraph's bucket is a
+# hash of its id, stored by every embedded engine, so the sample is the same in every engine and
+# for every search of one index state, and spread over every protocol and year.
+SAMPLE_BUCKETS = 4096
+
+
+def sample_bucket(paragraph_id: str) -> int:
+    """The paragraph's sampling bucket, 0 … SAMPLE_BUCKETS - 1 (stable: CRC-32 of the id)."""
+    import zlib
+
+    return zlib.crc32(paragraph_id.encode("utf-8")) % SAMPLE_BUCKETS
+
+
+def sample_buckets(total: int, sample: int | None) -> int | None:
+    """How many buckets to count (0 … k-1) for a sample of about `sample` of `total` hits; None:
+    count every hit (the hits are no more than the sample)."""
+    if sample is None or total <= sample:
+        return None
+    return max(1, min(SAMPLE_BUCKETS, -(-sample * SAMPLE_BUCKETS // total)))
+
+
+def top_values(counts: dict[str, int], limit: int | None) -> tuple[dict[str, int], int]:
+    """The `limit` values with the largest counts (ties: the smaller value first), in that order,
+    and the sum of the counts left out. For the few values an engine returns, not for every value
+    of a facet."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    kept = ordered if limit is None else ordered[:limit]
+    return dict(kept), sum(count for _, count in ordered[len(kept):])
+
 
 # -- what an engine answers -------------------------------------------------------------------------
 
@@ -92,9 +123,17 @@ class EngineHit:
 class EngineResult:
     total: int
     hits: list[EngineHit]
-    # facet name -> value -> paragraph count, over ALL matching paragraphs (not just the page).
+    # facet name -> value -> paragraph count, over all matching paragraphs (not just the page), or
+    # over the sample when `sampled` says so. At most `facet_limit` values per facet, those with
+    # the largest counts (ties: the smaller value first); a ranged facet (year) has every value.
     # year values are ints; paragraphs without a year are counted under None.
     facets: dict[str, dict] = field(default_factory=dict)
+    # facet name -> what the values left out hold: the sum of their paragraph counts (as
+    # Elasticsearch's sum_other_doc_count); 0 when every value is there.
+    facets_other: dict[str, int] = field(default_factory=dict)
+    # None: the counts are exact. Else the number of matching paragraphs they were counted over
+    # (a sample, see SAMPLE_BUCKETS); the search core scales them to the total.
+    sampled: int | None = None
 
 
 class Lexicon(Protocol):
@@ -153,7 +192,13 @@ class Engine(Protocol):
         limit: int = 10,
         offset: int = 0,
         facets: tuple[str, ...] = (),
-    ) -> EngineResult: ...
+        facet_limit: int | None = None,
+        facet_sample: int | None = None,
+    ) -> EngineResult:
+        """`facets` are counted with at most `facet_limit` values each (None: every value); with
+        more hits than `facet_sample` an engine may count them over a sample of about that many
+        (then EngineResult.sampled says how many it counted)."""
+        ...
 
     def count(self, query: Q) -> int: ...
 

@@ -93,16 +93,20 @@ def sort_clause(sort: str) -> list:
     raise ValueError(f"unknown sort {sort!r}")
 
 
-def facet_aggregations(facets: tuple[str, ...]) -> dict:
+def facet_aggregations(facets: tuple[str, ...], limit: int | None = None) -> dict:
+    """A terms aggregation per facet: the `limit` most frequent values (every year; None: up to
+    FACET_SIZE); the cluster orders ties by value and sums up the rest (sum_other_doc_count)."""
     aggs: dict = {}
     for name in facets:
-        aggs[name] = {"terms": {"field": i.FACET_KEYS[name], "size": FACET_SIZE}}
+        size = FACET_SIZE if limit is None or name == "year" else limit
+        aggs[name] = {"terms": {"field": i.FACET_KEYS[name], "size": size}}
         if name == "year":
             aggs[MISSING_YEAR] = {"missing": {"field": "year"}}
     return aggs
 
 
-def search_body(query: i.Q, filter: i.Q | None, sort: str, size: int, offset: int, facets: tuple[str, ...]) -> dict:
+def search_body(query: i.Q, filter: i.Q | None, sort: str, size: int, offset: int, facets: tuple[str, ...],
+                facet_limit: int | None = None) -> dict:
     body: dict = {
         "query": paragraph_query(query, filter),
         "from": offset,
@@ -112,14 +116,15 @@ def search_body(query: i.Q, filter: i.Q | None, sort: str, size: int, offset: in
     }
     if sort == "relevance":
         body["track_scores"] = True
-    aggs = facet_aggregations(facets)
+    aggs = facet_aggregations(facets, facet_limit)
     if aggs:
         body["aggs"] = aggs
     return body
 
 
 def read_facets(aggregations: dict, facets: tuple[str, ...]) -> dict[str, dict]:
-    """Aggregation buckets as the interface's counts: year keys are ints, undated counted under None."""
+    """Aggregation buckets as the interface's counts: year keys are ints, undated counted under None
+    (the counts of the values left out: facets_other)."""
     counts: dict[str, dict] = {}
     for name in facets:
         buckets = aggregations.get(name, {}).get("buckets", [])
@@ -137,3 +142,8 @@ def read_facets(aggregations: dict, facets: tuple[str, ...]) -> dict[str, dict]:
                 values[None] = missing
         counts[name] = values
     return counts
+
+
+def facets_other(aggregations: dict, facets: tuple[str, ...]) -> dict[str, int]:
+    """What each facet's aggregation left out: the sum of the counts of the values not returned."""
+    return {name: int(aggregations.get(name, {}).get("sum_other_doc_count", 0)) for name in facets}

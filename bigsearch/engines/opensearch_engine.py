@@ -152,14 +152,17 @@ class OpenSearchEngine:
     # -- reading ----------------------------------------------------------------------------
 
     def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
-               offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
+               offset: int = 0, facets: tuple[str, ...] = (), facet_limit: int | None = None,
+               facet_sample: int | None = None) -> i.EngineResult:
+        """The cluster counts facets exactly (facet_sample is not needed there)."""
         if sort not in i.SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(i.SORTS)}")
         deep = offset + limit > MAX_WINDOW
-        body = dsl.search_body(query, filter, sort, 0 if deep else limit, 0 if deep else offset, facets)
+        body = dsl.search_body(query, filter, sort, 0 if deep else limit, 0 if deep else offset, facets, facet_limit)
         answer = self._search(body)
         total = answer["hits"]["total"]["value"]
-        counts = dsl.read_facets(answer.get("aggregations", {}), facets) if facets else {}
+        aggregations = answer.get("aggregations", {})
+        counts = dsl.read_facets(aggregations, facets) if facets else {}
         scored = sort == "relevance"
         if deep:
             hits = self._deep_hits(body, offset, limit)
@@ -169,6 +172,7 @@ class OpenSearchEngine:
             total,
             [i.EngineHit(_record(source), round(float(score or 0.0), 4) if scored else 0.0) for source, score in hits],
             counts,
+            dsl.facets_other(aggregations, facets),
         )
 
     def _deep_hits(self, body: dict, offset: int, limit: int) -> list[tuple[dict, float | None]]:

@@ -6,13 +6,15 @@ A paragraph record holds each facet's value as the facet extracts it (bigsearch/
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bigsearch.facets import FACETS
-from bigsearch.ingest.model import Document
 from bigsearch.textsafe import printable
+
+if TYPE_CHECKING:  # (a search never loads the ingest model)
+    from bigsearch.ingest.model import Document
 
 KIND_PARAGRAPH = "p"  # a record's kind, where an engine keeps several kinds in one index
 KIND_SOURCE = "f"  # one per file: the sync manifest, committed with its paragraphs
@@ -31,6 +33,8 @@ def file_stat(path: Path) -> str:
 
 def file_digest(path: Path) -> str:
     """The content hash (SHA-256), read in blocks: a large run never holds its files in memory."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -16,10 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import shutil
-import tempfile
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,9 +24,17 @@ import tantivy
 from tantivy import Occur
 
 from bigsearch.engines import tantivy_schema as ts
-from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
+from bigsearch.engines.interface import (
+    FACET_KEYS,
+    KEYWORD_FIELDS,
+    SORTS,
+    EngineHit,
+    EngineResult,
+    Q,
+    sample_buckets,
+    top_values,
+)
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
-from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
 from bigsearch.errors import (
     BigsearchError,
@@ -51,9 +56,30 @@ _LOCK_BUSY = "LockBusy"
 _LOCKFILE = "Failed to acquire Lockfile"
 
 
+def _asked(limit: int) -> int:
+    """Values asked of tantivy for `limit` shown: a few more, to see whether a tie goes on past them."""
+    return limit + max(limit, 8)
+
+
+def _tie_cut(found: tuple[list[dict], int], limit: int) -> bool:
+    """Whether the values asked for may have cut a tie in count at the limit-th value (then others
+    with that count may be missing, and which come first is tantivy's choice, not ours)."""
+    buckets, other = found
+    if not other or len(buckets) <= limit:
+        return False
+    counts = sorted((bucket["doc_count"] for bucket in buckets), reverse=True)
+    return counts[limit - 1] == counts[-1] if limit else False
+
+
 def _tantivy_failure(exc: BaseException) -> bool:
     """A failure inside tantivy: a ValueError, or a Rust panic (pyo3's PanicException, a BaseException)."""
     return isinstance(exc, ValueError) or type(exc).__name__ == "PanicException"
+
+
+def damaged_file(index_dir: Path):
+    from bigsearch.engines.tantivy_check import damaged_file as check  # only when something failed
+
+    return check(index_dir)
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
@@ -79,7 +105,7 @@ class TantivyEngine:
         self.schema = ts.build_schema()
         self._index: tantivy.Index | None = None
         self._view: Path | None = None  # links to a read-only index (see _open_read_only)
-        self._view_cleanup: weakref.finalize | None = None
+        self._view_cleanup = None  # a weakref.finalize removing them
 
     # -- the registry's table (engines/registry.py) ---------------------------------------------
 
@@ -127,6 +153,8 @@ class TantivyEngine:
         raise AssertionError("unreachable")
 
     def _writable(self) -> bool:
+        import tempfile
+
         try:
             with tempfile.TemporaryFile(dir=self.index_dir):
                 return True
@@ -136,6 +164,10 @@ class TantivyEngine:
     def _open_read_only(self) -> tantivy.Index:
         """A read-only index folder (a read-only mount, another user's index): tantivy takes a lock
         file even to read, so it reads the index through links from a private temporary folder."""
+        import shutil
+        import tempfile
+        import weakref
+
         self._release_view()
         view = Path(tempfile.mkdtemp(prefix="bigsearch-tantivy-view-"))
         self._view = view
@@ -233,6 +265,8 @@ class TantivyEngine:
         limit: int = 10,
         offset: int = 0,
         facets: tuple[str, ...] = (),
+        facet_limit: int | None = None,
+        facet_sample: int | None = None,
     ) -> EngineResult:
         if sort not in SORTS:
             raise QueryError(f"sort {sort!r}: use one of {', '.join(SORTS)}")
@@ -252,27 +286,62 @@ class TantivyEngine:
                 record = self._record(searcher, address)
                 hits.append(EngineHit(record, float(score) if sort == "relevance" else 0.0))
         total = result.count
-        counts = self._facets(searcher, scoped, facets, total) if facets else {}
-        return EngineResult(total=total, hits=hits, facets=counts)
+        answer = EngineResult(total=total, hits=hits)
+        if facets:
+            self._facets(searcher, scoped, facets, total, facet_limit, facet_sample, answer)
+        return answer
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...],
-                total: int) -> dict[str, dict]:
-        counts: dict[str, dict] = {name: {} for name in names}
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...], total: int,
+                limit: int | None, sample: int | None, answer: EngineResult) -> None:
+        """Terms aggregations over the fast fields, asking for the values shown, not every value."""
+        answer.facets = {name: {} for name in names}
+        answer.facets_other = dict.fromkeys(names, 0)
         if total == 0:
-            return counts
-        request = {name: {"terms": {"field": FACET_KEYS[name], "size": FACET_BUCKETS}} for name in names}
-        answer = self._run(searcher.aggregate, query, request)
+            return
+        counted = total
+        buckets = sample_buckets(total, sample)
+        if buckets is not None:
+            sampled = tantivy.Query.boolean_query([
+                (Occur.Must, query),
+                (Occur.Must, tantivy.Query.range_query(self.schema, ts.SAMPLE, tantivy.FieldType.Unsigned, 0,
+                                                       buckets - 1)),
+            ])
+            in_sample = self._run(searcher.search, sampled, 1, count=True).count
+            if in_sample:  # (an unlucky sample of nothing: count everything)
+                query, counted, answer.sampled = sampled, in_sample, in_sample
+        whole = searcher.num_segments > 1  # each segment's top values are not the index's: merge them all
+        asked = {name: None if limit is None or FACETS[name].ranged else limit for name in names}
+        found = self._aggregate(searcher, query, asked, whole)
+        # tantivy breaks ties in count in no fixed order: when the values asked for end in a tie that
+        # may go on past them, ask for every value of that facet, then take the first by value.
+        tied = {name: None for name, wanted in asked.items() if wanted is not None and _tie_cut(found[name], wanted)}
+        if tied:
+            found.update(self._aggregate(searcher, query, tied, whole))
         for name in names:
-            buckets = answer.get(name, {}).get("buckets", [])
+            buckets_, other = found[name]
             if name == "year":
-                values = {int(bucket["key"]): bucket["doc_count"] for bucket in buckets}
-                undated = total - sum(values.values())  # year is single-valued: the rest have none
+                values: dict = {int(bucket["key"]): bucket["doc_count"] for bucket in buckets_}
+                undated = counted - sum(values.values())  # year is single-valued: the rest have none
                 if undated:
                     values[None] = undated
-            else:
-                values = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
-            counts[name] = values
-        return counts
+                answer.facets[name] = values
+                continue
+            counts = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets_}
+            answer.facets[name], left_out = top_values(counts, limit)
+            answer.facets_other[name] = other + left_out
+
+    def _aggregate(self, searcher: tantivy.Searcher, query: tantivy.Query, asked: dict[str, int | None],
+                   whole: bool) -> dict[str, tuple[list[dict], int]]:
+        """facet name -> (buckets, sum of the counts of the values not returned)."""
+        request = {}
+        for name, wanted in asked.items():
+            terms: dict = {"field": FACET_KEYS[name], "size": FACET_BUCKETS if wanted is None else _asked(wanted)}
+            if whole and wanted is not None:
+                terms["segment_size"] = FACET_BUCKETS
+            request[name] = {"terms": terms}
+        answer = self._run(searcher.aggregate, query, request)
+        return {name: (answer.get(name, {}).get("buckets", []), int(answer.get(name, {}).get("sum_other_doc_count", 0)))
+                for name in asked}
 
     def count(self, query: Q) -> int:
         return self._run(self._searcher().search, self._scoped(query, None), 1, count=True).count
@@ -403,6 +472,7 @@ def remove_uncommitted_files(index_dir: Path) -> list[str]:
 
 class TantivyWriter:
     def __init__(self, engine: TantivyEngine, writer: tantivy.IndexWriter, rebuild: bool) -> None:
+
         self.failed_sources: dict = {}  # tantivy refuses no single document: a failure fails the run
         self.engine = engine
         self._writer: tantivy.IndexWriter | None = writer
@@ -418,6 +488,8 @@ class TantivyWriter:
     def _failed(self, exc: Exception) -> BigsearchError:
         # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
         # The thread's own error is often not passed on, so a disk with (almost) no room left says it.
+        import shutil
+
         try:
             nearly_full = shutil.disk_usage(self.engine.index_dir).free < 1 << 20
         except OSError:
@@ -433,12 +505,14 @@ class TantivyWriter:
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         writer = self._live()
+        from bigsearch.engines import tantivy_documents as td  # writing only: it loads the analysis chain
+
         key = source["source_key"]
-        documents = [ts.source_document(source)]
+        documents = [td.source_document(source)]
         for record in paragraphs:
             if record.get("source_key") != key:
                 raise ValueError(f"paragraph {record.get('id')} belongs to {record.get('source_key')}, not {key}")
-            documents.append(ts.paragraph_document(record))
+            documents.append(td.paragraph_document(record))
         try:
             writer.delete_documents_by_term("source_key", key)
             for document in documents:

@@ -1,9 +1,9 @@
 """The whoosh engine: the default, pure Python.
 
 Top-k comes from Whoosh's scorer; the total and the facet counts from block-wise document sets
-(whoosh_docsets) and per-document columns (whoosh_facets), never from stored fields. The index
-is opened when first read; writing goes through WhooshWriter (whoosh_writer.py) under the
-engine's write lock (whoosh_store.write_lock).
+(whoosh_docsets, boolean numpy arrays) and each segment's facet arrays (whoosh_facets), never
+from stored fields. The index is opened when first read; writing goes through WhooshWriter
+(whoosh_writer.py) under the engine's write lock (whoosh_store.write_lock).
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import query as q
+from whoosh.idsets import DocIdSet
 from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.version import SCHEMA_VERSION
-from bigsearch.engines.whoosh_docsets import matching_docs
+from bigsearch.engines.whoosh_docsets import Docsets
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
+from bigsearch.engines.whoosh_scoring import Scorer
 from bigsearch.errors import IndexCorruptError, QueryError
 from bigsearch.facets import FACETS, year_value
 
@@ -38,6 +40,25 @@ def record_from_fields(fields: dict) -> dict:
     record.setdefault("doc_type", "")
     record["position"] = record.pop("order", 0) or 0
     return record
+
+
+class _Allowed(DocIdSet):
+    """A filter for Whoosh's collector: the documents set in a boolean array."""
+
+    def __init__(self, mask) -> None:
+        self.mask = mask
+
+    def __contains__(self, docnum) -> bool:
+        return bool(self.mask[docnum])
+
+    def __len__(self) -> int:
+        return int(self.mask.sum())
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(self.mask.nonzero()[0].tolist())
 
 
 class WhooshLexicon:
@@ -67,6 +88,8 @@ class WhooshEngine:
         self.notify = notify
         self._searcher = None
         self._facets: FacetCounter | None = None
+        self._docsets: Docsets | None = None
+        self._scorer: Scorer | None = None
 
     # -- the registry's table (engines/registry.py) ---------------------------------------------
 
@@ -100,31 +123,71 @@ class WhooshEngine:
             self._searcher.close()
             self._searcher = None
             self._facets = None
+            self._docsets = None
+            self._scorer = None
 
     @property
     def facet_counter(self) -> FacetCounter:
         if self._facets is None:
-            self._facets = FacetCounter(self.searcher.reader())
+            self._facets = FacetCounter(self.index_dir, self.searcher.reader())
         return self._facets
 
-    def _docs(self, query: q.Query) -> set[int]:
+    @property
+    def docsets(self) -> Docsets:
+        if self._docsets is None:
+            self._docsets = Docsets(self.searcher)
+        return self._docsets
+
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = Scorer(self.searcher, self.docsets)
+        return self._scorer
+
+    def _docs(self, query: q.Query):
+        """The documents matching `query`: a boolean numpy array over the document numbers."""
         try:
-            return matching_docs(self.searcher, query)
+            return self.docsets.matching(query)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
 
     def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
-               offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
-        native = to_whoosh(query)
+               offset: int = 0, facets: tuple[str, ...] = (), facet_limit: int | None = None,
+               facet_sample: int | None = None) -> i.EngineResult:
         allowed = self._docs(to_whoosh(filter)) if filter is not None else None
-        if allowed is not None and not allowed:
-            return i.EngineResult(0, [], {name: {} for name in facets})
+        if allowed is not None and not allowed.any():
+            return i.EngineResult(0, [], {name: {} for name in facets}, dict.fromkeys(facets, 0))
+        if sort == "relevance" and self.scorer.supported(query):
+            matched, hits = self._scored(query, allowed, offset, limit)
+        else:
+            matched, hits = self._whoosh_search(query, allowed, sort, offset, limit)
+        answer = i.EngineResult(int(matched.sum()), hits)
+        if facets:
+            counted = self.facet_counter.count(matched, facets, facet_limit, facet_sample)
+            answer.facets, answer.facets_other, answer.sampled = counted.facets, counted.other, counted.sampled
+        return answer
+
+    def _scored(self, query: i.Q, allowed, offset: int, limit: int):
+        """Matches and top hits scored with numpy (whoosh_scoring: Whoosh's BM25F over whole postings)."""
+        matched, scores = self.scorer.evaluate(query)
+        if allowed is not None:
+            matched &= allowed
+        best = self.scorer.top(matched, scores, offset + limit)[offset:]
+        searcher = self.searcher
+        hits = [i.EngineHit(record_from_fields(searcher.stored_fields(docnum)), round(score, 4))
+                for docnum, score in best]
+        return matched, hits
+
+    def _whoosh_search(self, query: i.Q, allowed, sort: str, offset: int, limit: int):
+        """Matches from the document sets, top hits from Whoosh's collector (phrases, ranges, sorting)."""
+        native = to_whoosh(query)
         kwargs: dict = {}
         if sort != "relevance":
             kwargs["sortedby"] = ["date", "position"]
             kwargs["reverse"] = sort == "-date"
         try:
-            results = self.searcher.search(native, filter=allowed, limit=max(1, offset + limit), **kwargs)
+            results = self.searcher.search(native, filter=_Allowed(allowed) if allowed is not None else None,
+                                           limit=max(1, offset + limit), **kwargs)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
         matched = self._docs(native)
@@ -135,11 +198,10 @@ class WhooshEngine:
             i.EngineHit(record_from_fields(results[n].fields()), round(float(results[n].score or 0.0), 4) if scored else 0.0)
             for n in range(offset, min(results.scored_length(), offset + limit))
         ]
-        counts = self.facet_counter.count(sorted(matched), facets) if facets else {}
-        return i.EngineResult(len(matched), hits, counts)
+        return matched, hits
 
     def count(self, query: i.Q) -> int:
-        return len(self._docs(to_whoosh(query)))
+        return int(self._docs(to_whoosh(query)).sum())
 
     def lexicon(self) -> WhooshLexicon:
         return WhooshLexicon(self.searcher.reader())

@@ -1,81 +1,115 @@
-"""Facet counts over all hits of a query: every counted facet of the registry (bigsearch/facets.py).
+"""Facet counts over the hits of a query, from each segment's facet arrays (whoosh_arrays.py).
 
-Counted from per-document columns (whoosh_schema.facet_column), so many hits cost no stored-field reads.
+A search hands over its hits as a boolean array over the index's documents; each facet is one
+numpy.bincount per segment over the value numbers of the documents hit, added up under the
+index's value numbers (each segment's values mapped once per opened index). Only the values
+asked for leave numpy: the `limit` largest counts, ties by value. Nothing is decoded per search.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-from itertools import chain
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from bigsearch.engines.whoosh_schema import facet_column
-from bigsearch.facets import FACETS, year_value
+import numpy as np
+
+from bigsearch.engines.interface import sample_buckets
+from bigsearch.engines.whoosh_arrays import SegmentArrays
+from bigsearch.facets import FACETS
 
 
-def _decode(value, multi: bool):
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    if multi:
-        return tuple(v for v in value.split("\n") if v) if value else ()
-    return None if value in ("", 0, None) else str(value)
+@dataclass
+class Counted:
+    facets: dict[str, dict] = field(default_factory=dict)
+    other: dict[str, int] = field(default_factory=dict)
+    sampled: int | None = None
+
+
+class _Values:
+    """A facet's values over every segment, sorted, and each segment's value numbers mapped to them."""
+
+    def __init__(self, key: str, segments: list[SegmentArrays]) -> None:
+        names = sorted(set().union(*(segment.values(key) for segment in segments)))
+        number = {name: n for n, name in enumerate(names)}
+        self.names = names
+        # Per segment: its value number -> the index's; a last entry takes -1 (no value) to len(names).
+        self.maps = [np.fromiter((*(number[name] for name in segment.values(key)), len(names)), dtype=np.int64,
+                                 count=len(segment.values(key)) + 1) for segment in segments]
 
 
 class FacetCounter:
-    """Counts facet values over docnums.
+    """Counts facet values over the hits of one opened index (one committed state)."""
 
-    A few hits read their values straight from the columns; many hits (a common word over a
-    large index) use the whole columns, decoded once per searcher and kept.
-    """
+    # A multi-valued facet's codes are gathered document by document when the hits are fewer than
+    # this share of the documents, else picked by a mask over all of them.
+    GATHER_SHARE = 0.05
 
-    # Below this share of the index, reading value by value beats decoding whole columns.
-    WHOLE_COLUMN_SHARE = 0.05
+    def __init__(self, index_dir: Path, reader) -> None:
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        self.segments = [SegmentArrays(Path(index_dir), leaf.segment()) for leaf, _ in leaves]
+        self.offsets = [offset for _, offset in leaves]
+        self._values: dict[str, _Values] = {}
 
-    def __init__(self, reader) -> None:
-        self.reader = reader
-        self._columns: dict[str, list] = {}
-        self._readers: dict[str, object] = {}
+    def _facet_values(self, key: str) -> _Values:
+        if key not in self._values:
+            self._values[key] = _Values(key, self.segments)
+        return self._values[key]
 
-    def column(self, name: str, multi: bool) -> list:
-        if name not in self._columns:
-            values: list = []
-            if self.reader.has_column(name):
-                values = [_decode(value, multi) for value in self.reader.column_reader(name)]
-            self._columns[name] = values
-        return self._columns[name]
-
-    def _values(self, name: str, multi: bool, docnums: list[int]):
-        if name in self._columns or len(docnums) > self.WHOLE_COLUMN_SHARE * self.reader.doc_count_all():
-            values = self.column(name, multi)
-            if not values:
-                return ()
-            from operator import itemgetter
-
-            return itemgetter(*docnums)(values) if len(docnums) > 1 else [values[d] for d in docnums]
-        if not self.reader.has_column(name):
-            return ()
-        if name not in self._readers:
-            self._readers[name] = self.reader.column_reader(name)
-        column = self._readers[name]
-        return (_decode(column[docnum], multi) for docnum in docnums)
-
-    def count(self, docnums: Iterable[int], names: Iterable[str] | None = None) -> dict[str, dict]:
-        """Facet values -> paragraph counts; year values are ints, None for undated paragraphs."""
-        docnums = docnums if isinstance(docnums, list) else list(docnums)
-        counts: dict[str, dict] = {}
-        for name in names if names is not None else [facet.name for facet in FACETS.counted()]:
+    def count(self, hits: np.ndarray, names: tuple[str, ...], limit: int | None = None,
+              sample: int | None = None) -> Counted:
+        """Facet name -> value -> paragraphs among `hits` (a boolean array over the documents): the
+        `limit` values with the most (ties: the smaller value first; year: every value, as ints,
+        undated under None). With more hits than `sample`, counted over the sample's buckets."""
+        out = Counted()
+        total = int(np.count_nonzero(hits))
+        buckets = sample_buckets(total, sample)
+        parts = []
+        for segment, offset in zip(self.segments, self.offsets, strict=True):
+            part = hits[offset:offset + segment.docs]
+            if buckets is not None:
+                part = part & (segment.sample < buckets)
+            parts.append(part)
+        if buckets is not None:
+            counted = sum(int(np.count_nonzero(part)) for part in parts)
+            if counted:
+                out.sampled = counted
+            else:  # an unlucky sample of nothing: count everything
+                parts = [hits[offset:offset + segment.docs] for segment, offset in zip(self.segments, self.offsets,
+                                                                                      strict=True)]
+        for name in names:
             facet = FACETS[name]
-            column, multi = facet_column(facet), facet.multi
-            counter: Counter = Counter()
-            values = self._values(column, multi, docnums)
-            if multi:  # one C-level pass over every value of every hit
-                counter.update(chain.from_iterable(values))
-            elif name == "year":
-                years = Counter(values)  # few distinct stored values: map them after counting
-                for value, count in years.items():
-                    counter[year_value(value)] += count
-            else:
-                counter.update(values)
-                counter.pop(None, None)
-            counts[name] = dict(counter)
-        return counts
+            values = self._facet_values(facet.key)
+            counts = np.zeros(len(values.names) + 1, dtype=np.int64)  # the last: documents without a value
+            for segment, part, mapping in zip(self.segments, parts, values.maps, strict=True):
+                codes = self._codes(segment, facet, part)
+                if len(codes):
+                    counts += np.bincount(mapping[codes], minlength=len(counts))
+            if facet.key == "year":
+                years: dict = {int(values.names[n]): int(counts[n]) for n in np.flatnonzero(counts[:-1])}
+                if counts[-1]:
+                    years[None] = int(counts[-1])
+                out.facets[name] = years
+                continue
+            counts = counts[:-1]
+            present = np.flatnonzero(counts)
+            order = present[np.argsort(-counts[present], kind="stable")]  # values are sorted: ties by value
+            kept = order if limit is None else order[:limit]
+            out.facets[name] = {values.names[n]: int(counts[n]) for n in kept}
+            out.other[name] = int(counts[order[len(kept):]].sum())
+        return out
+
+    def _codes(self, segment: SegmentArrays, facet, hits: np.ndarray) -> np.ndarray:
+        """The value numbers of the hit documents of one segment (-1: a document without a value)."""
+        if not facet.multi:
+            return segment.codes(facet.key)[hits]
+        codes, offsets = segment.codes(facet.key), segment.offsets(facet.key)
+        if not len(codes):
+            return codes
+        documents = np.flatnonzero(hits)
+        if len(documents) < self.GATHER_SHARE * segment.docs:  # few hits: their rows, document by document
+            starts = offsets[documents]
+            lengths = offsets[documents + 1] - starts
+            total = int(lengths.sum())
+            firsts = np.cumsum(lengths) - lengths  # where each document's codes start among those gathered
+            return codes[np.repeat(starts - firsts, lengths) + np.arange(total)]
+        return codes[hits[segment.rows(facet.key)]]

@@ -15,6 +15,8 @@ import struct
 from pathlib import Path
 
 FINGERPRINT = "bigsearch_fingerprint"  # attribute of a Whoosh segment, pickled with the TOC
+# The same for the files beside the segment's (its facet arrays, whoosh_arrays.py): file name -> fingerprint.
+BESIDE = "bigsearch_beside"
 _EDGE = 64 * 1024  # bytes hashed at each end of a file
 _BLOCK = 4096  # bytes hashed at each sample point inside it
 _SAMPLES = 16
@@ -48,10 +50,13 @@ def segment_path(index_dir: Path, segment) -> Path:
     return index_dir / segment.make_filename(segment.COMPOUND_EXT)
 
 
-def stamp(index_dir: Path, segment) -> None:
-    """Store the fingerprint of a finished segment on it (once; the file never changes)."""
+def stamp(index_dir: Path, segment, beside: tuple[Path, ...] = ()) -> None:
+    """Store the fingerprints of a finished segment's file and of the files `beside` it on the
+    segment (once; the files never change)."""
     if getattr(segment, FINGERPRINT, None) is None and segment.is_compound():
         setattr(segment, FINGERPRINT, fingerprint(segment_path(index_dir, segment)))
+    if beside and getattr(segment, BESIDE, None) is None:
+        setattr(segment, BESIDE, {path.name: fingerprint(path) for path in beside})
 
 
 def check_segment(index_dir: Path, segment) -> tuple[Path, str] | None:
@@ -78,4 +83,22 @@ def check_segment(index_dir: Path, segment) -> tuple[Path, str] | None:
             return path, f"{size} bytes instead of {expected[0]}"
         if str(expected[1]).startswith(_SCHEME) and fingerprint(path) != tuple(expected):
             return path, "its content has changed since it was written"
+    for name, expected in (getattr(segment, BESIDE, None) or {}).items():
+        problem = _check_file(index_dir / name, expected)
+        if problem:
+            return index_dir / name, problem
+    return None
+
+
+def _check_file(path: Path, expected: tuple[int, str]) -> str | None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "the file is missing"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if size != expected[0]:
+        return f"{size} bytes instead of {expected[0]}"
+    if str(expected[1]).startswith(_SCHEME) and fingerprint(path) != tuple(expected):
+        return "its content has changed since it was written"
     return None

@@ -13,8 +13,9 @@ And two more:
   of yttranden has no principal column), so reading it whole gave too few values and facets
   failed once an index had such a segment. Every segment now takes part, the missing ones
   with their default value, as a single segment does.
-- Every commit stores a fingerprint of each segment file in the table of contents, so that an
-  open can tell a damaged file (see whoosh_integrity.py).
+- Every commit writes each new segment's facet arrays (whoosh_arrays.py) and stores a fingerprint
+  of each segment file and of its arrays in the table of contents, so that an open can tell a
+  damaged file (see whoosh_integrity.py).
 """
 
 from __future__ import annotations
@@ -102,12 +103,18 @@ def _stamping_commit_toc(original):
     def commit_toc(self, segments):
         from pathlib import Path
 
+        from bigsearch.engines import whoosh_arrays
         from bigsearch.engines import whoosh_integrity as integrity
+        from bigsearch.engines.whoosh_store import INDEX_PREFIX
 
         folder = getattr(self.storage, "folder", None)
-        if folder:  # a file storage: fingerprint before the table of contents names the segments
-            for segment in segments:
-                integrity.stamp(Path(folder), segment)
+        if folder:  # a file storage: before the table of contents names the segments, their facet
+            for segment in segments:  # arrays are written, then every file fingerprinted
+                beside = ()
+                if segment.is_compound() and str(getattr(segment, "indexname", "")).startswith(INDEX_PREFIX):
+                    whoosh_arrays.write(Path(folder), segment, self.storage, self.schema)
+                    beside = whoosh_arrays.paths(Path(folder), segment)
+                integrity.stamp(Path(folder), segment, beside)
         return original(self, segments)
 
     commit_toc.bigsearch_patched = True

@@ -13,11 +13,14 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from bigsearch.analysis.analyzer import folded_analyzer, main_analyzer, parts_analyzer
 from bigsearch.engines import whoosh_patches
+from bigsearch.engines.interface import sample_bucket
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.version import SCHEMA_VERSION  # noqa: F401 - re-exported for the Whoosh store
 from bigsearch.facets import FACETS
 
 whoosh_patches.apply()  # before any Whoosh index is opened or written
+
+SAMPLE_COLUMN = "sample"  # each paragraph's sampling bucket (interface.sample_bucket), for the facet arrays
 
 
 def facet_column(facet) -> str:
@@ -45,6 +48,7 @@ def make_schema() -> Schema:
         parts=TEXT(analyzer=parts_analyzer(), phrase=True),
         folded=TEXT(analyzer=folded_analyzer(), phrase=True),
         position=COLUMN(NumericColumn("I")),  # order within the protocol: sorting only, never searched
+        sample=COLUMN(NumericColumn("H")),  # SAMPLE_COLUMN: read once at commit into the facet arrays
         order=STORED(),  # the same, returned with the paragraph
         page=STORED(),  # where in the original, for citations: a PDF's page, a text file's line
         line=STORED(),
@@ -81,6 +85,7 @@ def paragraph_document(record: dict) -> dict:
         "folded": record["text"],
         "position": record["position"],
         "order": record["position"],
+        SAMPLE_COLUMN: sample_bucket(record["id"]),
         "page": record.get("page"),
         "line": record.get("line"),
         "ocr_confidence": record.get("ocr_confidence"),

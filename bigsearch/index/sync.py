@@ -71,6 +71,7 @@ class SyncReport:
     ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
     ocr_read: int = 0  # scanned pages read by OCR in this run
     ocr_cached: int = 0  # scanned pages whose OCR text came from the cache (read by an earlier run)
+    hints: list[str] = field(default_factory=list)  # advice for what comes next (a faster engine)
 
     def summary(self) -> str:
         from bigsearch.messages import t
@@ -169,7 +170,28 @@ def sync(
     if remembered != {"engine": entry.name, **opened.settings()}:
         Path(index_dir).mkdir(parents=True, exist_ok=True)
         remember_engine(Path(index_dir), entry.name, **opened.settings())
+    hint = outgrown_hint(entry, Path(index_dir), paths, report)
+    if hint:
+        report.hints.append(hint)
     return report
+
+
+def outgrown_hint(entry, index_dir: Path, paths: list[Path], report: SyncReport) -> str | None:
+    """Said once: by the run that takes the index past the size its engine serves well, with the
+    command that builds it with the engine that serves it better."""
+    if entry.outgrown is None:
+        return None
+    size, better, why = entry.outgrown
+    after = report.added + report.updated + report.unchanged + report.kept
+    before = after - report.added + report.removed
+    if not before < size <= after:
+        return None
+    import shlex
+
+    command = shlex.join(["bigsearch", "index", "--engine", better, "--rebuild", *(str(p) for p in paths),
+                          "--index-dir", str(index_dir)])
+    others = (" (name every folder the index holds: --rebuild keeps only the paths given)" if report.kept else "")
+    return f"the index now holds {after:,} protocols: --engine {better} {why} — {command}{others}"
 
 
 def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,

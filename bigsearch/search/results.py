@@ -62,12 +62,20 @@ class SearchResult:
     query: str
     total: int
     hits: list[Hit]
+    # facet name -> value -> paragraphs among the hits: the values with the most paragraphs, as
+    # many as the search asked for (facet_limit), in that order; years all, in order.
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     # What the user should know about how the query ran (capped fuzziness, a long prefix list).
     notes: list[str] = field(default_factory=list)
     # Undated paragraphs that match the query but were left out by a year or date filter.
     undated_excluded: int = 0
+    # facet name -> the paragraph counts of the values left out of `facets`, summed (only facets
+    # that left some out): "övriga (N)".
+    facets_other: dict[str, int] = field(default_factory=dict)
+    # The facet counts were estimated from a sample of the hits (there were more than
+    # Searcher.facet_sample) and scaled to the total: shown with "≈".
+    facets_approximate: bool = False
 
     def to_json(self) -> dict:
         return {
@@ -75,6 +83,8 @@ class SearchResult:
             "total": self.total,
             "hits": [hit.to_json() for hit in self.hits],
             "facets": self.facets,
+            "facets_other": self.facets_other,
+            "facets_approximate": self.facets_approximate,
             "suggestion": self.suggestion,
             "notes": self.notes,
             "undated_excluded": self.undated_excluded,

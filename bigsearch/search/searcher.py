@@ -65,21 +65,33 @@ class Stats:
     engine: str = "whoosh"
 
 
-def facet_view(counts: dict[str, dict]) -> dict[str, dict[str, int]]:
-    """Engine facet counts as shown to users: years as strings in order, "undated" last; others by count."""
+FACET_LIMIT = 10  # values per facet a search counts unless its caller says how many it shows
+FACET_SAMPLE = 50_000  # more hits than this: facets are counted over a sample of about this many
+
+
+def facet_view(answer: q.EngineResult) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """An engine's facet counts as shown to users, and what each leaves out: years as strings in
+    order, "undated" last; other values by count (the engine returned only those shown). Counts
+    of a sample are scaled to every hit (and the result says they are approximate)."""
+    scale = answer.total / answer.sampled if answer.sampled else 1.0
+
+    def scaled(count: int) -> int:
+        return round(count * scale) if answer.sampled else count
+
     out: dict[str, dict[str, int]] = {}
-    for name, values in counts.items():
+    for name, values in answer.facets.items():
         if name == "year":
             years = {year_value(k): v for k, v in values.items() if v}
-            dated = sorted(k for k in years if k is not None)
-            view = {str(k): years[k] for k in dated}
+            view = {str(k): scaled(years[k]) for k in sorted(k for k in years if k is not None)}
             undated = sum(v for k, v in values.items() if year_value(k) is None)
             if undated:
-                view[UNDATED] = undated
+                view[UNDATED] = scaled(undated)
             out[name] = view
         else:
-            out[name] = dict(sorted(((str(k), v) for k, v in values.items() if k and v), key=lambda kv: (-kv[1], kv[0])))
-    return out
+            ordered = sorted(((str(k), v) for k, v in values.items() if k and v), key=lambda kv: (-kv[1], kv[0]))
+            out[name] = {value: scaled(count) for value, count in ordered}
+    other = {name: scaled(count) for name, count in answer.facets_other.items() if count}
+    return out, other
 
 
 def hit_from_record(record: dict, score: float = 0.0) -> Hit:
@@ -124,6 +136,7 @@ class Searcher:
         self.index_dir = Path(index_dir)
         self.engine = engine or open_engine(self.index_dir)
         self.known = filters_mod.KnownValues(self.engine.values)
+        self.facet_sample: int | None = FACET_SAMPLE  # None: facet counts always exact
 
     def close(self) -> None:
         self.engine.close()
@@ -150,8 +163,17 @@ class Searcher:
         offset: int = 0,
         facets: bool = True,
         within: q.Q | None = None,
+        facet_limit: int | None = FACET_LIMIT,
     ) -> SearchResult:
-        """`within` narrows the search further (one protocol's paragraphs, for instance)."""
+        """`within` narrows the search further (one protocol's paragraphs, for instance).
+        `facet_limit`: values counted per facet, those the caller shows (None: every value). With
+        more hits than `self.facet_sample` the facets are counted over a sample of about that
+        many, scaled to the total, and the result says they are approximate."""
+        names = counted() if facets else ()
+        return self._search(text, filters, sort, limit, offset, within, names, facet_limit, self.facet_sample)
+
+    def _search(self, text: str, filters: Filters | None, sort: str, limit: int, offset: int, within: q.Q | None,
+                facet_names: tuple[str, ...], facet_limit: int | None, facet_sample: int | None) -> SearchResult:
         if sort not in SORTS:
             raise QueryError(t("search.bad_sort", sort=repr(sort), sorts=", ".join(SORTS)))
         if limit < 0 or offset < 0:
@@ -160,7 +182,8 @@ class Searcher:
         filters = filters or Filters()
         extra = (within,) if within is not None else ()
         restriction = self._restriction(filters, *extra)
-        result = self.engine.search(compiled.query, restriction, sort, limit, offset, counted() if facets else ())
+        result = self._engine_search(compiled.query, restriction, sort, limit, offset, facet_names, facet_limit,
+                                     facet_sample)
         undated_excluded = 0
         period = FACETS.period()
         if any(filters.given.get(name) for name in period):
@@ -173,10 +196,22 @@ class Searcher:
             self._highlight(hit, compiled.matched)
             hits.append(hit)
         suggestion = self.suggest(text) if result.total == 0 else None
+        counts, other = facet_view(result)
         return SearchResult(
-            query=text, total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {},
-            suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,
+            query=text, total=result.total, hits=hits, facets=counts, facets_other=other,
+            facets_approximate=bool(result.sampled), suggestion=suggestion, notes=notes,
+            undated_excluded=undated_excluded,
         )
+
+    def _engine_search(self, query: q.Q, restriction: q.Q | None, sort: str, limit: int, offset: int,
+                       facet_names: tuple[str, ...], facet_limit: int | None,
+                       facet_sample: int | None) -> q.EngineResult:
+        if not facet_names:
+            return self.engine.search(query, restriction, sort, limit, offset)
+        if facet_limit is not None and facet_limit < 0:
+            raise QueryError("the number of facet values must be 0 or more")
+        return self.engine.search(query, restriction, sort, limit, offset, facet_names, facet_limit=facet_limit,
+                                  facet_sample=facet_sample)
 
     def search_every(self, text: str, filters: Filters | None = None, sort: str = "relevance",
                      within: q.Q | None = None, cap: int | None = None) -> SearchResult:
@@ -186,18 +221,21 @@ class Searcher:
         return self.search(text, filters, sort, limit=limit, facets=False, within=within)
 
     def browse(self, filters: Filters, sort: str = "-date", limit: int = 10, offset: int = 0,
-               facets: bool = True) -> SearchResult:
+               facets: bool = True, facet_limit: int | None = FACET_LIMIT) -> SearchResult:
         """Every paragraph passing the filters (no query), newest first: `browse --principal polisen`."""
         restriction = self._restriction(filters)
         if restriction is None:
             raise QueryError(t("search.nothing_to_list"))
-        result = self.engine.search(q.All(), restriction, sort, limit, offset, counted() if facets else ())
+        result = self._engine_search(q.All(), restriction, sort, limit, offset, counted() if facets else (),
+                                     facet_limit, self.facet_sample)
         hits = []
         for engine_hit in result.hits:
             hit = hit_from_record(engine_hit.record)
             hit.snippet, hit.snippet_highlights = snippet(hit.text, [])
             hits.append(hit)
-        return SearchResult(query="", total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {})
+        counts, other = facet_view(result)
+        return SearchResult(query="", total=result.total, hits=hits, facets=counts, facets_other=other,
+                            facets_approximate=bool(result.sampled))
 
     @staticmethod
     def _highlight(hit: Hit, matched: MatchedTerms) -> None:
@@ -360,8 +398,8 @@ class Searcher:
         return out
 
     def timeline(self, text: str, filters: Filters | None = None, by: str = "paragraph") -> Timeline:
-        """Hits per year: paragraphs, or (by="meeting") the meetings that discussed it."""
-        result = self.search(text, filters, limit=0)
+        """Hits per year: paragraphs, or (by="meeting") the meetings that discussed it (exact counts)."""
+        result = self._search(text, filters, "relevance", 0, 0, None, ("year",), None, None)
         counts = result.facets.get("year", {})
         if by == "meeting" and result.total:
             meetings: dict[str, set[str]] = {}
@@ -377,7 +415,7 @@ class Searcher:
         )
 
     def _year_counts(self) -> dict[str, int]:
-        return facet_view(self.engine.search(q.All(), limit=0, facets=("year",)).facets).get("year", {})
+        return facet_view(self.engine.search(q.All(), limit=0, facets=("year",)))[0].get("year", {})
 
     def years(self) -> list[int]:
         """The years that hold any paragraph at all."""

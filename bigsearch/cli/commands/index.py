@@ -70,6 +70,8 @@ def index(
     for source in report.removed_sources:  # source keys are stored printable
         print(t("index.removed", source=source), file=sys.stderr)
     print(f"{printable(str(target))}: {report.summary()}", file=sys.stderr)
+    for hint in report.hints:
+        print(f"note: {printable(hint)}", file=sys.stderr)
     if watch_report:
         from bigsearch.cli.commands.watch import report_new
 

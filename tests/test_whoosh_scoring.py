@@ -75,8 +75,10 @@ def test_deleted_documents_neither_match_nor_change_the_order(tmp_path, corpus_d
 
     index_dir = tmp_path / "ix"
     sync(index_dir, [corpus_dir])
+    with Searcher(index_dir) as searcher:
+        gone = searcher.search("Andersberg", limit=1).hits[0].id  # the best hit of a query tried below
     writer = store.open_for_writing(index_dir).writer()
-    writer.delete_by_term("id", "2024-02-09-2b7e4b-s6-p13")
+    writer.delete_by_term("id", gone)
     writer.commit(merge=False)  # the deleted paragraph stays in its segment
     with Searcher(index_dir) as searcher:
         assert searcher.engine.searcher.reader().has_deletions()
@@ -84,7 +86,7 @@ def test_deleted_documents_neither_match_nor_change_the_order(tmp_path, corpus_d
             found = compared(searcher, text, Filters())
             assert found is not None
             assert_same(*found, text)
-            assert "2024-02-09-2b7e4b-s6-p13" not in {h.record["id"] for h in found[0][1]}
+            assert gone not in {h.record["id"] for h in found[0][1]}
 
 
 # -- random query trees, over an index of several segments --------------------------------------
@@ -147,7 +149,8 @@ def test_random_query_trees_rank_as_whoosh_does(segmented_index):
     are all at most 1, as the compiler's are (search/compile.py) — against Whoosh asked for the
     page itself. Whoosh's top-N pruning loses hits under a boost above 1: WrappingMatcher.replace
     passes its minimum quality to the child unscaled (Or((och, och), 2.0) with limit=1 misses the
-    best paragraph); the numpy scores have no pruning to get wrong."""
+    best paragraph), and under a Not (And((och, Not(Nothing))) with limit=3 missed the two best:
+    AndNotMatcher's block quality); the numpy scores have no pruning to get wrong."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -165,7 +168,7 @@ def test_random_query_trees_rank_as_whoosh_does(segmented_index):
             mine = engine._scored(tree, allowed, offset, limit)
             matched, hits = engine._whoosh_search(tree, allowed, "relevance", 0, everything)
             assert_same(mine, (matched, hits[offset:offset + limit]), tree)
-            if max(_boosts(tree), default=1.0) <= 1.0:
+            if max(_boosts(tree), default=1.0) <= 1.0 and "Not(" not in repr(tree):
                 assert_same(mine, engine._whoosh_search(tree, allowed, "relevance", offset, limit), tree)
 
         check()

@@ -46,3 +46,7 @@ class IndexWriteError(BigsearchError):
 
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""
+
+
+class WatchStoreError(BigsearchError):
+    """The saved searches' file cannot be read or written (a full disk, a read-only or busy file)."""

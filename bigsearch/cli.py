@@ -436,6 +436,24 @@ def stats(as_json: AsJson = False, index_dir: IndexDir = None, corpus: CorpusDir
     emit(as_json, result, lambda out: render.print_stats(result, out))
 
 
+@command()
+def check(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Read every file of the index in full against its checksum. Exit 0 when whole, 2 naming the damaged file."""
+    from bigsearch.api import check_index
+    from bigsearch.config import resolve_index
+
+    result = check_index(resolve_index(index_dir))
+    if as_json:
+        emit(True, result)
+    elif result.whole:
+        print(f"{_printable(result.index_dir)}: whole — {result.files} files, {result.bytes_read:,} bytes read in full "
+              f"({result.engine})")
+    if not result.whole:
+        print(f"error: the index file {_printable(result.damaged)} is damaged ({result.problem.removeprefix('is ')}) — run "
+              "`bigsearch index --rebuild`", file=sys.stderr)
+        raise typer.Exit(2)
+
+
 @command(name="eval")
 def evaluate(
     queries: Annotated[

@@ -128,7 +128,10 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
 
 
 CLI_CHILD = """
-import sys
+import signal, sys
+# Ctrl-C as on a terminal, also when the suite itself runs in the background (where SIGINT is ignored
+# and a child would inherit that).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from bigsearch.index import writer
 writer.PARALLEL_FROM = 2
 sys.argv = ["bigsearch", *sys.argv[1:]]

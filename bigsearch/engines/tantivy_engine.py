@@ -28,8 +28,9 @@ from tantivy import Occur
 
 from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
-from bigsearch.engines.tantivy_check import damaged_file
+from bigsearch.engines.tantivy_check import damaged_file, record_verified
 from bigsearch.engines.tantivy_query import translate
+from bigsearch.engines.verified import VerifiedFiles
 from bigsearch.errors import (
     BigsearchError,
     IndexBusyError,
@@ -52,6 +53,13 @@ _LOCKFILE = "Failed to acquire Lockfile"
 def _tantivy_failure(exc: BaseException) -> bool:
     """A failure inside tantivy: a ValueError, or a Rust panic (pyo3's PanicException, a BaseException)."""
     return isinstance(exc, ValueError) or type(exc).__name__ == "PanicException"
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
@@ -96,18 +104,29 @@ class TantivyEngine:
 
     def _open_index(self, attempts: int = 3) -> tantivy.Index:
         for attempt in range(attempts):
+            meta_before = _read_or_none(self.index_dir / "meta.json")
             try:
-                return tantivy.Index.open(str(self.index_dir))
+                index = tantivy.Index.open(str(self.index_dir))
             except BaseException as exc:
                 if not _tantivy_failure(exc):
                     raise
                 if _LOCKFILE in str(exc) and not self._writable():
-                    return self._open_read_only()
-                # A commit in another process may have replaced the segments named by the meta.json
-                # just read: when every file is intact now, read again.
-                if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
-                    raise _damaged(self.index_dir, exc) from exc
-                time.sleep(0.05)
+                    index = self._open_read_only()
+                else:
+                    # A commit in another process may have replaced the segments named by the
+                    # meta.json just read: when every file is intact now, read again.
+                    if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
+                        raise _damaged(self.index_dir, exc) from exc
+                    time.sleep(0.05)
+                    continue
+            # Files not read in full since they last changed are read now (engines/verified.py).
+            found = damaged_file(self.index_dir, VerifiedFiles(self.index_dir))
+            if found is None:
+                return index
+            if attempt + 1 == attempts or _read_or_none(self.index_dir / "meta.json") == meta_before:
+                where, problem = found
+                raise IndexCorruptError(f"the index at {self.index_dir} is damaged: {where} {problem} — run {REBUILD}")
+            time.sleep(0.05)  # a commit replaced the files meanwhile: open the new state
         raise AssertionError("unreachable")
 
     def _writable(self) -> bool:
@@ -452,6 +471,8 @@ class TantivyWriter:
         finally:
             del writer
             self.engine._committed()
+        with contextlib.suppress(OSError, ValueError):
+            record_verified(self.engine.index_dir)  # what this commit wrote, read back once
 
     def cancel(self) -> None:
         writer, self._writer = self._writer, None

@@ -17,12 +17,9 @@ def _term_ids(searcher, fieldname: str, text) -> set[int]:
     ids: set[int] = set()
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        try:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-        except Exception:  # a term the field cannot encode matches nothing
+        if (fieldname, text) not in reader:  # text is encoded already: a failure here is damage
             continue
+        matcher = reader.postings(fieldname, text)
         block: set[int] = set()
         if isinstance(matcher, FilterMatcher) and isinstance(matcher.child, W3LeafMatcher):
             matcher = matcher.child  # the deletions filter: deleted docs are subtracted below, per set

@@ -2,10 +2,17 @@
 
 Top-k comes from Whoosh's scorer; the total and the facet counts from block-wise document sets
 (whoosh_docsets) and per-document columns (whoosh_facets), never from stored fields.
+
+Damage the open did not see (a file that rotted on its media after it was verified, see
+engines/verified.py) makes Whoosh fail anywhere — zlib.error, struct.error, a ValueError from
+unpickling … Every read is guarded: a failure sends every file of the index through a full check,
+and damage found there is reported as IndexCorruptError naming the file; when the index is whole,
+the failure is a bug and is raised as it is.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +25,7 @@ from bigsearch.engines.whoosh_docsets import matching_docs
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
 from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
-from bigsearch.errors import QueryError
+from bigsearch.errors import BigsearchError, QueryError
 from bigsearch.facets import year_value
 
 _LISTS = ("persons", "places", "attendees")
@@ -36,27 +43,66 @@ def record_from_fields(fields: dict) -> dict:
     return record
 
 
-class WhooshLexicon:
-    def __init__(self, reader):
-        self.reader = reader
+def _damage_or_same(index_dir: Path, exc: Exception) -> Exception:
+    """The damage behind a failed read, or the failure itself when every file is whole."""
+    return store.damage_behind(index_dir) or exc
 
-    def df(self, field: str, term: str) -> int:
+
+def _reads_index(method):
+    """A read of the index whose failure, when damage explains it, is reported as that damage."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
         try:
-            return self.reader.doc_frequency(field, term)
-        except Exception:  # a term this field cannot encode is simply absent
-            return 0
+            return method(self, *args, **kwargs)
+        except BigsearchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged segment can make Whoosh raise anything
+            found = _damage_or_same(self.index_dir, exc)
+            if found is exc:
+                raise
+            raise found from exc
+
+    return guarded
+
+
+class WhooshLexicon:
+    def __init__(self, reader, index_dir: Path):
+        self.reader = reader
+        self.index_dir = index_dir
+
+    def _encoded(self, field: str, term: str) -> bytes | None:
+        """The term as the field stores it; None when the field cannot hold it (then it is absent)."""
+        if field not in self.reader.schema:
+            return None
+        try:
+            return self.reader.schema[field].to_bytes(term)
+        except Exception:  # noqa: BLE001 - a term this field cannot encode is simply absent
+            return None
+
+    @_reads_index
+    def df(self, field: str, term: str) -> int:
+        encoded = self._encoded(field, term)
+        return 0 if encoded is None else self.reader.doc_frequency(field, encoded)
 
     def prefixed(self, field: str, prefix: str) -> Iterator[str]:
-        try:
-            for term in self.reader.expand_prefix(field, prefix):
-                yield term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        except (KeyError, ValueError, UnicodeDecodeError):
+        encoded = self._encoded(field, prefix)
+        if encoded is None:
             return
+        try:
+            for term in self.reader.expand_prefix(field, encoded):
+                yield term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        except Exception as exc:  # noqa: BLE001 - see _reads_index
+            found = _damage_or_same(self.index_dir, exc)
+            if found is exc:
+                raise
+            raise found from exc
 
 
 class WhooshEngine:
     name = "whoosh"
 
+    @_reads_index
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self.ix = store.open_for_reading(self.index_dir)
@@ -78,6 +124,7 @@ class WhooshEngine:
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
 
+    @_reads_index
     def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
                offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
         native = to_whoosh(query)
@@ -103,30 +150,36 @@ class WhooshEngine:
         counts = self.facet_counter.count(sorted(matched), facets) if facets else {}
         return i.EngineResult(len(matched), hits, counts)
 
+    @_reads_index
     def count(self, query: i.Q) -> int:
         return len(self._docs(to_whoosh(query)))
 
+    @_reads_index
     def lexicon(self) -> WhooshLexicon:
-        return WhooshLexicon(self.searcher.reader())
+        return WhooshLexicon(self.searcher.reader(), self.index_dir)
 
+    @_reads_index
     def values(self, field: str) -> list[str]:
         reader = self.searcher.reader()
         if field not in reader.schema:
             return []
         return [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in reader.lexicon(field)]
 
+    @_reads_index
     def paragraph(self, paragraph_id: str) -> dict | None:
         fields = self.searcher.document(id=paragraph_id)
         if not fields or fields.get("kind") == KIND_FILE or "text" not in fields:
             return None
         return record_from_fields(fields)
 
+    @_reads_index
     def source_paragraphs(self, source_key: str) -> list[dict]:
         results = self.searcher.search(
             q.And([q.Term("kind", KIND_PARAGRAPH), q.Term("source_key", source_key)]), limit=None, sortedby="position"
         )
         return [record_from_fields(r.fields()) for r in results]
 
+    @_reads_index
     def sources(self) -> list[dict]:
         return [dict(fields) for fields in self.searcher.documents(kind=KIND_FILE)]
 

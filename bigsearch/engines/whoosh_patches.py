@@ -11,8 +11,8 @@ And two more:
   of yttranden has no principal column), so reading it whole gave too few values and facets
   failed once an index had such a segment. Every segment now takes part, the missing ones
   with their default value, as a single segment does.
-- Every commit stores a fingerprint of each segment file in the table of contents, so that an
-  open can tell a damaged file (see integrity.py).
+- Every commit stores the checksum of each new segment file in the table of contents, so that
+  an open can tell a damaged file (see whoosh_integrity.py).
 """
 
 from __future__ import annotations
@@ -103,12 +103,19 @@ def _stamping_commit_toc(original):
         from pathlib import Path
 
         from bigsearch.engines import whoosh_integrity as integrity
+        from bigsearch.engines.verified import VerifiedFiles
 
         folder = getattr(self.storage, "folder", None)
-        if folder:  # a file storage: fingerprint before the table of contents names the segments
-            for segment in segments:
-                integrity.stamp(Path(folder), segment)
-        return original(self, segments)
+        if not folder:
+            return original(self, segments)
+        # A file storage: checksums before the table of contents names the segments; the files
+        # this commit wrote and read back for them count as verified.
+        verified = VerifiedFiles(Path(folder))
+        for segment in segments:
+            integrity.stamp(Path(folder), segment, verified)
+        result = original(self, segments)
+        verified.save(keep={integrity.segment_path(Path(folder), segment).name for segment in segments})
+        return result
 
     commit_toc.bigsearch_patched = True
     return commit_toc

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bigsearch.engines import whoosh_integrity as integrity
+from bigsearch.engines.verified import IndexCheck, VerifiedFiles
 from bigsearch.engines.whoosh_schema import SCHEMA_VERSION, make_schema
 from bigsearch.errors import (
     IndexBusyError,
@@ -113,17 +114,18 @@ def create(index_dir: Path):
 def _open_checked(storage, index_dir: Path, attempts: int = 20):
     """Open and check the newest committed state. A writer committing meanwhile deletes the files
     of the state being opened: that is not damage, so it is retried on the newer state."""
+    verified = VerifiedFiles(index_dir)
     for attempt in range(attempts):
         generation = latest_generation(index_dir)
         try:
-            return _open_generation(storage, index_dir, generation)
+            return _open_generation(storage, index_dir, generation, verified)
         except (IndexCorruptError, FileNotFoundError):
             if latest_generation(index_dir) == generation or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _open_generation(storage, index_dir: Path, generation: int):
+def _open_generation(storage, index_dir: Path, generation: int, verified: VerifiedFiles | None = None):
     from whoosh.index import TOC, FileIndex
 
     toc_path = index_dir / f"_{index_name()}_{generation}.toc"
@@ -135,11 +137,85 @@ def _open_generation(storage, index_dir: Path, generation: int):
     except Exception as exc:  # noqa: BLE001 - unpickling garbage can raise anything
         raise _corrupt(toc_path, f"unreadable table of contents ({type(exc).__name__})") from None
     for segment in segments:
-        problem = integrity.check_segment(index_dir, segment)
+        problem = integrity.check_segment(index_dir, segment, verified)
         if problem:
             path, reason = problem
             raise _corrupt(path, reason)
     return ix
+
+
+def verify_fully(index_dir: Path) -> IndexCheck:
+    """Reads every segment file of the committed index in full against its checksum (a segment
+    committed without one is read through Whoosh, every stored field, posting and column); the
+    first damaged file ends the check. Whole files are recorded as verified (engines/verified.py)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    result = IndexCheck(str(index_dir), "whoosh")
+    generation = latest_generation(index_dir)
+    toc_path = index_dir / f"_{index_name()}_{generation}.toc"
+    if generation < 1:
+        result.damaged, result.problem = str(index_dir), "holds no committed index"
+        return result
+    storage = FileStorage(str(index_dir), readonly=True)
+    try:
+        segments = TOC.read(storage, index_name(), gen=generation).segments
+    except Exception as exc:  # noqa: BLE001 - unpickling garbage can raise anything
+        result.damaged, result.problem = str(toc_path), f"unreadable table of contents ({type(exc).__name__})"
+        return result
+    result.files, result.bytes_read = 1, toc_path.stat().st_size
+    verified = VerifiedFiles(index_dir)
+    for segment in segments:
+        path = integrity.segment_path(index_dir, segment)
+        problem = integrity.check_segment(index_dir, segment, verified, full=True)
+        if problem is None and not integrity.has_full_digest(segment):
+            problem = _read_through(storage, segment, path)
+        if problem:
+            result.damaged, result.problem = str(problem[0]), problem[1]
+            return result
+        result.files += 1
+        result.bytes_read += path.stat().st_size
+    if os.access(index_dir, os.W_OK):
+        verified.save(keep={integrity.segment_path(index_dir, segment).name for segment in segments})
+    return result
+
+
+def _read_through(storage, segment, path: Path) -> tuple[Path, str] | None:
+    """Every stored field, posting list and column of one segment decoded (for segments without a checksum)."""
+    from whoosh.reading import SegmentReader
+
+    from bigsearch.engines.whoosh_schema import make_schema
+
+    try:
+        reader = SegmentReader(storage, make_schema(), segment)
+        try:
+            for _ in reader.iter_docs():
+                pass
+            for fieldname in reader.indexed_field_names():
+                for term in reader.lexicon(fieldname):
+                    reader.postings(fieldname, term).all_ids()
+            for fieldname, field in reader.schema.items():
+                if field.column_type is not None and reader.has_column(fieldname):
+                    list(reader.column_reader(fieldname))
+        finally:
+            reader.close()
+    except OSError as exc:
+        return path, f"cannot be read: {exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - damaged data makes Whoosh raise anything
+        return path, f"cannot be decoded ({type(exc).__name__}: {exc})"[:300]
+    return None
+
+
+def damage_behind(index_dir: Path) -> IndexCorruptError | None:
+    """After a read failed in a way damage would explain: the damaged file, found by reading every
+    file in full, or None when the index is whole (then the failure is not damage)."""
+    try:
+        found = verify_fully(index_dir)
+    except OSError:
+        return None
+    if found.whole:
+        return None
+    return _corrupt(Path(found.damaged), found.problem)
 
 
 def _corrupt(path: Path, reason: str) -> IndexCorruptError:

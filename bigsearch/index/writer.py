@@ -256,8 +256,17 @@ def sync(
     A run that fails or is killed leaves the previous index as it was; a full disk raises
     IndexDiskFullError after removing what the run wrote.
     """
-    from bigsearch.engines.registry import choose_engine, remember_engine, remembered_engine
+    from bigsearch.engines.registry import (
+        IndexState,
+        choose_engine,
+        index_state,
+        remember_engine,
+        remembered_engine,
+    )
 
+    state, why = index_state(index_dir)
+    if state is IndexState.DAMAGED and not rebuild:
+        raise IndexCorruptError(f"the index at {index_dir} is damaged: {why} — run `bigsearch index --rebuild`")
     name = choose_engine(index_dir, engine)
     built_with = remembered_engine(index_dir)
     if engine and built_with and engine != built_with and not rebuild:
@@ -273,6 +282,8 @@ def sync(
     if name != "whoosh":
         return _sync_engine(index_dir, name, settings or {}, files, roots, rebuild, prune, report, warn, progress)
     with store.write_lock(index_dir, on_wait=warn):
+        if rebuild:
+            _set_aside_if_damaged(index_dir, warn)
         started = time.time()
         old_versions = store.other_versions(index_dir)
         if old_versions and warn:
@@ -303,6 +314,20 @@ def sync(
         if built_with != "whoosh":
             remember_engine(index_dir, "whoosh")
     return report
+
+
+def _set_aside_if_damaged(index_dir: Path, warn) -> None:
+    """A rebuild starts from an empty folder when the index there cannot be opened: its files are
+    moved aside (not deleted), so that whatever damaged them cannot stop the rebuild."""
+    from bigsearch.engines.registry import damaged, set_aside
+
+    why = damaged(index_dir)
+    if why is None:
+        return
+    aside = set_aside(index_dir)
+    if warn:
+        warn(f"the index at {index_dir} is damaged ({why.split(' — ')[0]}); its files are moved to {aside} — "
+             "delete that folder once the new index works")
 
 
 def _open(index_dir: Path, rebuild: bool):
@@ -449,6 +474,8 @@ def _sync_engine(index_dir: Path, name: str, settings: dict, files: list[Path], 
 
     if name == "tantivy":
         Path(index_dir).mkdir(parents=True, exist_ok=True)
+        if rebuild:
+            _set_aside_if_damaged(Path(index_dir), warn)
     engine = open_engine(Path(index_dir), name, settings, on_wait=warn)
     try:
         sync_with_engine(engine, files, roots, rebuild=rebuild, prune=prune, report=report, warn=warn,

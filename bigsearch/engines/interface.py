@@ -117,6 +117,9 @@ class EngineResult:
     # facet name -> value -> paragraph count, over ALL matching paragraphs (not just the page).
     # year values are ints; paragraphs without a year are counted under None.
     facets: dict[str, dict] = field(default_factory=dict)
+    # An engine that stops a slow search (Whoosh) sets the seconds it searched: then hits, total and
+    # facets are what it had found by then.
+    stopped_after: float | None = None
 
 
 class Lexicon(Protocol):

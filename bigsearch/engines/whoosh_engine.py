@@ -13,6 +13,7 @@ the failure is a bug and is raised as it is.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.whoosh_deadline import SEARCH_SECONDS, Deadline, SearchStopped, with_deadline
 from bigsearch.engines.whoosh_docsets import matching_docs
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
@@ -105,6 +107,8 @@ class WhooshEngine:
     @_reads_index
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
+        self.search_seconds = SEARCH_SECONDS  # each search stops collecting after this long …
+        self.clock = time.monotonic  # … by this clock (tests give one that counts work)
         self.ix = store.open_for_reading(self.index_dir)
         self.searcher = self.ix.searcher()
         self._facets: FacetCounter | None = None
@@ -118,28 +122,44 @@ class WhooshEngine:
             self._facets = FacetCounter(self.searcher.reader())
         return self._facets
 
-    def _docs(self, query: q.Query) -> set[int]:
+    def _docs(self, query: q.Query, deadline: Deadline | None = None) -> set[int]:
         try:
-            return matching_docs(self.searcher, query)
+            return matching_docs(self.searcher, query, deadline)
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
 
     @_reads_index
     def search(self, query: i.Q, filter: i.Q | None = None, sort: str = "relevance", limit: int = 10,
                offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
+        deadline = Deadline(self.search_seconds, self.clock)
         native = to_whoosh(query)
-        allowed = self._docs(to_whoosh(filter)) if filter is not None else None
+        try:
+            allowed = self._docs(to_whoosh(filter), deadline) if filter is not None else None
+        except SearchStopped:
+            return i.EngineResult(0, [], {name: {} for name in facets}, stopped_after=deadline.seconds)
         if allowed is not None and not allowed:
             return i.EngineResult(0, [], {name: {} for name in facets})
         kwargs: dict = {}
         if sort != "relevance":
             kwargs["sortedby"] = ["date", "position"]
             kwargs["reverse"] = sort == "-date"
+        collector = with_deadline(self.searcher.collector(limit=max(1, offset + limit), filter=allowed, **kwargs),
+                                  deadline)
         try:
-            results = self.searcher.search(native, filter=allowed, limit=max(1, offset + limit), **kwargs)
+            self.searcher.search_with_collector(native, collector)
+        except SearchStopped:
+            pass  # the collector keeps the best it had found
         except WhooshQueryError as exc:
             raise QueryError(f"cannot run this query ({exc}) — simplify it") from exc
-        matched = self._docs(native)
+        results = collector.results()
+        matched = None
+        if not deadline.passed:
+            try:
+                matched = self._docs(native, deadline)
+            except SearchStopped:
+                pass
+        if matched is None:  # stopped: what was found is what the collector took
+            matched = {docnum for _, docnum in results.top_n}
         if allowed is not None:
             matched &= allowed
         scored = sort == "relevance"  # sorted results carry the sort key, not a score
@@ -148,11 +168,15 @@ class WhooshEngine:
             for n in range(offset, min(results.scored_length(), offset + limit))
         ]
         counts = self.facet_counter.count(sorted(matched), facets) if facets else {}
-        return i.EngineResult(len(matched), hits, counts)
+        return i.EngineResult(len(matched), hits, counts, stopped_after=deadline.seconds if deadline.passed else None)
 
     @_reads_index
     def count(self, query: i.Q) -> int:
-        return len(self._docs(to_whoosh(query)))
+        """Documents matching; what was counted by the deadline when it passes (see whoosh_deadline)."""
+        try:
+            return len(self._docs(to_whoosh(query), Deadline(self.search_seconds, self.clock)))
+        except SearchStopped:
+            return 0
 
     @_reads_index
     def lexicon(self) -> WhooshLexicon:

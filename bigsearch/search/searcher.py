@@ -170,7 +170,10 @@ class Searcher:
             hit = hit_from_record(engine_hit.record, engine_hit.score if sort == "relevance" else 0.0)
             self._highlight(hit, compiled.matched)
             hits.append(hit)
-        suggestion = self.suggest(text) if result.total == 0 else None
+        suggestion = self.suggest(text) if result.total == 0 and result.stopped_after is None else None
+        if result.stopped_after is not None:
+            notes = [*notes, f"search stopped after {result.stopped_after:g} s; the hits and counts are what it "
+                             "found by then — narrow the query"]
         return SearchResult(
             query=text, total=result.total, hits=hits, facets=facet_view(result.facets) if facets else {},
             suggestion=suggestion, notes=notes, undated_excluded=undated_excluded,

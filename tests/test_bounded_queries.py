@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.engines import interface as i
 from bigsearch.search import expand
-from bigsearch.search import query as query_mod
+from bigsearch.search import filters as filters_mod
 from bigsearch.search.searcher import Searcher
 
 PREFIXES = "e ö k s a b d f g h i l m n o p r t u v".split()
@@ -38,8 +38,7 @@ class BigLexicon:
 
 
 def _compile(text: str, lexicon):
-    vocabulary = query_mod.Vocabulary(lambda field: [])
-    return query_mod.parse_query(text, lexicon, vocabulary)
+    return filters_mod.parse_query(text, lexicon, filters_mod.KnownValues(lambda key: []))
 
 
 def _terms(node: i.Q) -> int:
@@ -84,7 +83,7 @@ def test_the_query_cap_holds_on_each_engine(searcher):
     result = searcher.search(TWENTY_PREFIXES, limit=5)
     assert result.total > 0 and len(result.hits) == 5
     assert expand.TOTAL_NOTE in result.notes
-    compiled, _ = query_mod.parse_query(TWENTY_PREFIXES, searcher.engine.lexicon(), searcher.vocabulary)
+    compiled, _ = filters_mod.parse_query(TWENTY_PREFIXES, searcher.engine.lexicon(), searcher.known)
     assert compiled.budget.expanded <= expand.MAX_TOTAL_EXPANSIONS
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.engines.verified import VerifiedFiles
-from bigsearch.index.writer import sync
+from bigsearch.index.sync import sync
 from tests.index_helpers import make_corpus
 
 ENGINES = ("whoosh", "tantivy")

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch import processes
+from bigsearch.cli.app import app
 from bigsearch.engines import whoosh_store as store
-from bigsearch.index import workers, writer
-from bigsearch.index.writer import sync
+from bigsearch.index import sync as index_sync
+from bigsearch.index.sync import sync
 from tests.index_helpers import (
     ROOT,
     Lines,
@@ -34,7 +35,7 @@ from tests.index_helpers import (
     unreferenced_files,
 )
 
-needs_workers = pytest.mark.skipif(not workers.supported(), reason="worker processes are used on Linux only")
+needs_workers = pytest.mark.skipif(not processes.supported(), reason="worker processes are used on Linux only")
 
 
 def lock_is_free(index_dir: Path) -> bool:
@@ -132,10 +133,10 @@ import signal, sys
 # Ctrl-C as on a terminal, also when the suite itself runs in the background (where SIGINT is ignored
 # and a child would inherit that).
 signal.signal(signal.SIGINT, signal.default_int_handler)
-from bigsearch.index import writer
-writer.PARALLEL_FROM = 2
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = 2
 sys.argv = ["bigsearch", *sys.argv[1:]]
-from bigsearch.cli import main
+from bigsearch.cli.entry import main
 main()
 """
 
@@ -218,7 +219,7 @@ def test_full_disk_says_so_keeps_the_index_and_cleans_up(tmp_path, corpus_dir, m
     old_state = index_state(index_dir)
     files_before = sorted(os.listdir(index_dir))
     make_corpus(docs, corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
     if where == "segment":  # in a worker when there are workers
         monkeypatch.setattr(Segment, "create_compound_file", _full_while_writing_segment)
     else:
@@ -403,24 +404,36 @@ def test_a_failed_first_build_says_what_happened_and_leaves_no_index(tmp_path, c
 
 
 def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_path, corpus_dir, monkeypatch):
-    """Damage the open-time checks miss (a segment larger than what they hash whole) can make
-    Whoosh fail anywhere while the run reads the index: reported as damage, repaired by --rebuild."""
+    """Damage the open-time checks cannot see (a byte the media changed after the file was
+    verified: its identity is unchanged) can make Whoosh fail anywhere while the run reads the
+    index: the failure sends every file through a full check, the damaged one is named, and
+    --rebuild repairs it."""
     import struct
+
+    from bigsearch.engines.verified import VerifiedFiles
 
     index_dir = tmp_path / "ix"
     sync(index_dir, [corpus_dir])
     healthy = index_state(index_dir)
+    damaged_file = _segment(index_dir)
+    _overwrite_middle(damaged_file)
+    record = VerifiedFiles(index_dir)
+    record.add(damaged_file)  # as if verified after the change: the open does not read it again
+    record.save()
 
-    def damaged(ix):
+    from whoosh.searching import Searcher
+
+    def reading_the_damage(searcher, **kw):
         raise struct.error("unpack requires a buffer of 8 bytes")
 
-    monkeypatch.setattr(writer, "read_manifest", damaged)
+    monkeypatch.setattr(Searcher, "documents", reading_the_damage)
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"the index at {index_dir} cannot be read" in result.stderr and "--rebuild` repairs it" in result.stderr
+    assert f"the index file {damaged_file} is damaged" in result.stderr and "--rebuild` repairs it" in result.stderr
     repaired = runner.invoke(app, ["index", str(corpus_dir), "--rebuild", "--index-dir", str(index_dir)])
     assert repaired.exit_code == 0, repaired.output
+    assert "its files are moved to" in repaired.stderr
     monkeypatch.undo()
     assert index_state(index_dir) == healthy
 
@@ -446,7 +459,7 @@ def test_a_failing_worker_neither_hangs_the_run_nor_loses_documents_silently(tmp
             os.kill(os.getpid(), signal.SIGKILL)  # dies without a word
         raise ValueError("a bug in a worker")
 
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(Segment, "create_compound_file", fail_in_worker)
     result = CliRunner().invoke(app, ["index", str(docs), "--index-dir", str(index_dir)])
     assert result.exit_code == 2, result.output
@@ -465,7 +478,7 @@ def test_a_two_worker_run_from_a_thread(tmp_path, corpus_dir, monkeypatch):
     import threading
 
     docs = make_corpus(tmp_path / "docs", corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     outcome: list = []
     thread = threading.Thread(target=lambda: outcome.append(sync(tmp_path / "ix", [docs])))
     thread.start()

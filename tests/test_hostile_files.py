@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits, readers
 from bigsearch.ingest.pipeline import ingest_file, ingest_paths
@@ -219,7 +219,7 @@ def test_a_member_larger_than_its_directory_says_is_stopped_there(inflated, make
 
 
 def test_a_lying_docx_is_skipped_with_its_reason_by_the_index(tmp_path):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
-from bigsearch.index.writer import sync
+from bigsearch.cli.app import app
+from bigsearch.index.sync import sync
 from bigsearch.search.watch import watch_file
 from tests.index_helpers import ROOT
 
@@ -56,7 +56,7 @@ def connect(*args, **kwargs):
 
 sqlite3.connect = connect
 sys.argv = ["bigsearch", *sys.argv[1:]]
-from bigsearch.entry import main
+from bigsearch.cli.entry import main
 main()
 """
 
@@ -305,7 +305,7 @@ def test_many_adds_of_one_name_at_once(tmp_path):
     sync(index_dir, [ROOT / "corpus"])
     barrier = tmp_path / "go"
     start = (f"import os, sys, time\nwhile not os.path.exists({str(barrier)!r}): time.sleep(0.001)\n"
-             "sys.argv = ['bigsearch', *sys.argv[1:]]\nfrom bigsearch.entry import main\nmain()\n")
+             "sys.argv = ['bigsearch', *sys.argv[1:]]\nfrom bigsearch.cli.entry import main\nmain()\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [subprocess.Popen([sys.executable, "-c", start, "watch", "add", f"Andersberg{i}", "--name", "X",
                                "--index-dir", str(index_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -1,34 +1,106 @@
-"""Which engine an index was built with, remembered in the index folder, and opening it.
+"""The engines, one entry each in one table; which one an index was built with (remembered in the
+index folder as engine.json); opening it.
 
-Also what an index folder holds (index_state): a folder with index files is never taken for "no
-index yet" — only a missing or empty folder is, or one holding no more than an uncommitted first
-build leaves (locks, engine.json, Whoosh's empty table of contents, tantivy's empty meta.json and
-files no commit names). Everything else is an index, an outdated one, a damaged one, or files that
-are not an index at all.
+Each engine class answers the table's questions itself: `exists(index_dir)`, `outdated(index_dir)`
+(built by another version, replaced by the next build), `damage(index_dir)` (index files that
+make no index: a deleted table of contents, an unreadable meta.json), `verify_fully(index_dir)`
+(`bigsearch check`), `open(index_dir, settings, notify)`, and an opened engine's `settings()`
+(what engine.json remembers besides its name). The table itself knows each embedded engine's file
+names, so that a folder is read without importing any engine. Nothing outside this table names
+an engine: the CLI's --engine choices, the test suite's engine list and the docs are built from it.
+
+What an index folder holds (index_state): a folder with index files is never taken for "no index
+yet" — only a missing or empty folder is, or one holding no more than an uncommitted first build
+leaves (locks, engine.json, files no commit names). Everything else is an index, an outdated one,
+a damaged one, or files that are not an index at all.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from bigsearch.errors import ConfigError, IndexCorruptError, IndexMissingError, IndexWriteError
 
-ENGINES = ("whoosh", "tantivy", "opensearch")
-DEFAULT_ENGINE = "whoosh"
 ENGINE_FILE = "engine.json"
 
 
-def remembered_engine(index_dir: Path) -> str | None:
+@dataclass(frozen=True)
+class EngineEntry:
+    name: str
+    module: str  # where the class lives: imported on first use (each engine pulls in its own library)
+    class_name: str
+    help: str  # when to choose it
+    embedded: bool = True  # the index lives in the index folder (not on a cluster)
+    ingest_worker: bool = True  # large runs ingest in a worker process while this one analyses
+    settings: tuple[str, ...] = ()  # connection details remembered in engine.json (never credentials)
+    files: str = ""  # regex: names of its index files in the index folder (embedded engines)
+    locks: str = ""  # regex: names of its lock files (never moved or removed)
+
+    def owns(self, name: str) -> bool:
+        return bool(self.files) and _compiled(self.files).match(name) is not None
+
+    def locks_with(self, name: str) -> bool:
+        return bool(self.locks) and _compiled(self.locks).match(name) is not None
+
+    def engine_class(self):
+        return getattr(importlib.import_module(self.module), self.class_name)
+
+    def exists(self, index_dir: Path) -> bool:
+        return self.engine_class().exists(Path(index_dir))
+
+    def outdated(self, index_dir: Path) -> bool:
+        return self.engine_class().outdated(Path(index_dir))
+
+    def damage(self, index_dir: Path) -> str | None:
+        return self.engine_class().damage(Path(index_dir))
+
+    def open(self, index_dir: Path, settings: dict | None = None, notify: Callable[[str], None] | None = None):
+        return self.engine_class().open(Path(index_dir), settings or {}, notify)
+
+
+ENGINES: dict[str, EngineEntry] = {entry.name: entry for entry in (
+    EngineEntry("whoosh", "bigsearch.engines.whoosh_engine", "WhooshEngine",
+                "the default; pure Python, one council's archive",
+                ingest_worker=False,  # its writer analyses in worker processes of its own
+                files=r"_?bigsearch_v[0-9]+(_[0-9a-z]+)*\.[A-Za-z0-9_.]+$",
+                locks=r"bigsearch_v[0-9]+(_[0-9a-z]+)*_WRITELOCK$"),
+    EngineEntry("tantivy", "bigsearch.engines.tantivy_engine", "TantivyEngine",
+                "large archives (tens of thousands of protocols): compiled, much faster builds and queries",
+                files=r"([0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json)$", locks=r"\.tantivy-[a-z-]+\.lock$"),
+    EngineEntry("opensearch", "bigsearch.engines.opensearch_engine", "OpenSearchEngine",
+                "the national case: a cluster, many users (--url, --index-name)",
+                embedded=False, settings=("url", "index_name")),
+)}
+DEFAULT_ENGINE = "whoosh"
+# Files of any index folder: the remembered engine, the record of verified files, the run lock.
+SHARED_FILES = {ENGINE_FILE, ".bigsearch-verified.json"}
+SHARED_LOCK = ".bigsearch.lock"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _read(index_dir: Path) -> dict:
     try:
         data = json.loads((Path(index_dir) / ENGINE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    name = data.get("engine") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remembered_engine(index_dir: Path) -> str | None:
+    name = _read(index_dir).get("engine")
     return name if name in ENGINES else None
 
 
@@ -47,63 +119,7 @@ def remember_engine(index_dir: Path, name: str, **settings: str) -> None:
 
 def engine_settings(index_dir: Path) -> dict:
     """The connection details remembered with the engine (empty for the embedded engines)."""
-    try:
-        data = json.loads((Path(index_dir) / ENGINE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {k: v for k, v in data.items() if k != "engine"} if isinstance(data, dict) else {}
-
-
-def choose_engine(index_dir: Path, flag: str | None = None) -> str:
-    """--engine > the engine the index was built with (engine.json, else its files) > $BIGSEARCH_ENGINE > whoosh."""
-    name = (flag or remembered_engine(index_dir) or detected_engine(index_dir) or os.environ.get("BIGSEARCH_ENGINE")
-            or DEFAULT_ENGINE)
-    if name not in ENGINES:
-        raise ConfigError(f"unknown engine {name!r} — use one of {', '.join(ENGINES)} (--engine or BIGSEARCH_ENGINE)")
-    return name
-
-
-def open_engine(index_dir: Path, name: str | None = None, settings: dict | None = None, on_wait=None):
-    """The index's engine; `settings` (opensearch: url, index_name) override the remembered ones,
-    `on_wait` hears about waiting for another writer (tantivy)."""
-    name = choose_engine(index_dir, name)
-    if name == "opensearch":
-        from bigsearch.engines.opensearch_engine import OpenSearchEngine
-        from bigsearch.engines.opensearch_sync import DEFAULT_INDEX_NAME
-
-        given = {k: v for k, v in (settings or {}).items() if v}
-        merged = {**engine_settings(index_dir), **given}
-        if not merged.get("url") or not (merged.get("index_name") or given):
-            raise ConfigError(
-                f"no OpenSearch cluster is known for {index_dir} — run "
-                "`bigsearch index --engine opensearch --url URL --index-name NAME`"
-            )
-        return OpenSearchEngine(merged["url"], merged.get("index_name") or DEFAULT_INDEX_NAME)
-    if name == "tantivy":
-        from bigsearch.engines.tantivy_engine import TantivyEngine
-
-        return TantivyEngine(Path(index_dir), on_wait=on_wait)
-    from bigsearch.engines.whoosh_engine import WhooshEngine
-
-    return WhooshEngine(Path(index_dir))
-
-
-# Files of each embedded engine, and the ones every index folder may hold.
-_WHOOSH_FILE = re.compile(r"^_?bigsearch_v[0-9]+(_|\.)")
-_WHOOSH_SEGMENT = re.compile(r"^bigsearch_v[0-9]+_[0-9a-z]+\.seg$")
-_WHOOSH_EMPTY_TOC = re.compile(r"^_bigsearch_v[0-9]+_0\.toc$")
-_TANTIVY_FILE = re.compile(r"^([0-9a-f]{32}\.[a-z0-9.]+|meta\.json|\.managed\.json|\.tantivy-[a-z-]+\.lock)$")
-_TANTIVY_SEGMENT = re.compile(r"^[0-9a-f]{32}\.")
-_LOCKS = re.compile(r"^(\.bigsearch\.lock|bigsearch_v[0-9]+_WRITELOCK|\.tantivy-[a-z-]+\.lock)$")
-_SHARED = {ENGINE_FILE, ".bigsearch.lock", ".bigsearch-verified.json"}
-
-
-def _engine_of(name: str) -> str | None:
-    if _WHOOSH_FILE.match(name):
-        return "whoosh"
-    if _TANTIVY_FILE.match(name):
-        return "tantivy"
-    return None
+    return {k: v for k, v in _read(index_dir).items() if k != "engine"}
 
 
 def _names(index_dir: Path) -> list[str]:
@@ -113,10 +129,35 @@ def _names(index_dir: Path) -> list[str]:
         return []
 
 
+def _owner(name: str) -> EngineEntry | None:
+    return next((entry for entry in ENGINES.values() if entry.owns(name)), None)
+
+
+def _is_lock(name: str) -> bool:
+    return name == SHARED_LOCK or any(entry.locks_with(name) for entry in ENGINES.values())
+
+
 def detected_engine(index_dir: Path) -> str | None:
     """The embedded engine whose files are in the folder, when there is exactly one."""
-    found = {_engine_of(name) for name in _names(index_dir) if not _LOCKS.match(name)} - {None}
+    found = {owner.name for name in _names(index_dir) if (owner := _owner(name))}
     return found.pop() if len(found) == 1 else None
+
+
+def choose_engine(index_dir: Path, flag: str | None = None) -> EngineEntry:
+    """--engine > the engine the index was built with (engine.json, else its files) > $BIGSEARCH_ENGINE > whoosh."""
+    name = (flag or remembered_engine(index_dir) or detected_engine(index_dir) or os.environ.get("BIGSEARCH_ENGINE")
+            or DEFAULT_ENGINE)
+    if name not in ENGINES:
+        raise ConfigError(f"unknown engine {name!r} — use one of {', '.join(ENGINES)} (--engine or BIGSEARCH_ENGINE)")
+    return ENGINES[name]
+
+
+def open_engine(index_dir: Path, name: str | None = None, settings: dict | None = None,
+                notify: Callable[[str], None] | None = None):
+    """The index's engine; `settings` (opensearch: url, index_name) override the remembered ones,
+    `notify` hears what the engine has to say while it works (waiting for another writer)."""
+    given = {k: v for k, v in (settings or {}).items() if v}
+    return choose_engine(index_dir, name).open(Path(index_dir), {**engine_settings(index_dir), **given}, notify)
 
 
 class IndexState(StrEnum):
@@ -136,70 +177,51 @@ def index_state(index_dir: Path) -> tuple[IndexState, str]:
     if _engine_file_damaged(index_dir):
         return IndexState.DAMAGED, f"{index_dir / ENGINE_FILE} does not say which engine built it"
     name = remembered_engine(index_dir) or detected_engine(index_dir)
-    if name == "opensearch":
-        return IndexState.PRESENT, "an OpenSearch index"
-    if name is None and any(_engine_of(n) for n in names):
+    if name is None and any(_owner(n) for n in names):
         return IndexState.DAMAGED, "it holds files of two engines and no engine.json"
-    state, reason = _tantivy_state(index_dir, names) if name == "tantivy" else _whoosh_state(index_dir, names)
-    if state is IndexState.MISSING:
-        foreign = sorted(n for n in names if n not in _SHARED and not _engine_of(n) and not _LOCKS.match(n))
-        if foreign:
-            return IndexState.FOREIGN, f"it holds files that are not a bigsearch index ({', '.join(foreign[:3])})"
-    return state, reason
-
-
-def _whoosh_state(index_dir: Path, names: list[str]) -> tuple[IndexState, str]:
-    from bigsearch.engines import whoosh_store as store
-
-    if store.exists(index_dir):
-        return IndexState.PRESENT, "a Whoosh index"
-    if store.other_versions(index_dir):
+    entry = ENGINES[name or DEFAULT_ENGINE]
+    if not entry.embedded:
+        return IndexState.PRESENT, f"an index on a cluster ({entry.name})"
+    if entry.exists(index_dir):
+        return IndexState.PRESENT, f"a {entry.name} index"
+    if entry.outdated(index_dir):
         return IndexState.OUTDATED, "was built by another version"
-    segments = [n for n in names if _WHOOSH_SEGMENT.match(n)]
-    if segments and not any(_WHOOSH_EMPTY_TOC.match(n) for n in names):
-        # A first build writes its empty table of contents before any segment: segments
-        # without any table of contents are an index whose table of contents is gone.
-        return IndexState.DAMAGED, f"{len(segments)} segment file(s) but no table of contents (_bigsearch_v*_N.toc)"
+    damage = entry.damage(index_dir)
+    if damage:
+        return IndexState.DAMAGED, damage
+    foreign = sorted(n for n in names if n not in SHARED_FILES and not _is_lock(n) and not _owner(n))
+    if foreign:
+        return IndexState.FOREIGN, f"it holds files that are not a bigsearch index ({', '.join(foreign[:3])})"
     return IndexState.MISSING, "does not exist yet"
 
 
-def _tantivy_state(index_dir: Path, names: list[str]) -> tuple[IndexState, str]:
-    meta = index_dir / "meta.json"
-    segments = [n for n in names if _TANTIVY_SEGMENT.match(n)]
-    if not meta.exists():
-        if segments:
-            return IndexState.DAMAGED, f"{len(segments)} tantivy segment file(s) but no meta.json"
-        return IndexState.MISSING, "does not exist yet"
-    try:
-        committed = json.loads(meta.read_text(encoding="utf-8"))["segments"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return IndexState.DAMAGED, f"{meta} is unreadable ({type(exc).__name__})"
-    if not committed:  # created, never committed: every commit of bigsearch holds a document
-        return IndexState.MISSING, "does not exist yet"
-    return IndexState.PRESENT, "a tantivy index"
-
-
 def index_exists(index_dir: Path) -> bool:
-    """Whether a committed index of its remembered engine is there (a cluster index is taken on trust:
-    its engine reports a missing one when asked)."""
+    """Whether a committed index is there (a cluster index is taken on trust: its engine reports a
+    missing one when asked)."""
     return index_state(index_dir)[0] is IndexState.PRESENT
 
 
+def index_outdated(index_dir: Path) -> bool:
+    """Whether the index folder holds an index of another version of bigsearch (rebuilt when next built)."""
+    return index_state(index_dir)[0] is IndexState.OUTDATED
+
+
 def damaged(index_dir: Path) -> str | None:
-    """Why the index cannot be opened (a damaged folder or a damaged file), or None."""
+    """Why the index cannot be used (a damaged folder, a damaged file — every file is read in
+    full — or an index that does not open), or None."""
     state, reason = index_state(index_dir)
     if state is IndexState.DAMAGED:
         return reason
-    if state is not IndexState.PRESENT:
+    entry = choose_engine(index_dir)
+    if state is not IndexState.PRESENT or not entry.embedded:
         return None
-    name = choose_engine(index_dir)
-    if name == "opensearch":
-        return None
+    found = entry.engine_class().verify_fully(Path(index_dir))
+    if not found.whole:
+        return f"{found.damaged} {found.problem}"
     try:
-        engine = open_engine(index_dir, name)
+        engine = entry.open(Path(index_dir))
         try:
-            if name == "tantivy":
-                engine._open()  # tantivy opens on first use
+            engine.check_open()
         finally:
             engine.close()
     except IndexCorruptError as exc:
@@ -211,23 +233,43 @@ def set_aside(index_dir: Path) -> Path:
     """Moves the index files (of any engine) into a new folder beside the index and returns it, so
     that a rebuild starts from an empty folder and the damaged files stay for a look. Locks stay."""
     index_dir = Path(index_dir)
-    aside = index_dir.with_name(f"{index_dir.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-    number = 1
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside, number = index_dir.with_name(f"{index_dir.name}.damaged-{stamp}"), 1
     while aside.exists():
         number += 1
-        aside = aside.with_name(f"{index_dir.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{number}")
+        aside = index_dir.with_name(f"{index_dir.name}.damaged-{stamp}-{number}")
     try:
         aside.mkdir()
         for name in _names(index_dir):
-            if _LOCKS.match(name) or not (_engine_of(name) or name in _SHARED):
-                continue
-            os.replace(index_dir / name, aside / name)
+            if _owner(name) or name in SHARED_FILES:
+                os.replace(index_dir / name, aside / name)
     except OSError as exc:
         raise IndexWriteError(
             f"cannot move the damaged index at {index_dir} aside ({exc.strerror or exc}) — delete the index "
             "folder and run `bigsearch index` again"
         ) from exc
     return aside
+
+
+def remove_other_engines(index_dir: Path, keep: str) -> list[str]:
+    """Deletes the files of every embedded engine but `keep` (what a killed build or an engine
+    change left behind); call under the run's lock."""
+    removed = []
+    for name in _names(index_dir):
+        owner = _owner(name)
+        if owner is not None and owner.name != keep:
+            path = Path(index_dir) / name
+            try:
+                if path.is_dir():
+                    import shutil
+
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(name)
+            except OSError:
+                continue  # a leftover that cannot go now goes with a later run
+    return sorted(removed)
 
 
 def check_index(index_dir: Path):
@@ -238,19 +280,14 @@ def check_index(index_dir: Path):
     state, reason = index_state(index_dir)
     if state in (IndexState.MISSING, IndexState.FOREIGN):
         raise IndexMissingError(f"no index at {index_dir} ({reason}) — run `bigsearch index`")
-    name = choose_engine(index_dir)
     if state is IndexState.DAMAGED:
-        return IndexCheck(str(index_dir), name if name != "opensearch" else "?", damaged=str(index_dir), problem=reason)
+        return IndexCheck(str(index_dir), remembered_engine(index_dir) or detected_engine(index_dir) or "?",
+                          damaged=str(index_dir), problem=reason)
+    entry = choose_engine(index_dir)
     if state is IndexState.OUTDATED:
-        return IndexCheck(str(index_dir), name, damaged=str(index_dir),
+        return IndexCheck(str(index_dir), entry.name, damaged=str(index_dir),
                           problem="was built by another version of bigsearch")
-    if name == "opensearch":
-        raise ConfigError("`bigsearch check` reads the files of an embedded index (whoosh, tantivy); an "
-                          "OpenSearch cluster checks its own shards (GET _cluster/health)")
-    if name == "tantivy":
-        from bigsearch.engines.tantivy_check import verify_fully
-
-        return verify_fully(index_dir)
-    from bigsearch.engines import whoosh_store as store
-
-    return store.verify_fully(index_dir)
+    if not entry.embedded:
+        raise ConfigError(f"`bigsearch check` reads the files of an embedded index; a {entry.name} cluster checks "
+                          "its own shards")
+    return entry.engine_class().verify_fully(index_dir)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bigsearch.engines import whoosh_integrity as integrity
+from bigsearch.engines.records import KIND_SOURCE
 from bigsearch.engines.verified import IndexCheck, VerifiedFiles
 from bigsearch.engines.whoosh_schema import SCHEMA_VERSION, make_schema
 from bigsearch.errors import (
@@ -27,13 +28,16 @@ from bigsearch.errors import (
     IndexMissingError,
     IndexReadOnlyError,
 )
+from bigsearch.facets import FACETS
+from bigsearch.processes import HELD_LOCK_FDS
 
 LOCK_NAME = ".bigsearch.lock"
 INDEX_PREFIX = "bigsearch_v"
 
 
 def index_name(version: int = SCHEMA_VERSION) -> str:
-    return f"{INDEX_PREFIX}{version}"
+    """The index's name in its files: the schema version, and the facets' layout (a new facet makes a new index)."""
+    return f"{INDEX_PREFIX}{version}_{FACETS.layout()}"
 
 
 def _toc_pattern(name: str) -> re.Pattern:
@@ -52,6 +56,17 @@ def latest_generation(index_dir: Path) -> int:
 def exists(index_dir: Path) -> bool:
     """True once a build has committed (generation 1 or later); says nothing about damage."""
     return latest_generation(index_dir) >= 1
+
+
+def folder_damage(index_dir: Path) -> str | None:
+    """Segment files without any table of contents: an index whose table of contents is gone (a
+    first build writes its empty table of contents before any segment)."""
+    if not index_dir.is_dir() or latest_generation(index_dir) >= 0:
+        return None
+    segments = list(index_dir.glob(f"{index_name()}_*.seg"))
+    if segments:
+        return f"{len(segments)} segment file(s) but no table of contents (_{index_name()}_N.toc)"
+    return None
 
 
 def other_versions(index_dir: Path) -> list[str]:
@@ -101,6 +116,20 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
             if not rebuild:
                 raise
     return storage.create_index(make_schema(), indexname=index_name())
+
+
+def readable(ix) -> bool:
+    """Whether the index's file records can all be read: damage the open-time checks cannot see
+    (a segment larger than what they hash whole) can make Whoosh fail anywhere while reading."""
+    try:
+        with ix.searcher() as searcher:
+            for _ in searcher.documents(kind=KIND_SOURCE):
+                pass
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged segment can make Whoosh raise anything
+        return False
+    return True
 
 
 def create(index_dir: Path):
@@ -230,20 +259,21 @@ def remove_leftovers(index_dir: Path, older_than: float | None = None) -> list[s
 
     They are what killed or failed runs left behind: partial segments, half-written tables of
     contents, temporary folders. Call only under the write lock. `older_than` (a time.time())
-    spares files written since then. Nothing is deleted when the table of contents is unreadable.
+    spares files written since then. Nothing is deleted when the table of contents is missing or
+    unreadable: a damaged index keeps its files until --rebuild moves them aside.
     """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
     name = index_name()
     generation = latest_generation(index_dir)
-    keep_segments: set[str] = set()
-    if generation >= 0:
-        from whoosh.filedb.filestore import FileStorage
-        from whoosh.index import TOC
-
-        try:
-            toc = TOC.read(FileStorage(str(index_dir), readonly=True), name, gen=generation)
-        except Exception:  # noqa: BLE001 - a damaged index keeps its files until --rebuild
-            return []
-        keep_segments = {segment.segment_id() for segment in toc.segments}
+    if generation < 0:
+        return []  # a first build writes its table of contents first: without one, this is damage
+    try:
+        toc = TOC.read(FileStorage(str(index_dir), readonly=True), name, gen=generation)
+    except Exception:  # noqa: BLE001 - a damaged index keeps its files until --rebuild
+        return []
+    keep_segments = {segment.segment_id() for segment in toc.segments}
     toc_pattern = _toc_pattern(name)
     toc_temp = re.compile(rf"^_{re.escape(name)}_[0-9]+\.toc\.")
     segment_file = re.compile(rf"^({re.escape(name)}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
@@ -284,11 +314,6 @@ def ensure_writable(index_dir: Path) -> None:
         )
 
 
-# Lock descriptors this process holds: a forked worker closes its copies, so that only this
-# process holds the lock and it is free the moment this process dies.
-HELD_LOCK_FDS: set[int] = set()
-
-
 @contextlib.contextmanager
 def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> Iterator[None]:
     """One writer at a time. An OS lock (flock) dies with its process, so a killed run leaves no stale lock."""
@@ -319,7 +344,7 @@ def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> It
                             f"an index run is in progress on {index_dir} — try again when it has finished"
                         ) from None
                     time.sleep(0.2)
-        HELD_LOCK_FDS.add(handle.fileno())
+        HELD_LOCK_FDS.add(handle.fileno())  # a forked worker closes its copy (bigsearch/processes.py)
         yield
     finally:
         HELD_LOCK_FDS.discard(handle.fileno())

@@ -16,7 +16,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigsearch.errors import QueryError, WatchStoreError
@@ -121,7 +121,7 @@ class Watches:
         with self._storing("read them"):
             if self.db.execute("SELECT 1 FROM watch WHERE name = ?", (name,)).fetchone():
                 raise taken
-        watch = Watch(name, query, {k: v for k, v in asdict(filters).items() if v}, time.time(), time.time())
+        watch = Watch(name, query, {k: v for k, v in filters.to_json().items() if v}, time.time(), time.time())
         hits, total = self._all_ids(searcher, watch)  # validates the query and filters first
         try:
             with self.db:

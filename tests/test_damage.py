@@ -228,3 +228,44 @@ def test_a_read_failure_of_a_whole_index_is_not_called_damage(pristine, tmp_path
 
     with Searcher(index_dir) as searcher, pytest.raises(ZeroDivisionError):
         searcher.engine.count(None)
+
+
+# -- power loss ----------------------------------------------------------------------------------------
+
+
+def test_a_whoosh_commit_puts_its_segments_on_disk_before_the_table_of_contents_names_them(tmp_path, corpus_dir,
+                                                                                          monkeypatch):
+    """Whoosh never fsyncs: without ours a power loss could keep the new table of contents and lose
+    the segment it names. Order of what reaches the disk: segments, the rename, the table, the folder."""
+    import os
+
+    events: list[tuple[str, str]] = []
+    real_fsync, real_rename, real_replace = os.fsync, os.rename, os.replace
+
+    def fsync(fd):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    def rename(source, target, *args, **kwargs):
+        events.append(("rename", str(target)))
+        return real_rename(source, target, *args, **kwargs)
+
+    def replace(source, target, *args, **kwargs):
+        events.append(("rename", str(target)))
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [corpus_dir], engine="whoosh")
+    monkeypatch.undo()
+    (segment,) = index_dir.glob("*.seg")
+    (toc,) = index_dir.glob("_*_1.toc")
+    order = [(kind, Path(target).name) for kind, target in events if Path(target).parent == index_dir or
+             Path(target) == index_dir]
+    toc_named = order.index(("rename", toc.name))
+    assert order.index(("fsync", segment.name)) < toc_named
+    assert order.index(("fsync", toc.name)) > toc_named
+    assert ("fsync", index_dir.name) in order[toc_named:]
+    assert ("fsync", "engine.json.tmp") in order or ("fsync", "engine.tmp") in order  # engine.json too

@@ -111,10 +111,12 @@ def _engine_file_damaged(index_dir: Path) -> bool:
 
 def remember_engine(index_dir: Path, name: str, **settings: str) -> None:
     """Writes engine.json; settings are an engine's connection details (opensearch: url, index_name — never credentials)."""
+    from bigsearch.engines.durable import replace_durably
+
     path = Path(index_dir) / ENGINE_FILE
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({"engine": name, **settings}), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_durably(temporary, path)
 
 
 def engine_settings(index_dir: Path) -> dict:

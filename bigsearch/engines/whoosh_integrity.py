@@ -73,15 +73,17 @@ def has_full_digest(segment) -> bool:
     return digest is not None and str(digest[1]).startswith(_FULL_SCHEME)
 
 
-def stamp(index_dir: Path, segment, verified: VerifiedFiles | None = None) -> None:
-    """Store the checksum of a segment written by this commit on it (once; the file never changes)."""
+def stamp(index_dir: Path, segment, verified: VerifiedFiles | None = None) -> Path | None:
+    """Store the checksum of a segment written by this commit on it (once; the file never changes);
+    returns the file when it is new."""
     if not segment.is_compound() or getattr(segment, FINGERPRINT, None) is not None:
-        return  # an older segment keeps what it was committed with
+        return None  # an older segment keeps what it was committed with
     path = segment_path(index_dir, segment)
     setattr(segment, FINGERPRINT, fingerprint(path))  # what earlier bigsearch versions compare
     setattr(segment, DIGEST, full_digest(path))
     if verified is not None:
         verified.add(path)
+    return path
 
 
 def check_segment(index_dir: Path, segment, verified: VerifiedFiles | None = None,

@@ -14,7 +14,7 @@ And two more:
   failed once an index had such a segment. Every segment now takes part, the missing ones
   with their default value, as a single segment does.
 - Every commit stores the checksum of each new segment file in the table of contents, so that
-  an open can tell a damaged file (see whoosh_integrity.py).
+  an open can tell a damaged file (see whoosh_integrity.py), and fsyncs what it wrote (durable.py).
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def _stamping_commit_toc(original):
     def commit_toc(self, segments):
         from pathlib import Path
 
+        from bigsearch.engines import durable
         from bigsearch.engines import whoosh_integrity as integrity
         from bigsearch.engines.verified import VerifiedFiles
 
@@ -110,10 +111,15 @@ def _stamping_commit_toc(original):
             return original(self, segments)
         # A file storage: checksums before the table of contents names the segments; the files
         # this commit wrote and read back for them count as verified.
+        # New segments reach the disk before the table of contents names them, and the table of
+        # contents and its folder after (durable.py: a power loss leaves the old or the new index).
         verified = VerifiedFiles(Path(folder))
-        for segment in segments:
-            integrity.stamp(Path(folder), segment, verified)
+        new = [path for segment in segments if (path := integrity.stamp(Path(folder), segment, verified))]
+        for path in new:
+            durable.fsync_file(path)
         result = original(self, segments)
+        durable.fsync_file(Path(folder) / f"_{self.indexname}_{self.generation}.toc")
+        durable.fsync_folder(Path(folder))
         verified.save(keep={integrity.segment_path(Path(folder), segment).name for segment in segments})
         return result
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bigsearch.engines import run_lock
 from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.registry import ENGINE_FILE
@@ -53,7 +54,7 @@ def unreferenced_files(index_dir: Path) -> list[str]:
     name = store.index_name()
     generation = store.latest_generation(index_dir)
     toc = TOC.read(FileStorage(str(index_dir)), name, gen=generation)
-    wanted = {f"_{name}_{generation}.toc", store.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE, VERIFIED_FILE}
+    wanted = {f"_{name}_{generation}.toc", run_lock.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE, VERIFIED_FILE}
     wanted |= {segment.make_filename(segment.COMPOUND_EXT) for segment in toc.segments}
     return sorted(set(os.listdir(index_dir)) - wanted)
 

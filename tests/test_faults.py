@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from bigsearch import processes
 from bigsearch.cli.app import app
+from bigsearch.engines import run_lock
 from bigsearch.engines import whoosh_store as store
 from bigsearch.index import sync as index_sync
 from bigsearch.index.sync import sync
@@ -42,7 +43,7 @@ def lock_is_free(index_dir: Path) -> bool:
     """Both locks a run takes (bigsearch's and Whoosh's) can be taken at once."""
     handles = []
     try:
-        for name in (store.LOCK_NAME, f"{store.index_name()}_WRITELOCK"):
+        for name in (run_lock.LOCK_NAME, f"{store.index_name()}_WRITELOCK"):
             path = index_dir / name
             if not path.exists():
                 continue
@@ -493,7 +494,7 @@ def test_a_disk_too_full_for_the_lock_file(tmp_path, corpus_dir, monkeypatch):
     real_open = builtins.open
 
     def no_room_for_the_lock(path, *args, **kwargs):
-        if str(path).endswith(store.LOCK_NAME):
+        if str(path).endswith(run_lock.LOCK_NAME):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_open(path, *args, **kwargs)
 

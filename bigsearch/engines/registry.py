@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bigsearch.engines.run_lock import LOCK_NAME
 from bigsearch.errors import ConfigError, IndexCorruptError, IndexMissingError, IndexWriteError
 
 ENGINE_FILE = "engine.json"
@@ -83,7 +84,7 @@ ENGINES: dict[str, EngineEntry] = {entry.name: entry for entry in (
 DEFAULT_ENGINE = "whoosh"
 # Files of any index folder: the remembered engine, the record of verified files, the run lock.
 SHARED_FILES = {ENGINE_FILE, ".bigsearch-verified.json"}
-SHARED_LOCK = ".bigsearch.lock"
+SHARED_LOCK = LOCK_NAME
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur
 
+from bigsearch.engines import run_lock
 from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
@@ -39,6 +40,7 @@ from bigsearch.errors import (
     IndexDiskFullError,
     IndexMissingError,
     IndexReadOnlyError,
+    IndexWriteError,
     QueryError,
 )
 from bigsearch.facets import FACETS
@@ -79,10 +81,10 @@ class TantivyEngine:
     name = "tantivy"
     schema_version = ts.SCHEMA_VERSION
 
-    def __init__(self, index_dir: Path, lock_wait_seconds: float = 600.0,
+    def __init__(self, index_dir: Path, lock_wait_seconds: float | None = None,
                  on_wait: Callable[[str], None] | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.lock_wait_seconds = lock_wait_seconds
+        self.lock_wait_seconds = run_lock.WAIT_SECONDS if lock_wait_seconds is None else lock_wait_seconds
         self.on_wait = on_wait
         self.schema = ts.build_schema()
         self._index: tantivy.Index | None = None
@@ -374,9 +376,13 @@ class TantivyEngine:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def write_lock(self) -> contextlib.AbstractContextManager:
-        """tantivy's writer lock is taken by writer(), after the sync has read the manifest."""
-        return contextlib.nullcontext()
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """One run at a time, held from reading the manifest to the commit (run_lock: an OS lock that
+        dies with its process); tantivy's own writer lock is taken inside it, by writer()."""
+        with run_lock.write_lock(self.index_dir, wait_seconds=self.lock_wait_seconds, on_wait=self.on_wait):
+            remove_uncommitted_files(self.index_dir)  # what killed or failed runs left behind
+            yield
 
     def writer(self, rebuild: bool = False, parallel: bool = False) -> TantivyWriter:
         index = self._open_for_writing(rebuild)

@@ -3,7 +3,7 @@
 Top-k comes from Whoosh's scorer; the total and the facet counts from block-wise document sets
 (whoosh_docsets) and per-document columns (whoosh_facets), never from stored fields. The index
 is opened when first read; writing goes through WhooshWriter (whoosh_writer.py) under the
-engine's write lock (whoosh_store.write_lock).
+engine's write lock (run_lock.write_lock).
 
 Damage the open did not see (a file that rotted on its media after it was verified, see
 engines/verified.py) makes Whoosh fail anywhere — zlib.error, struct.error, a ValueError from
@@ -24,6 +24,7 @@ from whoosh import query as q
 from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.engines import interface as i
+from bigsearch.engines import run_lock
 from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.version import SCHEMA_VERSION
@@ -262,7 +263,7 @@ class WhooshEngine:
     @contextlib.contextmanager
     def write_lock(self):
         """One run at a time, held from reading the manifest to the commit (an OS lock: it dies with its process)."""
-        with store.write_lock(self.index_dir, on_wait=self.notify):
+        with run_lock.write_lock(self.index_dir, on_wait=self.notify):
             started = time.time()
             # What killed or failed runs left behind goes before this run writes anything.
             store.remove_leftovers(self.index_dir, older_than=started)

@@ -256,10 +256,11 @@ def set_aside(index_dir: Path) -> Path:
 
 def remove_other_engines(index_dir: Path, keep: str) -> list[str]:
     """Deletes the files of every embedded engine but `keep` (what a killed build or an engine
-    change left behind); call under the run's lock."""
+    change left behind), their lock files too; call under the run's lock (no writer of another
+    engine can hold one then)."""
     removed = []
     for name in _names(index_dir):
-        owner = _owner(name)
+        owner = _owner(name) or next((entry for entry in ENGINES.values() if entry.locks_with(name)), None)
         if owner is not None and owner.name != keep:
             path = Path(index_dir) / name
             try:

@@ -480,17 +480,17 @@ class TantivyWriter:
     def _failed(self, exc: Exception) -> BigsearchError:
         # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
         # The thread's own error is often not passed on, so a disk with (almost) no room left says it.
+        # What is left of the index (the previous one, or none) the sync says: only it knows.
         try:
             nearly_full = shutil.disk_usage(self.engine.index_dir).free < 1 << 20
         except OSError:
             nearly_full = False
         self.cancel()
         if nearly_full or any(sign in str(exc) for sign in ("No space left", "os error 28", "Disk quota", "os error 122")):
-            return IndexDiskFullError(f"the disk is full at {self.engine.index_dir}: free space and run again; "
-                                      "the previous index is kept")
-        return BigsearchError(
-            f"writing the index at {self.engine.index_dir} failed ({exc}); the index keeps its last "
-            "committed state — check free disk space and permissions, then run `bigsearch index` again"
+            return IndexDiskFullError(f"the disk is full at {self.engine.index_dir}: free space and run again")
+        return IndexWriteError(
+            f"writing the index at {self.engine.index_dir} failed ({exc}) — check free disk space and permissions, "
+            "then run `bigsearch index` again"
         )
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:

@@ -39,12 +39,17 @@ def index(
                     "(a folder that is one body's archive): kept for them in later runs.")] = None,
     watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
                             "searches (bigsearch watch).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking when a run would remove more than "
+                   "half of the index, more than 100 protocols, or those of a folder that went empty (asked on a "
+                   "terminal, refused elsewhere).")] = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
     """Build or update the index: new and changed files are ingested; files gone from an indexed folder are removed.
 
-    Documents of files outside the given paths stay in the index unless --prune or --rebuild.
+    Documents of files outside the given paths stay in the index unless --prune or --rebuild. A run
+    that would remove more than half of the index, or the protocols of a folder that went empty (an
+    unmounted share), asks first on a terminal and is refused elsewhere unless --yes.
     """
     from bigsearch.config import resolve_corpus, resolve_index
     from bigsearch.index.sync import sync
@@ -52,7 +57,9 @@ def index(
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
     options = {"engine": engine.value if engine else None,
-               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None}
+               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None,
+               "notify": _say}
+    asking = sys.stdin.isatty() and sys.stderr.isatty()
     if sys.stderr.isatty():
         from rich.progress import Progress
 
@@ -64,10 +71,18 @@ def index(
             def progress(done: int, total: int, name: str) -> None:
                 bar.update(task, completed=done, total=total, description=printable(name)[:40])
 
+            def ask(question: str) -> bool:
+                bar.stop()
+                try:
+                    return _ask_removal(question)
+                finally:
+                    bar.start()
+
             report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=progress, body=body,
-                          **options)
+                          confirm=_yes if yes else ask if asking else None, **options)
     else:
-        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body, **options)
+        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body,
+                      confirm=_yes if yes else None, **options)
     for source in report.removed_sources:  # source keys are stored printable
         print(f"removed {source}", file=sys.stderr)
     print(f"{printable(str(target))}: {report.summary()}", file=sys.stderr)
@@ -75,6 +90,22 @@ def index(
         from bigsearch.cli.commands.watch import report_new
 
         report_new(index_dir, corpus, as_json=False)
+
+
+def _say(message: str) -> None:
+    print(printable(message), file=sys.stderr)
+
+
+def _yes(question: str) -> bool:
+    return True
+
+
+def _ask_removal(question: str) -> bool:
+    """On a terminal: the user says whether a run may remove this much (no answer is no)."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        return False
 
 
 def check(as_json: AsJson = False, index_dir: IndexDir = None) -> None:

@@ -91,6 +91,15 @@ def open_index(index_dir: str | Path | None = None, corpus: str | Path | None = 
                  resolve_corpus(Path(corpus) if corpus else None), build=build, notify=notify)
 
 
+def check_index(index_dir: str | Path | None = None):
+    """Every file of the index read in full against its checksum (never builds anything): an
+    IndexCheck whose `whole` is False names the first damaged file and what is wrong with it."""
+    from bigsearch.config import resolve_index
+    from bigsearch.engines.registry import check_index as check
+
+    return check(resolve_index(Path(index_dir) if index_dir else None))
+
+
 def opensearch_index_body(shards: int = 1, replicas: int = 1) -> dict:
     """The settings and mappings an OpenSearch index for bigsearch is created with (PUT /<index>)."""
     from bigsearch.engines.opensearch_mapping import index_body

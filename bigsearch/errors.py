@@ -46,3 +46,11 @@ class IndexWriteError(BigsearchError):
 
 class QueryError(BigsearchError):
     """The query or a filter cannot be understood."""
+
+
+class WatchStoreError(BigsearchError):
+    """The saved searches' file cannot be read or written (a full disk, a read-only or busy file)."""
+
+
+class RemovalRefusedError(BigsearchError):
+    """A run would remove more of the index than it may without being asked (--yes)."""

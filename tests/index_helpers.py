@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bigsearch.engines import whoosh_arrays
+from bigsearch.engines import run_lock, whoosh_arrays
 from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.registry import ENGINE_FILE
+from bigsearch.engines.verified import VERIFIED_FILE
 from bigsearch.ingest.ocr import CACHE_FOLDER as OCR_CACHE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +55,8 @@ def unreferenced_files(index_dir: Path) -> list[str]:
     name = store.index_name()
     generation = store.latest_generation(index_dir)
     toc = TOC.read(FileStorage(str(index_dir)), name, gen=generation)
-    wanted = {f"_{name}_{generation}.toc", store.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE, OCR_CACHE}
+    wanted = {f"_{name}_{generation}.toc", run_lock.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE, VERIFIED_FILE,
+              OCR_CACHE}
     wanted |= {segment.make_filename(segment.COMPOUND_EXT) for segment in toc.segments}
     wanted |= {path.name for segment in toc.segments for path in whoosh_arrays.paths(index_dir, segment)}
     return sorted(set(os.listdir(index_dir)) - wanted)

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from bigsearch import processes
 from bigsearch.cli.app import app
+from bigsearch.engines import run_lock
 from bigsearch.engines import whoosh_store as store
 from bigsearch.index import sync as index_sync
 from bigsearch.index.sync import sync
@@ -42,7 +43,7 @@ def lock_is_free(index_dir: Path) -> bool:
     """Both locks a run takes (bigsearch's and Whoosh's) can be taken at once."""
     handles = []
     try:
-        for name in (store.LOCK_NAME, f"{store.index_name()}_WRITELOCK"):
+        for name in (run_lock.LOCK_NAME, f"{store.index_name()}_WRITELOCK"):
             path = index_dir / name
             if not path.exists():
                 continue
@@ -129,7 +130,10 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
 
 
 CLI_CHILD = """
-import sys
+import signal, sys
+# Ctrl-C as on a terminal, also when the suite itself runs in the background (where SIGINT is ignored
+# and a child would inherit that).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from bigsearch.index import sync as index_sync
 index_sync.PARALLEL_FROM = 2
 sys.argv = ["bigsearch", *sys.argv[1:]]
@@ -417,26 +421,36 @@ def test_a_failed_first_build_says_what_happened_and_leaves_no_index(tmp_path, c
 
 
 def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_path, corpus_dir, monkeypatch):
-    """Damage the open-time checks miss (a segment larger than what they hash whole) can make
-    Whoosh fail anywhere while the run reads the index: reported as damage, repaired by --rebuild."""
+    """Damage the open-time checks cannot see (a byte the media changed after the file was
+    verified: its identity is unchanged) can make Whoosh fail anywhere while the run reads the
+    index: the failure sends every file through a full check, the damaged one is named, and
+    --rebuild repairs it."""
     import struct
+
+    from bigsearch.engines.verified import VerifiedFiles
 
     index_dir = tmp_path / "ix"
     sync(index_dir, [corpus_dir])
     healthy = index_state(index_dir)
+    damaged_file = _segment(index_dir)
+    _overwrite_middle(damaged_file)
+    record = VerifiedFiles(index_dir)
+    record.add(damaged_file)  # as if verified after the change: the open does not read it again
+    record.save()
 
     from whoosh.searching import Searcher
 
-    def damaged(searcher, **kw):
+    def reading_the_damage(searcher, **kw):
         raise struct.error("unpack requires a buffer of 8 bytes")
 
-    monkeypatch.setattr(Searcher, "documents", damaged)
+    monkeypatch.setattr(Searcher, "documents", reading_the_damage)
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"the index at {index_dir} cannot be read" in result.stderr and "--rebuild` repairs it" in result.stderr
+    assert f"the index file {damaged_file} is damaged" in result.stderr and "--rebuild` repairs it" in result.stderr
     repaired = runner.invoke(app, ["index", str(corpus_dir), "--rebuild", "--index-dir", str(index_dir)])
     assert repaired.exit_code == 0, repaired.output
+    assert "its files are moved to" in repaired.stderr
     monkeypatch.undo()
     assert index_state(index_dir) == healthy
 
@@ -496,7 +510,7 @@ def test_a_disk_too_full_for_the_lock_file(tmp_path, corpus_dir, monkeypatch):
     real_open = builtins.open
 
     def no_room_for_the_lock(path, *args, **kwargs):
-        if str(path).endswith(store.LOCK_NAME):
+        if str(path).endswith(run_lock.LOCK_NAME):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_open(path, *args, **kwargs)
 

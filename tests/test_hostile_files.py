@@ -101,29 +101,173 @@ def test_odt_member_read_is_bounded(monkeypatch):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<x/>" + " " * 4000)
-    requested: list[int] = []
-    real_open = zipfile.ZipFile.open
-
-    def spy_open(self, name, *args, **kwargs):
-        handle = real_open(self, name, *args, **kwargs)
-        real_read = handle.read
-
-        def read(size=-1):
-            requested.append(size)
-            return real_read(size)
-
-        handle.read = read
-        return handle
-
-    monkeypatch.setattr(zipfile.ZipFile, "open", spy_open)
     monkeypatch.setattr(limits, "MAX_DECOMPRESSED_BYTES", 1000)
     with pytest.raises(ReadError):
         with zipsafe.open_zip(buffer.getvalue()):
             pass
     monkeypatch.setattr(limits, "MAX_DECOMPRESSED_BYTES", 10_000)
     with zipsafe.open_zip(buffer.getvalue()) as archive:
-        zipsafe.read_member(archive, "content.xml")
-    assert requested and all(0 < size <= 10_001 for size in requested)
+        assert zipsafe.read_member(archive, "content.xml") == b"<x/>" + b" " * 4000
+
+
+# -- zip archives whose directory lies ---------------------------------------------------------------
+
+
+@pytest.fixture()
+def inflated(monkeypatch):
+    """Counts every byte any zlib inflater produces (ours and zipfile's, python-docx's)."""
+    import zlib
+
+    produced = [0]
+    real = zlib.decompressobj
+
+    class Counting:
+        def __init__(self, *args, **kwargs):
+            self._inner = real(*args, **kwargs)
+
+        def decompress(self, data, *args):
+            out = self._inner.decompress(data, *args)
+            produced[0] += len(out)
+            return out
+
+        def flush(self, *args):
+            out = self._inner.flush(*args)
+            produced[0] += len(out)
+            return out
+
+        def __getattr__(self, name):
+            return getattr(self._inner, name)
+
+    monkeypatch.setattr(zlib, "decompressobj", Counting)
+    return produced
+
+
+def _lie_about(data: bytes, member: str, declared: int) -> bytes:
+    """The archive with `member`'s uncompressed size set to `declared` in its local header and in
+    the central directory (the CRC is left as it is: only the sizes lie)."""
+    import struct
+
+    patched = bytearray(data)
+    name = member.encode()
+    for signature, name_at, size_at, header in ((b"PK\x03\x04", 26, 22, 30), (b"PK\x01\x02", 28, 24, 46)):
+        at = patched.find(signature)
+        while at >= 0:
+            (length,) = struct.unpack_from("<H", patched, at + name_at)
+            if bytes(patched[at + header : at + header + length]) == name:
+                struct.pack_into("<I", patched, at + size_at, declared)
+            at = patched.find(signature, at + 4)
+    with zipfile.ZipFile(io.BytesIO(bytes(patched))) as check:
+        assert check.getinfo(member).file_size == declared
+    return bytes(patched)
+
+
+def _padded(xml: bytes, real_size: int) -> bytes:
+    """`xml` with whitespace before its root element's end tag up to `real_size` bytes: still valid XML."""
+    cut = xml.rindex(b"</")
+    return xml[:cut] + b" " * (real_size - len(xml)) + xml[cut:]
+
+
+def _rezipped(data: bytes, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, replace.get(item.filename, source.read(item)), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+REAL_SIZE = 64 * 1024 * 1024  # what the lying member really inflates to
+
+
+def _lying_docx() -> bytes:
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(MINUTES)
+    document.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        xml = source.read("word/document.xml")
+    return _lie_about(_rezipped(buffer.getvalue(), {"word/document.xml": _padded(xml, REAL_SIZE)}),
+                      "word/document.xml", 1000)
+
+
+def _lying_odt() -> bytes:
+    content = (b'<?xml version="1.0"?><office:document-content '
+               b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+               b'<text:p>Lugnt i Bryn\xc3\xa4s.</text:p></office:text></office:body></office:document-content>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", _padded(content, REAL_SIZE), zipfile.ZIP_DEFLATED)
+    return _lie_about(out.getvalue(), "content.xml", 1000)
+
+
+@pytest.mark.parametrize(("make", "suffix"), [(_lying_docx, ".docx"), (_lying_odt, ".odt")])
+def test_a_member_larger_than_its_directory_says_is_stopped_there(inflated, make, suffix):
+    """Declared 1,000 bytes, really 64 MiB (the issue's DOCX: 1,000 declared, 2.2 GiB real): the
+    stream stops one chunk past the claim, whatever the limit."""
+    data = make()
+    assert len(data) < 1024 * 1024  # small on disk
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # the other members' sizes are true
+        others = sum(info.file_size for info in archive.infolist() if info.file_size != 1000)
+    inflated[0] = 0
+    with pytest.raises(ReadError) as refused:
+        readers.read_bytes(f"liar{suffix}", data, suffix)
+    assert 1000 < inflated[0] <= others + 1000 + 64 * 1024, f"{inflated[0]:,} bytes inflated"
+    assert "holds more than the 1,000 bytes its zip directory says" in str(refused.value)
+
+
+def test_a_lying_docx_is_skipped_with_its_reason_by_the_index(tmp_path):
+    from bigsearch.index.sync import sync
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "liar.docx").write_bytes(_lying_docx())
+    (folder / "ok.txt").write_text(MINUTES, "utf-8")
+    warnings: list[str] = []
+    report = sync(tmp_path / "ix", [folder], warn=warnings.append)
+    assert report.added == 1 and [Path(name).name for name, _ in report.failed] == ["liar.docx"]
+    assert "its zip directory says" in report.failed[0][1]
+
+
+def test_every_member_stops_at_the_documents_budget(inflated):
+    """Honest sizes, but more than the budget left: the stream stops at the budget, a chunk past it at most."""
+    from bigsearch.ingest import zipsafe
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.xml", b"<a>" + b" " * 300_000 + b"</a>")
+        archive.writestr("b.xml", b"<b>" + b" " * 300_000 + b"</b>")
+    budget = zipsafe.Budget(400_000)
+    with zipsafe.open_zip(out.getvalue()) as archive:
+        assert len(zipsafe.read_member(archive, "a.xml", budget)) == 300_007
+        inflated[0] = 0
+        with pytest.raises(ReadError, match="over the limit"):
+            zipsafe.read_member(archive, "b.xml", budget)
+    assert inflated[0] <= 100_000 + zipsafe.CHUNK
+
+
+def test_a_docx_is_read_through_the_bounded_stream_only(monkeypatch):
+    """python-docx never inflates a member itself: it gets a copy stored without compression."""
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph(MINUTES)
+    document.save(buffer)
+    opened: list[int] = []
+    real_open = zipfile.ZipFile.open
+
+    def spy_open(self, name, *args, **kwargs):
+        info = self.getinfo(name) if isinstance(name, str) else name
+        opened.append(info.compress_type)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy_open)
+    raw = readers.read_bytes("ok.docx", buffer.getvalue(), ".docx")
+    assert "Lugnt i Brynäs" in raw.text
+    assert opened and set(opened) == {zipfile.ZIP_STORED}
 
 
 def test_pdf_pages_are_capped_with_a_warning(tmp_path, monkeypatch):

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bigsearch.cli.app import app
+from bigsearch.engines import run_lock
 from bigsearch.engines import whoosh_store as store
 from bigsearch.index.sync import sync
 from bigsearch.search.searcher import Searcher
@@ -65,7 +66,7 @@ def test_sigkill_mid_run_leaves_the_old_or_the_new_index_exactly(tmp_path, corpu
         state = index_state(target)
         assert state in (old_state, new_state), f"trial {trial}: an index that is neither the old nor the new"
         states.add(state)
-        with open(target / store.LOCK_NAME, "a+") as handle:  # free at once: no wait for the next run
+        with open(target / run_lock.LOCK_NAME, "a+") as handle:  # free at once: no wait for the next run
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     # A kill misses only when it comes after the last file and the commit was quicker.
     assert landed >= trials - 2, f"only {landed} of {trials} kills landed mid-run"
@@ -104,7 +105,7 @@ def test_two_index_runs_at_once_wait_and_do_not_corrupt(tmp_path, corpus_dir):
     index_dir = tmp_path / "ix"
     first = bigsearch("index", str(large), "--index-dir", str(index_dir))
     deadline = time.monotonic() + 30
-    while not (index_dir / store.LOCK_NAME).exists() and time.monotonic() < deadline:
+    while not (index_dir / run_lock.LOCK_NAME).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     second = bigsearch("index", str(large), "--index-dir", str(index_dir))
     out_first, err_first = first.communicate(timeout=180)

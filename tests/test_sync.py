@@ -69,21 +69,22 @@ def test_another_folder_is_not_touched(tmp_path, corpus_dir):
     b = tmp_path / "b"
     b.mkdir()
     shutil.copy(sorted(a.iterdir())[0], b / "kopia.txt")  # same date: its ids must not clash with a's
+    shutil.copy(sorted(a.iterdir())[1], b / "kopia2.txt")
     index_dir = tmp_path / "ix"
     index(index_dir, str(a))
     output = index(index_dir, str(b))
-    assert "1 added" in output and "5 kept" in output
-    assert len(sources(index_dir)) == 6  # index_state also checks that no paragraph id is used twice
-    (b / "kopia.txt").unlink()
+    assert "2 added" in output and "5 kept" in output
+    assert len(sources(index_dir)) == 7  # index_state also checks that no paragraph id is used twice
+    (b / "kopia.txt").unlink()  # b still holds a protocol: the deletion is real (an empty b would remove nothing)
     output = index(index_dir, str(b))
-    assert "1 removed" in output and len(sources(index_dir)) == 5
+    assert "1 removed" in output and len(sources(index_dir)) == 6
 
 
 def test_prune_removes_every_source_not_under_the_paths_and_lists_each(tmp_path, folder):
     index_dir = tmp_path / "ix"
     index(index_dir, str(folder))
     keep, *others = sorted(folder.iterdir())
-    output = index(index_dir, str(keep), "--prune")
+    output = index(index_dir, str(keep), "--prune", "--yes")  # 4 of 5: more than half asks first
     listed = [line.removeprefix("removed ") for line in output.splitlines() if line.startswith("removed ")]
     assert listed == sorted(source_key(path) for path in others)
     assert "4 removed" in output and "1 unchanged" in output
@@ -94,7 +95,7 @@ def test_rebuild_keeps_only_the_given_paths_and_lists_the_rest(tmp_path, folder)
     index_dir = tmp_path / "ix"
     index(index_dir, str(folder))
     keep, *others = sorted(folder.iterdir())
-    output = index(index_dir, str(keep), "--rebuild")
+    output = index(index_dir, str(keep), "--rebuild", "--yes")  # 4 of 5: more than half asks first
     assert sum(line.startswith("removed ") for line in output.splitlines()) == 4
     assert "1 added" in output and "4 removed" in output
     assert sources(index_dir) == {source_key(keep)}
@@ -105,6 +106,7 @@ def test_removed_names_are_printed_on_one_safe_line(tmp_path, corpus_dir):
     folder.mkdir()
     odd = folder / "möte\n\x1b[31mröd.txt"
     shutil.copy(sorted(corpus_dir.iterdir())[0], odd)
+    shutil.copy(sorted(corpus_dir.iterdir())[1], folder / "kvar.txt")  # the folder keeps a protocol
     index_dir = tmp_path / "ix"
     index(index_dir, str(folder))
     odd.unlink()

@@ -52,3 +52,24 @@ def emit(as_json: bool, data, show: Callable | None = None, pager: bool = True) 
     with out.capture() as captured:
         show(out)
     page(captured.get().rstrip("\n"), pager)
+
+
+class JsonArrayStream:
+    """A JSON array written item by item, each flushed as it is added (the same text as
+    `emit(True, items)` once closed): a reader sees every item the moment it is written."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+        self.count = 0
+
+    def add(self, item) -> None:
+        from bigsearch.cli.render import to_json
+
+        body = "\n".join("  " + line for line in to_json(plain(item)).splitlines())
+        self.out.write(("[\n" if self.count == 0 else ",\n") + body)
+        self.out.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        self.out.write("\n]\n" if self.count else "[]\n")
+        self.out.flush()

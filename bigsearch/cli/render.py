@@ -324,13 +324,18 @@ def print_evaluation(evaluation, out) -> None:
 
 
 def print_watch_reports(reports, out) -> None:
-    from rich.text import Text
-
     if not reports:
         out.print(t("watch.none"))
         return
     for report in reports:
-        out.print(Text(t("watch.new", name=report.watch.name, n=len(report.new), total=report.total), style="bold"))
-        for hit in report.new:
-            out.print(Text("  ").append(hit_heading(hit)))
-            out.print(Text("    ").append(highlighted(hit.snippet, hit.snippet_highlights)))
+        print_watch_report(report, out)
+
+
+def print_watch_report(report, out) -> None:
+    """One saved search's new hits."""
+    from rich.text import Text
+
+    out.print(Text(t("watch.new", name=report.watch.name, n=len(report.new), total=report.total), style="bold"))
+    for hit in report.new:
+        out.print(Text("  ").append(hit_heading(hit)))
+        out.print(Text("    ").append(highlighted(hit.snippet, hit.snippet_highlights)))

@@ -134,6 +134,9 @@ class EngineResult:
     # None: the counts are exact. Else the number of matching paragraphs they were counted over
     # (a sample, see SAMPLE_BUCKETS); the search core scales them to the total.
     sampled: int | None = None
+    # An engine that stops a slow search (Whoosh) sets the seconds it searched: then hits, total and
+    # facets are what it had found by then.
+    stopped_after: float | None = None
 
 
 class Lexicon(Protocol):

@@ -23,6 +23,7 @@ from pathlib import Path
 import tantivy
 from tantivy import Occur
 
+from bigsearch.engines import run_lock
 from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import (
     FACET_KEYS,
@@ -36,6 +37,7 @@ from bigsearch.engines.interface import (
 )
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.tantivy_query import translate
+from bigsearch.engines.verified import VerifiedFiles
 from bigsearch.errors import (
     BigsearchError,
     IndexBusyError,
@@ -43,6 +45,7 @@ from bigsearch.errors import (
     IndexDiskFullError,
     IndexMissingError,
     IndexReadOnlyError,
+    IndexWriteError,
     QueryError,
 )
 from bigsearch.facets import FACETS
@@ -76,10 +79,23 @@ def _tantivy_failure(exc: BaseException) -> bool:
     return isinstance(exc, ValueError) or type(exc).__name__ == "PanicException"
 
 
-def damaged_file(index_dir: Path):
-    from bigsearch.engines.tantivy_check import damaged_file as check  # only when something failed
+def damaged_file(index_dir: Path, verified=None):
+    from bigsearch.engines.tantivy_check import damaged_file as check  # loaded only when checking
 
-    return check(index_dir)
+    return check(index_dir, verified) if verified is not None else check(index_dir)
+
+
+def record_verified(index_dir: Path) -> None:
+    from bigsearch.engines.tantivy_check import record_verified as record
+
+    record(index_dir)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
@@ -97,10 +113,10 @@ class TantivyEngine:
     name = "tantivy"
     schema_version = ts.SCHEMA_VERSION
 
-    def __init__(self, index_dir: Path, lock_wait_seconds: float = 600.0,
+    def __init__(self, index_dir: Path, lock_wait_seconds: float | None = None,
                  on_wait: Callable[[str], None] | None = None) -> None:
         self.index_dir = Path(index_dir)
-        self.lock_wait_seconds = lock_wait_seconds
+        self.lock_wait_seconds = run_lock.WAIT_SECONDS if lock_wait_seconds is None else lock_wait_seconds
         self.on_wait = on_wait
         self.schema = ts.build_schema()
         self._index: tantivy.Index | None = None
@@ -111,7 +127,32 @@ class TantivyEngine:
 
     @staticmethod
     def exists(index_dir: Path) -> bool:
-        return (Path(index_dir) / "meta.json").is_file()
+        """A committed index: meta.json names a segment (every commit of bigsearch holds a document,
+        so a first build killed before its commit leaves a meta.json without any)."""
+        try:
+            return bool(json.loads((Path(index_dir) / "meta.json").read_text("utf-8"))["segments"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+
+    @staticmethod
+    def damage(index_dir: Path) -> str | None:
+        """Index files that make no index (see engines/registry.py index_state)."""
+        meta = Path(index_dir) / "meta.json"
+        if not meta.exists():
+            segments = [p for p in Path(index_dir).glob("*.*") if len(p.name.split(".", 1)[0]) == 32]
+            return f"{len(segments)} tantivy segment file(s) but no meta.json" if segments else None
+        try:
+            json.loads(meta.read_text("utf-8"))["segments"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            return f"{meta} is unreadable ({type(exc).__name__})"
+        return None
+
+    @staticmethod
+    def verify_fully(index_dir: Path):
+        """Every file read in full against its checksum (`bigsearch check`)."""
+        from bigsearch.engines.tantivy_check import verify_fully
+
+        return verify_fully(Path(index_dir))
 
     @staticmethod
     def outdated(index_dir: Path) -> bool:
@@ -129,6 +170,9 @@ class TantivyEngine:
     def _open(self) -> tantivy.Index:
         if self._index is None:
             if not self.exists(self.index_dir):
+                problem = self.damage(self.index_dir)
+                if problem:
+                    raise IndexCorruptError(f"the index at {self.index_dir} is damaged: {problem} — run {REBUILD}")
                 raise IndexMissingError(f"no index at {self.index_dir} — run `bigsearch index --engine tantivy`")
             index = self._open_index()
             index.register_tokenizer(ts.TERMS_TOKENIZER, ts.terms_analyzer())
@@ -138,18 +182,29 @@ class TantivyEngine:
 
     def _open_index(self, attempts: int = 3) -> tantivy.Index:
         for attempt in range(attempts):
+            meta_before = _read_or_none(self.index_dir / "meta.json")
             try:
-                return tantivy.Index.open(str(self.index_dir))
+                index = tantivy.Index.open(str(self.index_dir))
             except BaseException as exc:
                 if not _tantivy_failure(exc):
                     raise
                 if _LOCKFILE in str(exc) and not self._writable():
-                    return self._open_read_only()
-                # A commit in another process may have replaced the segments named by the meta.json
-                # just read: when every file is intact now, read again.
-                if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
-                    raise _damaged(self.index_dir, exc) from exc
-                time.sleep(0.05)
+                    index = self._open_read_only()
+                else:
+                    # A commit in another process may have replaced the segments named by the
+                    # meta.json just read: when every file is intact now, read again.
+                    if attempt + 1 == attempts or damaged_file(self.index_dir) is not None:
+                        raise _damaged(self.index_dir, exc) from exc
+                    time.sleep(0.05)
+                    continue
+            # Files not read in full since they last changed are read now (engines/verified.py).
+            found = damaged_file(self.index_dir, VerifiedFiles(self.index_dir))
+            if found is None:
+                return index
+            if attempt + 1 == attempts or _read_or_none(self.index_dir / "meta.json") == meta_before:
+                where, problem = found
+                raise IndexCorruptError(f"the index at {self.index_dir} is damaged: {where} {problem} — run {REBUILD}")
+            time.sleep(0.05)  # a commit replaced the files meanwhile: open the new state
         raise AssertionError("unreachable")
 
     def _writable(self) -> bool:
@@ -386,15 +441,23 @@ class TantivyEngine:
             return 0
         return sum(path.stat().st_size for path in self.index_dir.iterdir() if path.is_file())
 
+    def check_open(self) -> None:
+        """Opens the index now, checking its files (IndexCorruptError names a damaged one)."""
+        self._open()
+
     def close(self) -> None:
         self._index = None
         self._release_view()
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def write_lock(self) -> contextlib.AbstractContextManager:
-        """tantivy's writer lock is taken by writer(), after the sync has read the manifest."""
-        return contextlib.nullcontext()
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """One run at a time, held from reading the manifest to the commit (run_lock: an OS lock that
+        dies with its process); tantivy's own writer lock is taken inside it, by writer()."""
+        with run_lock.write_lock(self.index_dir, wait_seconds=self.lock_wait_seconds, on_wait=self.on_wait):
+            remove_uncommitted_files(self.index_dir)  # what killed or failed runs left behind
+            yield
 
     def writer(self, rebuild: bool = False, parallel: bool = False) -> TantivyWriter:
         index = self._open_for_writing(rebuild)
@@ -433,7 +496,12 @@ class TantivyEngine:
         if self._view is not None:  # opened read-only before: write to the folder itself
             self.close()
         if not self.exists(self.index_dir):
-            return self._created(reuse=True)
+            problem = self.damage(self.index_dir)
+            if problem is None:
+                return self._created(reuse=True)  # nothing committed yet
+            if not rebuild:
+                raise IndexCorruptError(f"the index at {self.index_dir} is damaged: {problem} — run {REBUILD}")
+            return self._created(reuse=False)
         try:
             return self._open()
         except IndexCorruptError:
@@ -488,6 +556,7 @@ class TantivyWriter:
     def _failed(self, exc: Exception) -> BigsearchError:
         # tantivy's indexing thread died (a full disk, a vanished directory): nothing was committed.
         # The thread's own error is often not passed on, so a disk with (almost) no room left says it.
+        # What is left of the index (the previous one, or none) the sync says: only it knows.
         import shutil
 
         try:
@@ -496,11 +565,10 @@ class TantivyWriter:
             nearly_full = False
         self.cancel()
         if nearly_full or any(sign in str(exc) for sign in ("No space left", "os error 28", "Disk quota", "os error 122")):
-            return IndexDiskFullError(f"the disk is full at {self.engine.index_dir}: free space and run again; "
-                                      "the previous index is kept")
-        return BigsearchError(
-            f"writing the index at {self.engine.index_dir} failed ({exc}); the index keeps its last "
-            "committed state — check free disk space and permissions, then run `bigsearch index` again"
+            return IndexDiskFullError(f"the disk is full at {self.engine.index_dir}: free space and run again")
+        return IndexWriteError(
+            f"writing the index at {self.engine.index_dir} failed ({exc}) — check free disk space and permissions, "
+            "then run `bigsearch index` again"
         )
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
@@ -551,6 +619,8 @@ class TantivyWriter:
         finally:
             del writer
             self.engine._committed()
+        with contextlib.suppress(OSError, ValueError):
+            record_verified(self.engine.index_dir)  # what this commit wrote, read back once
 
     def cancel(self) -> None:
         writer, self._writer = self._writer, None

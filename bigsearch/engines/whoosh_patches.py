@@ -13,9 +13,9 @@ And two more:
   of yttranden has no principal column), so reading it whole gave too few values and facets
   failed once an index had such a segment. Every segment now takes part, the missing ones
   with their default value, as a single segment does.
-- Every commit writes each new segment's facet arrays (whoosh_arrays.py) and stores a fingerprint
-  of each segment file and of its arrays in the table of contents, so that an open can tell a
-  damaged file (see whoosh_integrity.py).
+- Every commit writes each new segment's facet arrays (whoosh_arrays.py), stores the checksum of
+  each new segment file and of its arrays in the table of contents, so that an open can tell a
+  damaged file (see whoosh_integrity.py), and fsyncs what it wrote (durable.py).
 """
 
 from __future__ import annotations
@@ -103,19 +103,37 @@ def _stamping_commit_toc(original):
     def commit_toc(self, segments):
         from pathlib import Path
 
-        from bigsearch.engines import whoosh_arrays
+        from bigsearch.engines import durable, whoosh_arrays
         from bigsearch.engines import whoosh_integrity as integrity
+        from bigsearch.engines.verified import VerifiedFiles
         from bigsearch.engines.whoosh_store import INDEX_PREFIX
 
         folder = getattr(self.storage, "folder", None)
-        if folder:  # a file storage: before the table of contents names the segments, their facet
-            for segment in segments:  # arrays are written, then every file fingerprinted
-                beside = ()
-                if segment.is_compound() and str(getattr(segment, "indexname", "")).startswith(INDEX_PREFIX):
-                    whoosh_arrays.write(Path(folder), segment, self.storage, self.schema)
-                    beside = whoosh_arrays.paths(Path(folder), segment)
-                integrity.stamp(Path(folder), segment, beside)
-        return original(self, segments)
+        if not folder:
+            return original(self, segments)
+        # A file storage: each new segment's facet arrays are written, then checksums of the segment
+        # and its arrays taken before the table of contents names them; the files this commit wrote
+        # and read back for them count as verified. New files reach the disk before the table of
+        # contents names them, and the table of contents and its folder after (durable.py: a power
+        # loss leaves the old or the new index).
+        verified = VerifiedFiles(Path(folder))
+        new: list[Path] = []
+        for segment in segments:
+            beside: tuple[Path, ...] = ()
+            if (segment.is_compound() and str(getattr(segment, "indexname", "")).startswith(INDEX_PREFIX)
+                    and getattr(segment, integrity.BESIDE, None) is None):
+                whoosh_arrays.write(Path(folder), segment, self.storage, self.schema)
+                beside = whoosh_arrays.paths(Path(folder), segment)
+            new += integrity.stamp(Path(folder), segment, verified, beside)
+        for path in new:
+            durable.fsync_file(path)
+        result = original(self, segments)
+        durable.fsync_file(Path(folder) / f"_{self.indexname}_{self.generation}.toc")
+        durable.fsync_folder(Path(folder))
+        verified.save(keep={path.name for segment in segments
+                            for path in (integrity.segment_path(Path(folder), segment),
+                                         *(Path(folder) / name for name in getattr(segment, integrity.BESIDE, None) or {}))})
+        return result
 
     commit_toc.bigsearch_patched = True
     return commit_toc

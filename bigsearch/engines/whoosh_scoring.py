@@ -22,6 +22,7 @@ import numpy as np
 
 from bigsearch.engines import interface as i
 from bigsearch.engines.records import KIND_PARAGRAPH
+from bigsearch.engines.whoosh_deadline import Deadline
 from bigsearch.engines.whoosh_docsets import Docsets
 
 _SIMPLE = (i.Term, i.Or, i.And, i.Not, i.Constant, i.All, i.Nothing)
@@ -57,41 +58,43 @@ class Scorer:
 
     # -- scores -----------------------------------------------------------------------------------
 
-    def evaluate(self, node: i.Q) -> tuple[np.ndarray, np.ndarray]:
-        """(documents matched, their scores: 0 elsewhere) as arrays over the document numbers."""
+    def evaluate(self, node: i.Q, deadline: Deadline | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(documents matched, their scores: 0 elsewhere) as arrays over the document numbers; each
+        term's posting blocks check `deadline` (SearchStopped when it has passed)."""
         if isinstance(node, i.Term):
-            return self._term(node.field, node.value, node.boost)
+            return self._term(node.field, node.value, node.boost, deadline)
         if isinstance(node, i.All):
-            return self._term("kind", KIND_PARAGRAPH, 1.0)  # as to_whoosh asks for every paragraph
+            return self._term("kind", KIND_PARAGRAPH, 1.0, deadline)  # as to_whoosh asks for every paragraph
         if isinstance(node, i.Nothing):
             return self.docsets.empty(), np.zeros(self.size)
         if isinstance(node, i.Or):
             matched, scores = self.docsets.empty(), np.zeros(self.size)
             for child in node.children:
-                child_matched, child_scores = self.evaluate(child)
+                child_matched, child_scores = self.evaluate(child, deadline)
                 matched |= child_matched
                 scores += child_scores
             # Whoosh boosts the union of two or more parts; a lone part is matched as it is, unboosted
             return matched, scores * node.boost if node.boost != 1.0 and len(node.children) > 1 else scores
         if isinstance(node, i.And):
             positives = [child for child in node.children if not isinstance(child, i.Not)]
-            matched, scores = self.evaluate(positives[0])
+            matched, scores = self.evaluate(positives[0], deadline)
             for child in positives[1:]:
-                child_matched, child_scores = self.evaluate(child)
+                child_matched, child_scores = self.evaluate(child, deadline)
                 matched &= child_matched
                 scores += child_scores
             for child in node.children:
                 if isinstance(child, i.Not):
-                    matched &= ~self.evaluate(child.child)[0]
+                    matched &= ~self.evaluate(child.child, deadline)[0]
                     scores += 1.0  # Whoosh intersects with an inverse matcher, which scores 1.0
             scores[~matched] = 0.0
             return matched, scores
         if isinstance(node, i.Constant):
-            matched, _ = self.evaluate(node.child)
+            matched, _ = self.evaluate(node.child, deadline)
             return matched, np.where(matched, float(node.score), 0.0)
         raise TypeError(f"not scored here: {node!r}")
 
-    def _term(self, fieldname: str, value, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    def _term(self, fieldname: str, value, boost: float,
+              deadline: Deadline | None = None) -> tuple[np.ndarray, np.ndarray]:
         matched, scores = self.docsets.empty(), np.zeros(self.size)
         searcher = self.searcher
         if fieldname not in searcher.schema:
@@ -101,7 +104,7 @@ class Scorer:
             text = field.to_bytes(value)
         except ValueError:
             return matched, scores
-        postings = self.docsets.postings(fieldname, text)
+        postings = self.docsets.postings(fieldname, text, deadline)
         if not postings:
             return matched, scores
         weighting = searcher.weighting

@@ -8,29 +8,22 @@ generation-0 index, which counts as missing (and the next `search` builds it).
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import os
 import re
 import shutil
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from bigsearch.engines import whoosh_integrity as integrity
 from bigsearch.engines.records import KIND_SOURCE
+from bigsearch.engines.run_lock import ensure_writable
+from bigsearch.engines.verified import IndexCheck, VerifiedFiles
 from bigsearch.engines.whoosh_schema import SCHEMA_VERSION, make_schema
 from bigsearch.errors import (
-    IndexBusyError,
     IndexCorruptError,
-    IndexDiskFullError,
     IndexMissingError,
-    IndexReadOnlyError,
 )
 from bigsearch.facets import FACETS
-from bigsearch.processes import HELD_LOCK_FDS
 
-LOCK_NAME = ".bigsearch.lock"
 INDEX_PREFIX = "bigsearch_v"
 
 
@@ -55,6 +48,17 @@ def latest_generation(index_dir: Path) -> int:
 def exists(index_dir: Path) -> bool:
     """True once a build has committed (generation 1 or later); says nothing about damage."""
     return latest_generation(index_dir) >= 1
+
+
+def folder_damage(index_dir: Path) -> str | None:
+    """Segment files without any table of contents: an index whose table of contents is gone (a
+    first build writes its empty table of contents before any segment)."""
+    if not index_dir.is_dir() or latest_generation(index_dir) >= 0:
+        return None
+    segments = list(index_dir.glob(f"{index_name()}_*.seg"))
+    if segments:
+        return f"{len(segments)} segment file(s) but no table of contents (_{index_name()}_N.toc)"
+    return None
 
 
 def other_versions(index_dir: Path) -> list[str]:
@@ -131,17 +135,18 @@ def create(index_dir: Path):
 def _open_checked(storage, index_dir: Path, attempts: int = 20):
     """Open and check the newest committed state. A writer committing meanwhile deletes the files
     of the state being opened: that is not damage, so it is retried on the newer state."""
+    verified = VerifiedFiles(index_dir)
     for attempt in range(attempts):
         generation = latest_generation(index_dir)
         try:
-            return _open_generation(storage, index_dir, generation)
+            return _open_generation(storage, index_dir, generation, verified)
         except (IndexCorruptError, FileNotFoundError):
             if latest_generation(index_dir) == generation or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _open_generation(storage, index_dir: Path, generation: int):
+def _open_generation(storage, index_dir: Path, generation: int, verified: VerifiedFiles | None = None):
     from whoosh.index import TOC, FileIndex
 
     toc_path = index_dir / f"_{index_name()}_{generation}.toc"
@@ -153,11 +158,85 @@ def _open_generation(storage, index_dir: Path, generation: int):
     except Exception as exc:  # noqa: BLE001 - unpickling garbage can raise anything
         raise _corrupt(toc_path, f"unreadable table of contents ({type(exc).__name__})") from None
     for segment in segments:
-        problem = integrity.check_segment(index_dir, segment)
+        problem = integrity.check_segment(index_dir, segment, verified)
         if problem:
             path, reason = problem
             raise _corrupt(path, reason)
     return ix
+
+
+def verify_fully(index_dir: Path) -> IndexCheck:
+    """Reads every segment file of the committed index in full against its checksum (a segment
+    committed without one is read through Whoosh, every stored field, posting and column); the
+    first damaged file ends the check. Whole files are recorded as verified (engines/verified.py)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    result = IndexCheck(str(index_dir), "whoosh")
+    generation = latest_generation(index_dir)
+    toc_path = index_dir / f"_{index_name()}_{generation}.toc"
+    if generation < 1:
+        result.damaged, result.problem = str(index_dir), "holds no committed index"
+        return result
+    storage = FileStorage(str(index_dir), readonly=True)
+    try:
+        segments = TOC.read(storage, index_name(), gen=generation).segments
+    except Exception as exc:  # noqa: BLE001 - unpickling garbage can raise anything
+        result.damaged, result.problem = str(toc_path), f"unreadable table of contents ({type(exc).__name__})"
+        return result
+    result.files, result.bytes_read = 1, toc_path.stat().st_size
+    verified = VerifiedFiles(index_dir)
+    for segment in segments:
+        path = integrity.segment_path(index_dir, segment)
+        problem = integrity.check_segment(index_dir, segment, verified, full=True)
+        if problem is None and not integrity.has_full_digest(segment):
+            problem = _read_through(storage, segment, path)
+        if problem:
+            result.damaged, result.problem = str(problem[0]), problem[1]
+            return result
+        result.files += 1
+        result.bytes_read += path.stat().st_size
+    if os.access(index_dir, os.W_OK):
+        verified.save(keep={integrity.segment_path(index_dir, segment).name for segment in segments})
+    return result
+
+
+def _read_through(storage, segment, path: Path) -> tuple[Path, str] | None:
+    """Every stored field, posting list and column of one segment decoded (for segments without a checksum)."""
+    from whoosh.reading import SegmentReader
+
+    from bigsearch.engines.whoosh_schema import make_schema
+
+    try:
+        reader = SegmentReader(storage, make_schema(), segment)
+        try:
+            for _ in reader.iter_docs():
+                pass
+            for fieldname in reader.indexed_field_names():
+                for term in reader.lexicon(fieldname):
+                    reader.postings(fieldname, term).all_ids()
+            for fieldname, field in reader.schema.items():
+                if field.column_type is not None and reader.has_column(fieldname):
+                    list(reader.column_reader(fieldname))
+        finally:
+            reader.close()
+    except OSError as exc:
+        return path, f"cannot be read: {exc.strerror or exc}"
+    except Exception as exc:  # noqa: BLE001 - damaged data makes Whoosh raise anything
+        return path, f"cannot be decoded ({type(exc).__name__}: {exc})"[:300]
+    return None
+
+
+def damage_behind(index_dir: Path) -> IndexCorruptError | None:
+    """After a read failed in a way damage would explain: the damaged file, found by reading every
+    file in full, or None when the index is whole (then the failure is not damage)."""
+    try:
+        found = verify_fully(index_dir)
+    except OSError:
+        return None
+    if found.whole:
+        return None
+    return _corrupt(Path(found.damaged), found.problem)
 
 
 def _corrupt(path: Path, reason: str) -> IndexCorruptError:
@@ -172,20 +251,21 @@ def remove_leftovers(index_dir: Path, older_than: float | None = None) -> list[s
 
     They are what killed or failed runs left behind: partial segments, half-written tables of
     contents, temporary folders. Call only under the write lock. `older_than` (a time.time())
-    spares files written since then. Nothing is deleted when the table of contents is unreadable.
+    spares files written since then. Nothing is deleted when the table of contents is missing or
+    unreadable: a damaged index keeps its files until --rebuild moves them aside.
     """
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
     name = index_name()
     generation = latest_generation(index_dir)
-    keep_segments: set[str] = set()
-    if generation >= 0:
-        from whoosh.filedb.filestore import FileStorage
-        from whoosh.index import TOC
-
-        try:
-            toc = TOC.read(FileStorage(str(index_dir), readonly=True), name, gen=generation)
-        except Exception:  # noqa: BLE001 - a damaged index keeps its files until --rebuild
-            return []
-        keep_segments = {segment.segment_id() for segment in toc.segments}
+    if generation < 0:
+        return []  # a first build writes its table of contents first: without one, this is damage
+    try:
+        toc = TOC.read(FileStorage(str(index_dir), readonly=True), name, gen=generation)
+    except Exception:  # noqa: BLE001 - a damaged index keeps its files until --rebuild
+        return []
+    keep_segments = {segment.segment_id() for segment in toc.segments}
     toc_pattern = _toc_pattern(name)
     toc_temp = re.compile(rf"^_{re.escape(name)}_[0-9]+\.toc\.")
     segment_file = re.compile(rf"^({re.escape(name)}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
@@ -210,59 +290,6 @@ def remove_leftovers(index_dir: Path, older_than: float | None = None) -> list[s
                 os.unlink(entry.path)
             removed.append(entry.name)
     return sorted(removed)
-
-
-def ensure_writable(index_dir: Path) -> None:
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise IndexReadOnlyError(
-            f"cannot create the index directory {index_dir} ({exc.strerror}) — choose another with --index-dir"
-        ) from exc
-    if not os.access(index_dir, os.W_OK):
-        raise IndexReadOnlyError(
-            f"the index directory {index_dir} is read-only — searching works, but to update it "
-            "make it writable or pass another --index-dir"
-        )
-
-
-@contextlib.contextmanager
-def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> Iterator[None]:
-    """One writer at a time. An OS lock (flock) dies with its process, so a killed run leaves no stale lock."""
-    ensure_writable(index_dir)
-    try:
-        handle = open(index_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole block
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise IndexDiskFullError(f"the disk is full at {index_dir}: free space and run again") from exc
-        raise IndexReadOnlyError(
-            f"cannot create the lock file in {index_dir} ({exc.strerror}) — make the directory writable or "
-            "choose another with --index-dir"
-        ) from exc
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait(f"another `bigsearch index` is updating {index_dir}; waiting for it to finish …")
-            deadline = time.monotonic() + wait_seconds
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise IndexBusyError(
-                            f"an index run is in progress on {index_dir} — try again when it has finished"
-                        ) from None
-                    time.sleep(0.2)
-        HELD_LOCK_FDS.add(handle.fileno())  # a forked worker closes its copy (bigsearch/processes.py)
-        yield
-    finally:
-        HELD_LOCK_FDS.discard(handle.fileno())
-        with contextlib.suppress(OSError):
-            fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def index_size(index_dir: Path) -> int:

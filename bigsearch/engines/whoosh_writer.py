@@ -82,7 +82,7 @@ class WorkerFailed(IndexWriteError):
     """A worker ended without delivering its segment."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"writing the index failed: {what}; the previous index is kept")
+        super().__init__(f"writing the index failed: {what}")  # the sync says what is left of the index
 
 
 class _Worker(SubWriterTask):

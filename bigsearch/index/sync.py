@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat as stat_mode
 from collections.abc import Callable, Iterator
@@ -23,7 +24,16 @@ from pathlib import Path
 from bigsearch import processes
 from bigsearch.engines import records
 from bigsearch.engines.records import file_digest, file_stat, source_key
-from bigsearch.engines.registry import choose_engine, engine_settings, remember_engine, remembered_engine
+from bigsearch.engines.registry import (
+    ENGINES,
+    IndexState,
+    choose_engine,
+    engine_settings,
+    index_state,
+    remember_engine,
+    remembered_engine,
+    remove_other_engines,
+)
 from bigsearch.errors import (
     ConfigError,
     IndexCorruptError,
@@ -31,6 +41,7 @@ from bigsearch.errors import (
     IndexMissingError,
     IndexWriteError,
     ReadError,
+    RemovalRefusedError,
 )
 from bigsearch.index import ingest_worker
 from bigsearch.index.names import SourceNames, origin, rename
@@ -46,6 +57,7 @@ from bigsearch.ingest.pipeline import (
 from bigsearch.textsafe import safe_name
 
 PARALLEL_FROM = 200  # files; below this worker processes cost more than they save
+MAX_QUIET_REMOVALS = 100  # a run removing more sources than this, or than half the index, asks first
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 
 Warn = Callable[[str], None] | None
@@ -55,6 +67,7 @@ Progress = Callable[[int, int, str], None] | None  # (done, total, file name): e
 # the engine makes the run durable, which can take as long as the rest).
 Stages = Callable[[str, int, int | None], None] | None
 READING, ANALYSING, COMMITTING = "reading", "analysing", "committing"
+Confirm = Callable[[str], bool] | None  # (the question: what the run would remove) -> go ahead?
 
 
 @dataclass
@@ -119,6 +132,9 @@ class Change:
 class Plan:
     removed: list[str]  # source keys whose documents leave the index
     changed: list[Change]  # files to (re-)ingest; each is read when it is written, not before
+    # folders among the paths that hold no protocol file now (an unmounted share?): how many of
+    # the removed sources come from each
+    emptied: dict[str, int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.removed or self.changed)
@@ -136,6 +152,8 @@ def sync(
     body: str | None = None,
     ocr: str = "auto",
     stages: Stages = None,
+    confirm: Confirm = None,
+    notify: Warn = None,
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
 
@@ -147,23 +165,49 @@ def sync(
 
     New and changed files are ingested. Documents of other files stay, except those of files
     gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
-    `paths`. Each removed source is named in report.removed_sources.
+    `paths`. A run that would remove more than half of the index, more than MAX_QUIET_REMOVALS
+    sources, or any source of a folder among `paths` that holds no protocol files now (an
+    unmounted share), goes ahead only when `confirm(question)` says yes (RemovalRefusedError
+    otherwise, before anything is written). Each removed source is named in report.removed_sources.
 
-    A run that fails or is killed leaves the previous index as it was; a full disk raises
-    IndexDiskFullError after removing what the run wrote. `progress` and `stages` report how far
-    it got (see Progress and Stages).
+    A first build says so (`notify`) and writes the engine choice before anything else; a rebuild
+    with another engine says so first, and the old engine's sources count as removed unless this
+    run indexes them again. A run that commits removes the files of other engines (a killed
+    build's, an engine changed with --rebuild). A run that fails or is killed leaves the previous
+    index as it was; a full disk raises IndexDiskFullError after removing what the run wrote.
+    `progress` and `stages` report how far it got (see Progress and Stages).
     """
+    state, why = index_state(index_dir)
+    if state is IndexState.DAMAGED and not rebuild:
+        raise IndexCorruptError(f"the index at {index_dir} is damaged: {why} — run `bigsearch index --rebuild`")
     entry = choose_engine(index_dir, engine)
     built_with = remembered_engine(index_dir)
-    if engine and built_with and engine != built_with and not rebuild:
+    if engine and built_with and engine != built_with and not rebuild and state is not IndexState.MISSING:
         raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
                           f"{engine}, or choose another --index-dir")
     given = {k: v for k, v in (settings or {}).items() if v}
+    previous = None
+    if state is IndexState.MISSING and notify:
+        unfinished = f" (an earlier {built_with} build did not finish: its files go)" if built_with else ""
+        notify(f"no index at {index_dir} yet — building a new {entry.name} index{unfinished} …")
+    elif state is IndexState.PRESENT and built_with and built_with != entry.name and ENGINES[built_with].embedded:
+        if notify:
+            notify(f"the index at {index_dir} is a {built_with} index — rebuilding it with {entry.name}; the "
+                   f"{built_with} index stays until the new one is committed, then its files are removed")
+        previous = functools.partial(_sources_of, ENGINES[built_with], Path(index_dir), warn)
+    if entry.embedded and state in (IndexState.MISSING, IndexState.FOREIGN, IndexState.OUTDATED):
+        # No index yet: the engine choice is written first, so that a killed build is resumed
+        # (and its files cleaned) by the same engine, not mistaken for another's folder.
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        if built_with != entry.name:
+            remember_engine(Path(index_dir), entry.name)
+            built_with = entry.name
     opened = entry.open(Path(index_dir), {**engine_settings(index_dir), **given}, warn)
     try:
         report = sync_engine(opened, paths, rebuild=rebuild, warn=warn, progress=progress, prune=prune, body=body,
                              ingest_in_worker=entry.ingest_worker, where=Path(index_dir),
-                             ocr=options_for_index(Path(index_dir), ocr), stages=stages)
+                             ocr=options_for_index(Path(index_dir), ocr), stages=stages, confirm=confirm,
+                             previous=previous)
     finally:
         opened.close()
     remembered = {"engine": built_with, **engine_settings(index_dir)}
@@ -196,15 +240,22 @@ def outgrown_hint(entry, index_dir: Path, paths: list[Path], report: SyncReport)
 
 def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,
                 prune: bool = False, body: str | None = None, ingest_in_worker: bool = True,
-                where: Path | None = None, ocr: OcrOptions | None = None, stages: Stages = None) -> SyncReport:
-    """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages."""
+                where: Path | None = None, ocr: OcrOptions | None = None, stages: Stages = None,
+                confirm: Confirm = None, previous: Callable[[], Manifest] | None = None) -> SyncReport:
+    """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages;
+    `previous` reads what the index held before an engine change (its sources are planned from)."""
     report = SyncReport()
     ocr = ocr or options_for_index(getattr(engine, "index_dir", None))
     files, roots = discovered(paths, report, warn)
     where = where or Path(getattr(engine, "index_dir", "") or ".")
-    with engine.write_lock():
+    folder = _embedded_folder(engine)
+    with engine.write_lock():  # before the manifest is read: a second run plans from the first one's commit
+        if rebuild and folder is not None:
+            set_aside_if_damaged(folder, warn)
         manifest = read_manifest(engine, rebuild)
-        plan = make_plan(files, roots, manifest, rebuild, prune, body, report, warn, stages, paths)
+        held = previous() if previous is not None and not manifest.hashes else manifest
+        plan = make_plan(files, roots, held, rebuild, prune, body, report, warn, stages, paths)
+        check_removals(plan, held, confirm)
         if not plan and manifest.existed and not rebuild:
             return report
         parallel = len(plan.changed) >= PARALLEL_FROM
@@ -213,8 +264,44 @@ def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = N
             apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker, ocr, stages)
         except OSError as exc:
             raise write_error(exc, where, not manifest.existed) from exc
+        except (IndexDiskFullError, IndexWriteError) as exc:  # the engine's own words, and what is left
+            kind = IndexDiskFullError if isinstance(exc, IndexDiskFullError) else IndexWriteError
+            raise kind(f"{exc}; {what_is_kept(not manifest.existed)}") from exc
         report_refused(writer, report, warn)
+        if folder is not None:
+            remove_other_engines(folder, keep=engine.name)
     return report
+
+
+def _sources_of(entry, index_dir: Path, warn: Warn) -> Manifest:
+    """What the index of another engine in the folder holds (the one an engine change replaces)."""
+    engine = entry.open(index_dir, engine_settings(index_dir), warn)
+    try:
+        return read_manifest(engine, rebuild=True)
+    finally:
+        engine.close()
+
+
+def _embedded_folder(engine) -> Path | None:
+    """The index folder of an embedded engine (None for a cluster)."""
+    entry = ENGINES.get(getattr(engine, "name", ""))
+    return Path(engine.index_dir) if entry is not None and entry.embedded else None
+
+
+def check_removals(plan: Plan, manifest: Manifest, confirm: Confirm) -> None:
+    """A run may remove a few sources unasked; more than half of the index, more than
+    MAX_QUIET_REMOVALS, or anything of a folder that holds no protocol file now (an unmounted share
+    looks like a folder whose every file was deleted) only when `confirm(question)` agrees."""
+    removing, indexed = len(plan.removed), len(manifest.hashes)
+    if not plan.emptied and removing * 2 <= indexed and removing <= MAX_QUIET_REMOVALS:
+        return
+    why = "".join(f"{folder} holds no protocol files now (an unmounted share?): " for folder in sorted(plan.emptied))
+    if confirm is not None and confirm(f"{why}remove {removing} of the {indexed} indexed protocols?"):
+        return
+    raise RemovalRefusedError(
+        f"{why}this run would remove {removing} of the {indexed} indexed protocols — nothing was changed; if "
+        "they are gone for good, run it again with --yes"
+    )
 
 
 # -- the steps -------------------------------------------------------------------------------------
@@ -228,6 +315,20 @@ def discovered(paths: list[Path], report: SyncReport, warn: Warn) -> tuple[list[
 
     files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
     return files, [Path(source_key(path)) for path in paths if Path(path).is_dir()]
+
+
+def set_aside_if_damaged(index_dir: Path, warn: Warn) -> None:
+    """A rebuild starts from an empty folder when the index there cannot be opened: its files are
+    moved aside (not deleted), so that whatever damaged them cannot stop the rebuild."""
+    from bigsearch.engines.registry import damaged, set_aside
+
+    why = damaged(index_dir)
+    if why is None:
+        return
+    aside = set_aside(index_dir)
+    if warn:
+        warn(f"the index at {index_dir} is damaged ({why.split(' — ')[0]}); its files are moved to {aside} — "
+             "delete that folder once the new index works")
 
 
 def read_manifest(engine, rebuild: bool) -> Manifest:
@@ -263,7 +364,9 @@ def make_plan(files: list[Path], roots: list[Path], manifest: Manifest, rebuild:
     names = SourceNames(kept)
     for change in changed:  # in the order of discovery: the same names for the same run
         change.shown = names.name(change.key, change.path, origin(change.path, list(paths) or [change.path]))
-    return Plan(removed, changed)
+    emptied = {str(root): count for root in roots if not any(Path(key).is_relative_to(root) for key in current)
+               if (count := sum(Path(key).is_relative_to(root) for key in gone))}
+    return Plan(removed, changed, emptied)
 
 
 def _under(key: str, roots: list[Path]) -> bool:
@@ -274,7 +377,8 @@ def _under(key: str, roots: list[Path]) -> bool:
 def removals(current: dict[str, Path], manifest: Manifest, roots: list[Path], prune: bool, rebuild: bool,
              report: SyncReport, warn: Warn) -> list[str]:
     """Indexed sources that leave the index: files deleted from a folder being indexed, or with
-    --prune / --rebuild, every one not among this run's files. The rest is kept untouched."""
+    --prune / --rebuild, every one not among this run's files. The rest is kept untouched.
+    (check_removals asks before a run removes much, or anything of a folder that went empty.)"""
     removed = []
     for key in manifest.hashes:
         if key in current:
@@ -401,8 +505,13 @@ def report_refused(writer, report: SyncReport, warn: Warn) -> None:
              verb="indexed incompletely")
 
 
+def what_is_kept(fresh: bool) -> str:
+    """After a failed run: what is true of the index (a first build leaves none)."""
+    return "no index was written" if fresh else "the previous index is kept"
+
+
 def write_error(exc: OSError, index_dir: Path, fresh: bool) -> Exception:
-    kept = "no index was written" if fresh else "the previous index is kept"
+    kept = what_is_kept(fresh)
     if exc.errno in DISK_FULL:
         return IndexDiskFullError(f"the disk is full at {index_dir}: free space and run again; {kept}")
     return IndexWriteError(f"cannot write the index at {index_dir} ({exc.strerror or exc}); {kept} — "

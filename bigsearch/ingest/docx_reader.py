@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from bigsearch.errors import ReadError
-from bigsearch.ingest.zipsafe import open_zip
+from bigsearch.ingest.zipsafe import honest_copy
 
 
 def docx_text(data: bytes) -> str:
@@ -19,8 +19,9 @@ def docx_text(data: bytes) -> str:
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise ReadError("python-docx is not installed — reinstall bigsearch") from exc
-    with open_zip(data):  # member count and uncompressed size checked before any inflating
-        pass
+    # python-docx inflates members itself, trusting their sizes: it gets a copy whose every member
+    # was read through the bounded stream.
+    data = honest_copy(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for corrupt files

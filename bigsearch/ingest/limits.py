@@ -7,8 +7,9 @@ from __future__ import annotations
 
 # A file larger than this is skipped after a stat(), without reading any of it.
 MAX_FILE_BYTES = 50 * 1024 * 1024
-# The uncompressed size of all members of a zip-based document (DOCX, ODT), from the zip
-# directory, before anything is decompressed; members are then read with a bounded read.
+# The uncompressed size of all members of a zip-based document (DOCX, ODT): the zip directory's
+# claim is checked before anything is decompressed, and the inflated bytes are counted as they
+# come (ingest/zipsafe.py), so a directory that lies stops there too.
 MAX_DECOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
 # Pages read from one PDF; the rest is left out with a warning.

@@ -1,8 +1,8 @@
 """Readers: bytes on disk -> RawText. Formats are recognised by content, not only by extension.
 
 Sizes are checked before reading: a file is stat()ed first and read with a bounded read;
-zip-based documents are checked against their directory before anything is decompressed
-(see `limits`).
+zip-based documents are checked against their directory before anything is decompressed, and
+their members inflated only through zipsafe's bounded stream (see `limits`).
 """
 
 from __future__ import annotations

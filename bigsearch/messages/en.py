@@ -136,6 +136,7 @@ MESSAGES = {
                      "{n} not protocols (unknown type or link out of the folder)"),
     "sync.with_ocr": "{summary}; {pages}: {read} read by OCR, {cached} from the OCR cache",
     "sync.ocr_pages": ("{n} scanned page", "{n} scanned pages"),
+    "search.stopped": "search stopped after {seconds} s; the hits and counts are what it found by then — narrow the query",
     "facet.other": "others",
     "sync.paragraphs": ("{n} paragraph indexed", "{n} paragraphs indexed"),
     "session.missing": "the index at {index} does not exist yet — building it from {corpus} …",

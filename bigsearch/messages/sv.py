@@ -137,6 +137,7 @@ MESSAGES = {
                      "{n} är inga protokoll (okänd filtyp eller länk ut ur mappen)"),
     "sync.with_ocr": "{summary}; {pages}: {read} lästa med OCR, {cached} ur OCR-cachen",
     "sync.ocr_pages": ("{n} skannad sida", "{n} skannade sidor"),
+    "search.stopped": "sökningen avbröts efter {seconds} s; träffarna och antalen är vad den hunnit hitta — smalna av frågan",
     "facet.other": "övriga",
     "sync.paragraphs": ("{n} stycke indexerat", "{n} stycken indexerade"),
     "session.missing": "indexet i {index} finns inte än — bygger det från {corpus} …",

@@ -9,7 +9,10 @@
   where Swedish puts one ("barn" does not reach "bar");
 - did-you-mean: the closest vocabulary term, under the same scan bound.
 
-Every function charges a `Budget`, which tests read to check the bounds.
+The bounds hold for the whole query too, not only per word: all its words together expand to at
+most MAX_TOTAL_EXPANSIONS terms and compare at most MAX_TOTAL_SCAN vocabulary entries (a query of
+20 prefixes or 60 fuzzy words costs what two such words cost); a word's own stem is always
+searched. Every function charges one `Budget` per query, which tests read to check the bounds.
 """
 
 from __future__ import annotations
@@ -20,9 +23,16 @@ from typing import Protocol
 
 from bigsearch.analysis.stemming import apart, stem
 
-MAX_EXPANSIONS = 128
-MAX_SCAN = 20_000
+MAX_EXPANSIONS = 128  # terms one prefix or fuzzy word may become
+MAX_SCAN = 20_000  # vocabulary entries one fuzzy word (or a suggestion) may be compared with
+MAX_TOTAL_EXPANSIONS = 256  # terms all words of one query together may become (Whoosh's cost grows with their square)
+MAX_TOTAL_SCAN = 40_000  # vocabulary entries all fuzzy words of one query together may be compared with
 MAX_WORD = 40  # longer "words" are searched as written: no fuzzy matching, no suggestion
+
+TOTAL_NOTE = (f"the query's words expand to more than {MAX_TOTAL_EXPANSIONS} index terms in all — only part of them "
+              "is searched; narrow the query")
+SCAN_NOTE = (f"the query's fuzzy words would be compared with more than {MAX_TOTAL_SCAN:,} words of the index in "
+             "all — only part was compared; use fewer ~ words")
 
 
 class Lexicon(Protocol):
@@ -34,19 +44,33 @@ class Lexicon(Protocol):
 @dataclass
 class Budget:
     scanned: int = 0  # vocabulary entries looked at
-    expanded: int = 0  # terms a word turned into
+    expanded: int = 0  # terms the words turned into
     notes: list[str] = field(default_factory=list)
+    max_expanded: int = MAX_TOTAL_EXPANSIONS
+    max_scanned: int = MAX_TOTAL_SCAN
+
+    def expansions_left(self) -> int:
+        return max(0, self.max_expanded - self.expanded)
+
+    def scan_left(self) -> int:
+        return max(0, self.max_scanned - self.scanned)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 def prefix_terms(lexicon: Lexicon, field: str, prefix: str, budget: Budget) -> list[str]:
+    limit = min(MAX_EXPANSIONS, budget.expansions_left())
     found: list[str] = []
     for term in lexicon.prefixed(field, prefix):
         budget.scanned += 1
-        if len(found) == MAX_EXPANSIONS:
-            budget.notes.append(
-                f"{prefix}* matches more than {MAX_EXPANSIONS} words — the first {MAX_EXPANSIONS} are searched; "
-                "type more letters to narrow it"
-            )
+        if len(found) == limit:
+            if limit == MAX_EXPANSIONS:
+                budget.note(f"{prefix}* matches more than {MAX_EXPANSIONS} words — the first {MAX_EXPANSIONS} are "
+                            "searched; type more letters to narrow it")
+            else:
+                budget.note(TOTAL_NOTE)
             break
         found.append(term)
     budget.expanded += len(found)
@@ -73,20 +97,25 @@ def within_edits(a: str, b: str, limit: int) -> bool:
 def fuzzy_terms(lexicon: Lexicon, field: str, word: str, edits: int, budget: Budget) -> list[str]:
     """Terms within `edits` of `word` sharing its first letter (as Lucene's prefix length 1)."""
     if len(word) > MAX_WORD:
-        budget.notes.append(f"{word[:20]}…~{edits}: words over {MAX_WORD} letters are searched as written")
+        budget.note(f"{word[:20]}…~{edits}: words over {MAX_WORD} letters are searched as written")
         return [word]
+    scan_limit = min(MAX_SCAN, budget.scan_left())
     found: list[tuple[int, str]] = []
     scanned = 0
     for term in lexicon.prefixed(field, word[:1]):
-        scanned += 1
-        if scanned > MAX_SCAN:
-            budget.notes.append(f"{word}~{edits}: the vocabulary is large — only part of it was compared")
+        if scanned == scan_limit:
+            budget.note(f"{word}~{edits}: the vocabulary is large — only part of it was compared"
+                        if scan_limit == MAX_SCAN else SCAN_NOTE)
             break
+        scanned += 1
         if within_edits(word, term, edits):
             found.append((lexicon.df(field, term), term))
     budget.scanned += scanned
     found.sort(reverse=True)
-    terms = [term for _, term in found[:MAX_EXPANSIONS]]
+    keep = min(MAX_EXPANSIONS, budget.expansions_left())
+    if len(found) > keep and keep < MAX_EXPANSIONS:
+        budget.note(TOTAL_NOTE)
+    terms = [term for _, term in found[:keep]]
     budget.expanded += len(terms)
     return terms or [word]
 
@@ -130,6 +159,8 @@ def variant_stems(word: str, lexicon: Lexicon, field: str, budget: Budget) -> li
     candidates = {candidate for candidate in candidates if not apart(own, candidate)}
     found = []
     for candidate in sorted(candidates):
+        if len(found) + 1 >= budget.expansions_left():
+            break  # the query's expansions are used up: the word's own stem is still searched
         budget.scanned += 1
         # A different stem counts only when it starts like the word's own (no unrelated words).
         if candidate[:MIN_ROOT] == own[:MIN_ROOT] and lexicon.df(field, candidate):

@@ -195,7 +195,9 @@ class Searcher:
             hit = hit_from_record(engine_hit.record, engine_hit.score if sort == "relevance" else 0.0)
             self._highlight(hit, compiled.matched)
             hits.append(hit)
-        suggestion = self.suggest(text) if result.total == 0 else None
+        suggestion = self.suggest(text) if result.total == 0 and result.stopped_after is None else None
+        if result.stopped_after is not None:
+            notes = [*notes, t("search.stopped", seconds=f"{result.stopped_after:g}")]
         counts, other = facet_view(result)
         return SearchResult(
             query=text, total=result.total, hits=hits, facets=counts, facets_other=other,

@@ -2,22 +2,30 @@
 
 They live beside the index in a small SQLite file (<index>.watches.sqlite), so rebuilding the
 index keeps them; paragraph ids are stable across re-indexing, so "seen" survives too.
+
+A hit counts as seen only once it has been written out: `deliver` hands each saved search's new
+hits to the caller, which returns when they are flushed, and only then marks them, one saved
+search per transaction. A run killed or failing before that (a closed pipe, a full disk) leaves
+them new, so they are shown again — never lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import ConfigError, QueryError
+from bigsearch.errors import QueryError, WatchStoreError
 from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher
 
 MAX_HITS = 100_000
+BUSY_WAIT_SECONDS = 30.0  # another bigsearch writing the file: wait this long for it
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS watch (name TEXT PRIMARY KEY, query TEXT NOT NULL, filters TEXT NOT NULL,
                                   created REAL NOT NULL, shown REAL);
@@ -50,18 +58,45 @@ def watch_file(index_dir: Path) -> Path:
     return index_dir.with_name(index_dir.name + ".watches.sqlite")
 
 
+def _store_error(exc: sqlite3.Error, path: Path, doing: str) -> WatchStoreError:
+    """SQLite's error as one line that names the fix."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if code.startswith("SQLITE_FULL") or "disk is full" in text:
+        fix = "the disk is full: free space and run again"
+    elif code.startswith("SQLITE_READONLY") or "readonly" in text:
+        fix = "the file is read-only: make it (and its folder) writable, or choose another --index-dir"
+    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        fix = "another bigsearch is changing them: try again when it has finished"
+    else:
+        fix = f"{text} — check the file and its folder"
+    return WatchStoreError(f"cannot {doing} in the saved searches at {path}: {fix}")
+
+
 class Watches:
     def __init__(self, index_dir: Path):
         self.path = watch_file(index_dir)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path)
+        except OSError as exc:
+            raise WatchStoreError(f"cannot create the folder of the saved searches at {self.path} "
+                                  f"({exc.strerror or exc}) — check its permissions") from exc
+        self.db = None
+        with self._storing("open them"):
+            self.db = sqlite3.connect(self.path, timeout=BUSY_WAIT_SECONDS)
             self.db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise ConfigError(f"cannot use the saved searches at {self.path} ({exc}) — check the folder's permissions") from exc
+
+    @contextlib.contextmanager
+    def _storing(self, doing: str) -> Iterator[None]:
+        """SQLite failures (a full disk, a read-only file, a busy database) as WatchStoreError."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path, doing) from None
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
 
     def __enter__(self) -> Watches:
         return self
@@ -70,7 +105,8 @@ class Watches:
         self.close()
 
     def list(self) -> list[Watch]:
-        rows = self.db.execute("SELECT name, query, filters, created, shown FROM watch ORDER BY created").fetchall()
+        with self._storing("read them"):
+            rows = self.db.execute("SELECT name, query, filters, created, shown FROM watch ORDER BY created").fetchall()
         return [Watch(name, query, json.loads(filters), created, shown) for name, query, filters, created, shown in rows]
 
     def _all_ids(self, searcher: Searcher, watch: Watch) -> tuple[list[Hit], int]:
@@ -82,34 +118,59 @@ class Watches:
         name = (name or query).strip()
         if not name:
             raise QueryError(t("watch.needs_name"))
-        if self.db.execute("SELECT 1 FROM watch WHERE name = ?", (name,)).fetchone():
-            raise QueryError(t("watch.exists", name=repr(name), plain=name))
+        taken = QueryError(t("watch.exists", name=repr(name), plain=name))
+        with self._storing("read them"):
+            if self.db.execute("SELECT 1 FROM watch WHERE name = ?", (name,)).fetchone():
+                raise taken
         watch = Watch(name, query, {k: v for k, v in filters.to_json().items() if v}, time.time(), time.time())
         hits, total = self._all_ids(searcher, watch)  # validates the query and filters first
-        with self.db:
-            self.db.execute("INSERT INTO watch VALUES (?, ?, ?, ?, ?)",
-                            (watch.name, watch.query, json.dumps(watch.filters, ensure_ascii=False), watch.created, watch.shown))
-            self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", [(name, hit.id) for hit in hits])
+        try:
+            with self.db:
+                # The primary key decides between two runs adding the same name at once.
+                self.db.execute("INSERT INTO watch VALUES (?, ?, ?, ?, ?)",
+                                (watch.name, watch.query, json.dumps(watch.filters, ensure_ascii=False), watch.created,
+                                 watch.shown))
+                self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", [(name, hit.id) for hit in hits])
+        except sqlite3.IntegrityError:
+            raise taken from None
+        except sqlite3.Error as exc:
+            raise _store_error(exc, self.path, "save it") from None
         return watch, total
 
     def remove(self, name: str) -> None:
-        with self.db:
+        with self._storing("remove it"), self.db:
             removed = self.db.execute("DELETE FROM watch WHERE name = ?", (name,)).rowcount
             self.db.execute("DELETE FROM seen WHERE name = ?", (name,))
         if not removed:
             known = ", ".join(w.name for w in self.list()) or t("watch.none_saved")
             raise QueryError(t("watch.no_such", name=repr(name), known=known))
 
-    def report(self, searcher: Searcher, mark_seen: bool = True) -> list[WatchReport]:
-        """Each saved search's hits that are new since it was last shown; then they count as seen."""
-        reports = []
-        for watch in self.list():
-            hits, total = self._all_ids(searcher, watch)
+    def report_one(self, searcher: Searcher, watch: Watch) -> WatchReport:
+        """The saved search's hits not yet shown. Marks nothing (see mark_shown)."""
+        hits, total = self._all_ids(searcher, watch)
+        with self._storing("read them"):
             seen = {row[0] for row in self.db.execute("SELECT paragraph_id FROM seen WHERE name = ?", (watch.name,))}
-            new = [hit for hit in hits if hit.id not in seen]
-            reports.append(WatchReport(watch, new, total))
-            if mark_seen:
-                with self.db:
-                    self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", [(watch.name, h.id) for h in new])
-                    self.db.execute("UPDATE watch SET shown = ? WHERE name = ?", (time.time(), watch.name))
-        return reports
+        return WatchReport(watch, [hit for hit in hits if hit.id not in seen], total)
+
+    def report(self, searcher: Searcher) -> list[WatchReport]:
+        """Each saved search's hits that are new since it was last shown. Marks nothing."""
+        return [self.report_one(searcher, watch) for watch in self.list()]
+
+    def mark_shown(self, report: WatchReport) -> None:
+        """The report's hits count as seen from now on: call once they have been written out."""
+        with self._storing("mark the shown hits as seen (they will be shown again next time)"), self.db:
+            self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)",
+                                [(report.watch.name, hit.id) for hit in report.new])
+            self.db.execute("UPDATE watch SET shown = ? WHERE name = ?", (time.time(), report.watch.name))
+
+    def deliver(self, searcher: Searcher, show: Callable[[WatchReport], None]) -> list[WatchReport]:
+        """Each saved search's new hits handed to `show`, which returns once they are written out
+        (flushed); only then are they marked as seen, one saved search per transaction. When `show`
+        raises or the process dies, that search's hits (and the later ones') stay new."""
+        delivered = []
+        for watch in self.list():
+            report = self.report_one(searcher, watch)
+            show(report)
+            self.mark_shown(report)
+            delivered.append(report)
+        return delivered

@@ -1,4 +1,5 @@
-"""`bigsearch index`, `export`, `stats` and `eval`: building the index, and what it holds and finds."""
+"""`bigsearch index`, `check`, `export`, `stats` and `eval`: building the index, checking its files, and what it
+holds and finds."""
 
 from __future__ import annotations
 
@@ -43,12 +44,17 @@ def index(
     ocr: Annotated[OcrMode, typer.Option("--ocr", help="Scanned pages: auto (OCR pages without a usable text "
                    "layer, and images), never, or force (OCR every page, for PDFs with a bad text layer). "
                    "Needs bigsearch[ocr]; OCR text is cached in <index>/ocr-cache.")] = OcrMode("auto"),
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Remove without asking when a run would remove more than "
+                   "half of the index, more than 100 protocols, or those of a folder that went empty (asked on a "
+                   "terminal, refused elsewhere).")] = False,
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
     """Build or update the index: new and changed files are ingested; files gone from an indexed folder are removed.
 
-    Documents of files outside the given paths stay in the index unless --prune or --rebuild.
+    Documents of files outside the given paths stay in the index unless --prune or --rebuild. A run
+    that would remove more than half of the index, or the protocols of a folder that went empty (an
+    unmounted share), asks first on a terminal and is refused elsewhere unless --yes.
     """
     from bigsearch.config import resolve_corpus, resolve_index
     from bigsearch.index.sync import sync
@@ -56,15 +62,26 @@ def index(
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
     options = {"engine": engine.value if engine else None, "ocr": ocr.value,
-               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None}
+               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None,
+               "notify": _say}
+    asking = sys.stdin.isatty() and sys.stderr.isatty()
     if sys.stderr.isatty():
         from bigsearch.cli.progress import StageBar
 
         with StageBar() as bar:
+
+            def ask(question: str) -> bool:
+                bar.bar.stop()
+                try:
+                    return _ask_removal(question)
+                finally:
+                    bar.bar.start()
+
             report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, progress=bar.file,
-                          stages=bar.stage, body=body, **options)
+                          stages=bar.stage, body=body, confirm=_yes if yes else ask if asking else None, **options)
     else:
-        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body, **options)
+        report = sync(target, sources, rebuild=rebuild, prune=prune, warn=warn, body=body,
+                      confirm=_yes if yes else None, **options)
     from bigsearch.messages import t
 
     for source in report.removed_sources:  # source keys are stored printable
@@ -76,6 +93,39 @@ def index(
         from bigsearch.cli.commands.watch import report_new
 
         report_new(index_dir, corpus, as_json=False)
+
+
+def _say(message: str) -> None:
+    print(printable(message), file=sys.stderr)
+
+
+def _yes(question: str) -> bool:
+    return True
+
+
+def _ask_removal(question: str) -> bool:
+    """On a terminal: the user says whether a run may remove this much (no answer is no)."""
+    try:
+        return typer.confirm(question, default=False, err=True)
+    except typer.Abort:
+        return False
+
+
+def check(as_json: AsJson = False, index_dir: IndexDir = None) -> None:
+    """Read every file of the index in full against its checksum. Exit 0 when whole, 2 naming the damaged file."""
+    from bigsearch.api import check_index
+    from bigsearch.config import resolve_index
+
+    result = check_index(resolve_index(index_dir))
+    if as_json:
+        emit(True, result)
+    elif result.whole:
+        print(f"{printable(result.index_dir)}: whole — {result.files} files, {result.bytes_read:,} bytes read in full "
+              f"({result.engine})")
+    if not result.whole:
+        print(f"error: the index file {printable(result.damaged)} is damaged ({result.problem.removeprefix('is ')}) — "
+              "run `bigsearch index --rebuild`", file=sys.stderr)
+        raise typer.Exit(2)
 
 
 def export(
@@ -180,4 +230,4 @@ def doctor(as_json: AsJson = False) -> None:
     emit(as_json, report, show)
 
 
-COMMANDS = {"index": index, "export": export, "stats": stats, "eval": evaluate, "doctor": doctor}
+COMMANDS = {"index": index, "check": check, "export": export, "stats": stats, "eval": evaluate, "doctor": doctor}

@@ -16,15 +16,36 @@ from bigsearch.search.results import Filters
 
 
 def report_new(index_dir: Path | None, corpus: Path | None, as_json: bool) -> int:
-    """Shows each saved search's new hits (and marks them seen); returns how many there were."""
+    """Shows each saved search's new hits; they count as seen only once written out (see
+    Watches.deliver). Returns how many there were."""
+    from bigsearch.cli import render
     from bigsearch.config import resolve_index
     from bigsearch.search.watch import Watches
 
     with open_searcher(index_dir, corpus) as searcher, Watches(resolve_index(index_dir)) as watches:
-        reports = watches.report(searcher)
-    from bigsearch.cli import render
+        if as_json:
+            from bigsearch.cli.output import JsonArrayStream
 
-    emit(as_json, reports, lambda out: render.print_watch_reports(reports, out))
+            stream = JsonArrayStream(sys.stdout)
+            reports = watches.deliver(searcher, stream.add)
+            stream.close()
+        elif not sys.stdout.isatty():
+            from bigsearch.cli.render import console
+
+            out = console()
+
+            def show(report) -> None:
+                render.print_watch_report(report, out)
+                sys.stdout.flush()
+
+            reports = watches.deliver(searcher, show)
+            if not reports:
+                render.print_watch_reports(reports, out)
+        else:  # a terminal: all of it through the pager, then it counts as seen
+            reports = watches.report(searcher)
+            emit(False, reports, lambda out: render.print_watch_reports(reports, out))
+            for report in reports:
+                watches.mark_shown(report)
     return sum(len(report.new) for report in reports)
 
 

@@ -16,6 +16,10 @@ from bigsearch.engines.verified import VerifiedFiles
 from bigsearch.index.sync import sync
 from tests.index_helpers import make_corpus
 
+# What these tests read is what bigsearch says in English (the Swedish twins: test_language.py).
+pytestmark = pytest.mark.usefixtures("english")
+
+
 ENGINES = ("whoosh", "tantivy")
 READS = (["search", "Andersberg"], ["search", "polis*", "--principal", "polisen"], ["stats"], ["meetings"],
          ["principals"], ["timeline", "trygghet"])
@@ -260,6 +264,7 @@ def test_a_whoosh_commit_puts_its_segments_on_disk_before_the_table_of_contents_
     index_dir = tmp_path / "ix"
     sync(index_dir, [corpus_dir], engine="whoosh")
     monkeypatch.undo()
+    monkeypatch.setenv("BIGSEARCH_LANG", "en")  # undo took the language back too
     (segment,) = index_dir.glob("*.seg")
     (toc,) = index_dir.glob("_*_1.toc")
     order = [(kind, Path(target).name) for kind, target in events if Path(target).parent == index_dir or

@@ -23,6 +23,10 @@ from bigsearch.index.sync import sync
 from tests.index_helpers import ROOT, make_corpus
 from tests.pty_run import run_on_terminal, terminal_env
 
+# What these tests read is what bigsearch says in English (the Swedish twins: test_language.py).
+pytestmark = pytest.mark.usefixtures("english")
+
+
 EMBEDDED = tuple(name for name, entry in ENGINES.items() if entry.embedded)
 
 # `bigsearch ARGS…` released by a barrier (a file the test creates), so that two runs start together.
@@ -411,6 +415,7 @@ def test_a_failed_first_build_says_no_index_was_written(tmp_path, corpus_dir, en
     assert "the disk is full" in result.stderr and "no index was written" in result.stderr, result.stderr
     assert "previous index" not in result.stderr
     monkeypatch.undo()
+    monkeypatch.setenv("BIGSEARCH_LANG", "en")  # undo took the language back too
     later = _run("search", "Andersberg", "--json", "--index-dir", str(index_dir))  # nothing there: built now
     assert later.exit_code == 0 and "does not exist yet" in later.stderr, later.output
 

@@ -23,6 +23,10 @@ from bigsearch.index.sync import sync
 from bigsearch.search.watch import watch_file
 from tests.index_helpers import ROOT
 
+# What these tests read is what bigsearch says in English (the Swedish twins: test_language.py).
+pytestmark = pytest.mark.usefixtures("english")
+
+
 ENGINES = ("whoosh", "tantivy")
 WATCHES = {"ab": "Andersberg", "fg": "fritidsgård", "bh": "Bomhus"}  # none in 004, each in 000
 
@@ -128,7 +132,7 @@ def test_hits_are_written_out_before_they_are_marked_and_a_kill_there_loses_none
                 if args:
                     assert all(paragraph_id in written for paragraph_id in expected[name]), (stop_at, name, written)
                 else:
-                    assert f"{name}: {len(expected[name])} nya" in written, (stop_at, name, written)
+                    assert f"{name}: {len(expected[name])} new" in written, (stop_at, name, written)
         finally:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
@@ -207,6 +211,7 @@ def test_full_disk_or_read_only_watch_file_gives_a_clear_message(tmp_path, engin
     added = _bs(index_dir, "watch", "add", "Sätra", "--name", "Sätra " + "y" * 5000)
     shown = _bs(index_dir, "watch", "--json")
     monkeypatch.undo()
+    monkeypatch.setenv("BIGSEARCH_LANG", "en")  # undo took the language back too
     for result in (added, shown):
         assert result.exit_code == 2, result.output
         assert message in result.stderr and str(watch_file(index_dir)) in result.stderr
@@ -291,6 +296,7 @@ def test_two_adds_of_one_name_racing_give_one_saved_search_and_a_message(tmp_pat
     monkeypatch.setattr(Searcher, "search_every", search_every)
     result = _bs(index_dir, "watch", "add", "Andersberg", "--name", "X")
     monkeypatch.undo()
+    monkeypatch.setenv("BIGSEARCH_LANG", "en")  # undo took the language back too
     assert raced and raced[0].returncode == 0, raced[0].stderr
     assert result.exit_code == 2, result.output
     assert "a saved search named 'X' exists" in result.stderr and "Traceback" not in result.output

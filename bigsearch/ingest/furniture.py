@@ -1,0 +1,232 @@
+"""Page furniture, known by its place on the page: page numbers, the lines printed at the top or
+bottom of many pages (letterhead, a town's slogan), and a protocol form's labels ("Justerandes
+sign", "Utdragsbestyrkande", signature lines). Text that merely recurs — a decision written the
+same way under three items — is text and stays.
+
+Patterns are data (data/furniture.toml). The stages work on a list of lines and keep its length
+(a furniture line becomes an empty line), so line numbers stay true:
+- `page_markers`: lines that are a page number, or a short page header that ends in one;
+- `edge_lines`: lines that stand next to page markers on several pages with the same words;
+- `strip_inline`: page markers, form labels and underscores inside a line (flattened text);
+- `strip_page_lines`: in text that lost its line breaks (one line per page), the page counters
+  and the letterhead that start every page.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+EDGE = 3  # lines next to a page marker that may be page furniture
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FurnitureData:
+    lines: tuple[re.Pattern, ...]  # a whole line that is letterhead or footer
+    page_line: re.Pattern  # a whole line that is a page number
+    page_edge: re.Pattern  # a page number at the start or end of a short line
+    page_inline: re.Pattern  # a page number inside flattened text
+    form_text: re.Pattern  # form labels and certificate text, anywhere
+
+
+@lru_cache(maxsize=1)
+def furniture_data() -> FurnitureData:
+    data = tomllib.loads(resources.files("bigsearch.data").joinpath("furniture.toml").read_text("utf-8"))
+    page = "|".join(f"(?:{p})" for p in data["page_line"])
+    return FurnitureData(
+        lines=tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"]),
+        page_line=re.compile(rf"^\s*(?:{page})\s*$", re.IGNORECASE),
+        page_edge=re.compile(rf"^\s*(?:{page})(?=\s)|(?<=\s)(?:{page})\s*$", re.IGNORECASE),
+        page_inline=re.compile("|".join(f"(?:{p})" for p in data["page_inline"])),
+        form_text=re.compile("|".join(f"(?:{p})" for p in data["form_text"])),
+    )
+
+
+def masked(line: str) -> str:
+    """A line compared with the lines of other pages: digits masked, spaces and case folded."""
+    return _DIGITS.sub("#", _SPACES.sub(" ", line.strip())).casefold()
+
+
+def is_page_marker(line: str) -> bool:
+    return bool(furniture_data().page_line.match(line))
+
+
+def page_markers(lines: list[str]) -> set[int]:
+    """Lines that are a page number ("2 (40)", "Sida 3/10", "(1)"), or a short page header that
+    starts or ends with one ("KIL KOMMUN  SAMMANTRÄDESPROTOKOLL  2(20)", "VILHELMINA KOMMUN
+    PROTOKOLL 3" when it recurs)."""
+    data = furniture_data()
+    found: set[int] = set()
+    headers: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if not line.strip() or len(line) > 120 or "§" in line:
+            continue
+        if data.page_line.match(line):
+            found.add(index)
+            continue
+        if len(line.split()) > 10:
+            continue
+        edge = data.page_edge.search(line)
+        if edge and re.search(r"[(/]|\bsida|\bsid\b|\bpage|\bav\b", edge.group(0), re.IGNORECASE):
+            found.add(index)
+        elif re.search(r"(?:^|\s)\d{1,3}\s*$", line) and sum(ch.isupper() for ch in line) >= 4:
+            headers.setdefault(masked(line), []).append(index)  # "VILHELMINA KOMMUN  PROTOKOLL  3"
+    for indexes in headers.values():
+        if len(indexes) >= 2:
+            found.update(indexes)
+    return found
+
+
+def edge_lines(lines: list[str], markers: set[int]) -> set[int]:
+    """Lines standing within EDGE lines of a page marker whose words (digits masked) stand there on
+    at least two pages and a quarter of them: a letterhead, a footer, the body's name on every page."""
+    if len(markers) < 2:
+        return set()
+    seen: dict[str, set[int]] = {}
+    where: dict[str, list[int]] = {}
+    for marker in sorted(markers):
+        for index in _neighbours(lines, marker):
+            key = masked(lines[index])
+            seen.setdefault(key, set()).add(marker)
+            where.setdefault(key, []).append(index)
+    needed = max(2, len(markers) // 4)
+    found: set[int] = set()
+    for key, at in seen.items():
+        # On several pages (a line next to two markers of one short page counts once); an item
+        # heading is never furniture, however alike.
+        if len(at) >= needed and len(set(where[key])) >= 2 and "§" not in key:
+            found.update(where[key])
+    return found
+
+
+def _neighbours(lines: list[str], marker: int) -> list[int]:
+    out: list[int] = []
+    for direction in (-1, 1):
+        index, taken = marker + direction, 0
+        while 0 <= index < len(lines) and taken < EDGE:
+            if lines[index].strip():
+                out.append(index)
+                taken += 1
+            index += direction
+    return out
+
+
+def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset()) -> set[int]:
+    """Letterhead and footer lines by pattern, form labels alone on a line, and the lines a reader
+    found at the edges of most pages (a PDF's repeated header and footer)."""
+    data = furniture_data()
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        stripped = " ".join(line.split())
+        if not stripped:
+            continue
+        if any(p.match(stripped) for p in data.lines) or (reader_furniture and masked(stripped) in reader_furniture):
+            found.add(index)
+        elif len(stripped) <= 60 and not data.form_text.sub("", stripped).strip(" .:-"):
+            found.add(index)
+    return found
+
+
+def strip_inline(line: str, page_totals: Counter | None = None) -> str:
+    """A line without the page markers, form labels and signature underscores written inside it."""
+    data = furniture_data()
+    if not line.strip():
+        return line
+    out = data.form_text.sub(" ", line)
+    out = data.page_inline.sub(" ", out)
+    if page_totals:
+        out = _NUMBER_OF_PAGES.sub(lambda m: " " if _is_page_of(m, page_totals) else m.group(0), out)
+    if out != line:
+        out = re.sub(r"[ ]{2,}", " ", out).strip()
+    return out
+
+
+_NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")
+
+
+def page_totals(text: str) -> Counter:
+    """How often each page total is printed as "N (M)" or "N(M)": two of the same M are page markers."""
+    return Counter(int(m[2]) for m in _NUMBER_OF_PAGES.finditer(text) if int(m[1]) <= int(m[2]))
+
+
+def _is_page_of(match: re.Match, totals: Counter) -> bool:
+    page, total = int(match[1]), int(match[2])
+    if page > total:
+        return False
+    return totals[total] >= 2 or match.start() == 0 or total >= 2 and page == 1 and match.string[: match.start()].strip() == ""
+
+
+# -- text that lost its line breaks: one line per page ---------------------------------------------
+
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,4})\s+")
+
+
+def strip_page_lines(lines: list[str]) -> list[str]:
+    """In a transcript with one line per page, remove what starts every page: the transcript's
+    page counter ("1 ", "2 ", "3 " …), the printed page number after it ("2 37 …", "3 38 …"), and
+    a letterhead the pages share ("VILHELMINA KOMMUN PROTOKOLL 3")."""
+    pages = [i for i, line in enumerate(lines) if line.strip()]
+    if len(pages) < 2:
+        return lines
+    out = list(lines)
+    for _ in range(2):  # the counter, then the printed page number
+        numbers = [_LEADING_NUMBER.match(out[i]) for i in pages]
+        values = [int(m[1]) if m else None for m in numbers]
+        rising = sum(1 for a, b in zip(values, values[1:], strict=False) if a is not None and b == a + 1)
+        if rising < max(1, (len(pages) - 1) * 0.6):
+            break
+        for k, index in enumerate(pages):
+            previous = values[k - 1] if k else None
+            nxt = values[k + 1] if k + 1 < len(values) else None
+            value = values[k]
+            if value is not None and (previous == value - 1 or nxt == value + 1):
+                out[index] = out[index][numbers[k].end():]
+    return _strip_shared_start(out, pages)
+
+
+def _strip_shared_start(lines: list[str], pages: list[int]) -> list[str]:
+    """The words every page starts with (digits masked), when they read like a letterhead: a page
+    number among them or at least three words, never an item number."""
+    words = [lines[i].split() for i in pages]
+    shared = 0
+    while all(len(w) > shared for w in words) and len({_DIGITS.sub("#", w[shared]).casefold() for w in words}) == 1:
+        shared += 1
+    if shared == 0:
+        return lines
+    head = words[0][:shared]
+    if head[0].startswith("§") or (shared < 3 and not any(_DIGITS.search(w) for w in head)):
+        return lines
+    # The page number printed after a letterhead without one ("PROTOKOLL 3"): numbers rising page by page.
+    numbered = not any(_DIGITS.search(w) for w in head) and _rising([words[k][shared:shared + 1] for k in range(len(pages))])
+    out = list(lines)
+    for k, index in enumerate(pages):
+        rest = words[k][shared + 1 if numbered else shared:]
+        out[index] = " ".join(rest)
+    return out
+
+
+def _rising(firsts: list[list[str]]) -> bool:
+    values = []
+    for first in firsts:
+        match = re.fullmatch(r"(\d{1,4})(?:\(\d{1,4}\))?", first[0]) if first else None
+        if match is None:
+            return False
+        values.append(int(match[1]))
+    return all(b == a + 1 for a, b in zip(values, values[1:], strict=False))
+
+
+def strip(lines: list[str], reader_furniture: frozenset[str] = frozenset(), flat: bool = False) -> list[str]:
+    """`lines` with every furniture line made empty and furniture inside lines removed."""
+    if flat:
+        lines = strip_page_lines(lines)
+    drop = pattern_lines(lines, reader_furniture)
+    markers = page_markers(lines)
+    drop |= markers | edge_lines(lines, markers)
+    totals = page_totals("\n".join(lines)) if flat else None
+    return ["" if index in drop else strip_inline(line, totals) for index, line in enumerate(lines)]

@@ -1,0 +1,168 @@
+"""The meeting date as evidence: every date the header prints, with the label it stands under, and
+a decision only when the evidence agrees. No date beats a wrong date.
+
+Evidence, strongest first:
+- a date under a meeting-date label ("Sammanträdesdatum", "Sammanträdesdag"), wherever it stands —
+  in the header, in the ANSLAG/BEVIS block, in a page header;
+- a date in a title line that names the meeting ("Protokoll fört vid ledningsgruppsmöte BIG
+  2024-02-09", "Sammanträde 2005-11-17", "Protokoll 180414"), or on the line right after one;
+- a date in a date field of the header ("Datum", "Tid", "Plats och tid … den 18 december 2003")
+  before any justering or anslag label, and a weekday date ("Onsdagen den 24 april 2019").
+Never evidence: the dates of posting, appeal, signing, printing or the next meeting (a label or a
+word on the same line says so), dates after a justering or anslag label, dates in the items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bigsearch.domain.dates import find_dates
+from bigsearch.ingest.labels import header_data, match_label, names_another_day, names_the_meeting
+
+_WEEKDAY = re.compile(r"\b(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?$", re.IGNORECASE)
+_COMPACT_TITLE = re.compile(r"(?:protokoll|minnesanteckningar|möte)\D{0,20}?(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)",
+                            re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^[\s\w,.]{0,12}?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+\w+\s+\d{4})\s*$")
+_ISO_WRAP_END = re.compile(r"(?<!\d)(\d{4}-(?:\d{1,2}-?)?)$")
+_ISO_WRAP_START = re.compile(r"^\d{1,2}(?:-\d{1,2})?(?!\d)")
+_LONG_WRAP_END = re.compile(r"(?:\bden\s+)?\b\d{1,2}(?:\s+[a-zåäö]+)?$", re.IGNORECASE)
+LABEL_REACH = 60  # a meeting-date label's date stands this close after it
+
+
+@dataclass(frozen=True)
+class Mention:
+    date: dt.date
+    kind: str  # "label", "title", "field", "weekday", "loose"
+    text: str  # the line it was read from
+
+
+def unwrap_dates(texts: list[str]) -> list[str]:
+    """Join a date broken over two lines ("… BIG 2025-" / "01-24", "den 16" / "april 2018")."""
+    out: list[str] = []
+    for text in texts:
+        if out and _ISO_WRAP_END.search(out[-1].rstrip()) and _ISO_WRAP_START.match(text.strip()):
+            out[-1] = out[-1].rstrip() + text.strip()
+            continue
+        if out and _LONG_WRAP_END.search(out[-1].rstrip()) and not list(find_dates(out[-1])):
+            joined = out[-1].rstrip() + " " + text.strip()
+            if len(list(find_dates(joined))) > len(list(find_dates(text))):
+                out[-1] = joined
+                continue
+        out.append(text)
+    return out
+
+
+def _meeting_label_pattern() -> re.Pattern:
+    words = [label.text for label in header_data().labels if label.kind == "meeting_date"]
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\wåäö])(?:{alternatives})(?![\wåäö])", re.IGNORECASE)
+
+
+_MEETING_LABEL: re.Pattern | None = None
+
+
+def labelled(text: str) -> list[Mention]:
+    """Dates under a meeting-date label anywhere in the text (the label, then the date within
+    LABEL_REACH characters with no other label or another day's word between)."""
+    global _MEETING_LABEL
+    if _MEETING_LABEL is None:
+        _MEETING_LABEL = _meeting_label_pattern()
+    found: list[Mention] = []
+    for match in _MEETING_LABEL.finditer(text):
+        window = text[match.end(): match.end() + LABEL_REACH]
+        dates = list(find_dates(window))
+        if not dates:
+            continue
+        offset, date = dates[0]
+        between = window[:offset]
+        if between.count("\n") > 1 or names_another_day(between) or _has_label(between):
+            continue
+        found.append(Mention(date, "label", text[match.start(): match.end() + offset + 10].strip()))
+    return found
+
+
+def _has_label(text: str) -> bool:
+    from bigsearch.ingest.labels import inline_labels
+
+    return any(True for _ in inline_labels(" " + text.strip())) if text.strip() else False
+
+
+def header_mentions(lines: list[str]) -> list[Mention]:
+    """Dates of the header's lines, each with the kind of evidence its place gives it."""
+    lines = unwrap_dates([line for line in lines if line.strip()])
+    found: list[Mention] = []
+    signing = False  # after a justering or anslag label, "Plats och tid" is the signing's or posting's
+    field_kind: str | None = None
+    title_without_date = False
+    seen_label = False
+    for line in lines:
+        text = line.strip()
+        label = match_label(text)
+        if label is not None:
+            seen_label = True
+            field_kind = label[0].kind
+            if field_kind in ("justify", "notice", "absent", "distribution") or (
+                    field_kind == "role" and label[0].value == "justerare"):
+                signing = True
+        dates = list(find_dates(text))
+        if not dates:
+            compact = _COMPACT_TITLE.search(text) if not seen_label else None
+            if compact and names_the_meeting(text):
+                date = _from_compact(compact)
+                if date:
+                    found.append(Mention(date, "title", text))
+            title_without_date = not seen_label and names_the_meeting(text) and not names_another_day(text)
+            continue
+        for offset, date in dates:
+            found.append(Mention(date, _kind(text, offset, field_kind, signing, seen_label, title_without_date), text))
+        title_without_date = False
+    return found
+
+
+def _kind(text: str, offset: int, field_kind: str | None, signing: bool, seen_label: bool,
+          after_title: bool) -> str:
+    before = text[:offset]
+    if names_another_day(before) or (field_kind in ("justify", "notice", "absent") and not field_kind == "meeting_date"):
+        return "other"
+    if field_kind == "meeting_date":
+        return "label"
+    if not seen_label and names_the_meeting(text):
+        return "title"
+    if after_title and _DATE_ONLY.match(text):
+        return "title"  # "PROTOKOLL" / "2019-05-02"
+    if signing:
+        return "other"
+    if field_kind == "date":
+        return "field"
+    if _WEEKDAY.search(before):
+        return "weekday"
+    return "loose"
+
+
+def _from_compact(match: re.Match) -> dt.date | None:
+    try:
+        date = dt.date(2000 + int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return date if date.year <= dt.date.today().year + 1 else None
+
+
+def decide(mentions: list[Mention]) -> tuple[dt.date | None, str | None]:
+    """(the meeting date, None) when the evidence agrees; (None, why) when it disagrees or is missing."""
+    evidence = sorted({m.date for m in mentions if m.kind in ("label", "title", "field", "weekday")})
+    if len(evidence) == 1:
+        return evidence[0], None
+    if len(evidence) > 1:
+        return None, "the meeting date is unclear (" + ", ".join(d.isoformat() for d in evidence) + ") — no date stored"
+    loose = sorted({m.date for m in mentions if m.kind == "loose"})
+    if loose:
+        return None, ("no meeting date found: the header's only dates have no label saying they are the meeting's ("
+                      + ", ".join(d.isoformat() for d in loose) + ") — no date stored")
+    return None, "no meeting date found"
+
+
+def meeting_date(header_lines: list[str], full_text: str) -> tuple[dt.date | None, str | None]:
+    """The meeting date from the header's lines and the meeting-date labels anywhere in the text."""
+    return decide(labelled(full_text) + header_mentions(header_lines))

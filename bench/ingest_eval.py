@@ -363,19 +363,26 @@ def _paragraph_lines(text: str, paragraphs: list[str]) -> list[str]:
     out: list[str] = []
     at = 0
     for block in blocks:
-        joined = norm(clean.join_lines(block))
-        taken: list[str] = []
-        probe = at
-        while probe < len(paragraphs) and joined.startswith(norm(" ".join(taken + [paragraphs[probe]]))):
-            taken.append(paragraphs[probe])
-            probe += 1
-            if norm(" ".join(taken)) == joined:
+        # A heading on the block's first line ("Områdesgrupper") is a paragraph of its own.
+        heading = [block[0]] if len(block) > 1 and len(block[0]) < 60 and not block[0].rstrip().endswith(".") else []
+        for lead in ([], heading) if heading else ([],):
+            joined = norm(clean.join_lines(block[len(lead):]))
+            taken: list[str] = []
+            probe = at
+            while probe < len(paragraphs) and joined.startswith(norm(" ".join(taken + [paragraphs[probe]]))):
+                taken.append(paragraphs[probe])
+                probe += 1
+                if norm(" ".join(taken)) == joined:
+                    break
+            if taken and norm(" ".join(taken)) == joined:
+                out.extend(lead + taken)
+                at = probe
                 break
-        if taken and norm(" ".join(taken)) == joined:
-            out.extend(taken)
-            at = probe
         else:
-            out.extend(block)
+            if len(block) > 1 and not any("\t" in line for line in block) and max(len(line) for line in block) > 60:
+                out.extend(heading + [clean.join_lines(block[len(heading):])])  # running text: one line
+            else:
+                out.extend(block)
     return out
 
 
@@ -398,7 +405,7 @@ def big_layouts(formats: tuple[str, ...], verbose: bool) -> dict:
             variants = {"lines.txt": stem.with_suffix(".txt")}
             variants["lines.txt"].write_text("\n".join(lines) + "\n", "utf-8")
             written = write_formats(lines, Path(tmp) / (source.stem + "-w"), tuple(f for f in formats if f != "txt"),
-                                    gap=2.0)
+                                    gap=3.0)
             variants.update(written)
             for label, path in variants.items():
                 got = set(_paragraphs(path))

@@ -45,7 +45,7 @@ _ORG_WORD = re.compile(
 _ROLE_TOKEN = re.compile(
     r"(?:chef|samordnare|sekreterare|strateg|handläggare|ordförande|ordf|ansvarig|direktör|controller|ekonom|"
     r"jurist|rektor|planerare|utredare|konsult|assistent|koordinator|inspektör|ombud|revisor|ledamot|ersättare|"
-    r"tjänsteman|polis|kommunalråd|representant)\.?$",
+    r"tjänsteman|polis|kommunalråd|representant|justerare|justerande|suppleant|kassör|revisor)\.?$",
     re.IGNORECASE,
 )
 _PARTICLES = {"von", "af", "de", "van", "der", "den", "la", "di", "da", "al", "el", "bin", "ibn", "du"}
@@ -135,10 +135,10 @@ def _split_run(run: list[str], open_ok: bool, close_ok: bool, before: str) -> li
                 continue
             words = run[start:i]
             if words[0] not in known and words[0].split("-")[0] not in known:
-                # A name the data does not know must stand next to another name or a separator.
+                # A name the data does not know must stand next to another name, a separator or its party.
                 left = (start == 0 and open_ok) or (start > 0 and choice[start][1])
-                right = (i == n and close_ok) or i < n
-                if not (left and right):
+                right = (i == n and close_ok)
+                if not (left or right):
                     continue
             score = best[start] + _name_score(words, known)
             if score > best[i]:

@@ -81,16 +81,21 @@ class Line:
     index: int
 
 
-def block_lines(lines: list[str], breaks_known: bool = False) -> tuple[list[Line], bool]:
+def block_lines(lines: list[str], breaks_known: bool = False, line_per_paragraph: bool | None = None
+                ) -> tuple[list[Line], bool]:
     """The non-empty lines, each with its block; returns (lines, double_spaced).
 
     Normally a break is any blank line. In a double-spaced extraction the empty lines are
     only line spacing: the real breaks are lines holding just white space or, where the
     file has none, two or more empty lines in a row. `breaks_known`: the reader gave one line
     per paragraph with an empty line after each (Word, OpenDocument): every empty line is a break.
+    `line_per_paragraph`: whether the text holds one paragraph per line (decided on the text as
+    read, before page furniture left empty lines in it); found from `lines` when None.
     """
     double = not breaks_known and is_double_spaced(lines)
-    if not breaks_known and not double and is_line_per_paragraph(lines):
+    if line_per_paragraph is None:
+        line_per_paragraph = is_line_per_paragraph(lines)
+    if not breaks_known and not double and line_per_paragraph:
         out, block = [], 0
         for index, line in enumerate(lines):
             if line.strip():

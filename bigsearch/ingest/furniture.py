@@ -44,7 +44,7 @@ def furniture_data() -> FurnitureData:
         page_line=re.compile(rf"^\s*(?:{page})\s*$", re.IGNORECASE),
         page_edge=re.compile(rf"^\s*(?:{page})(?=\s)|(?<=\s)(?:{page})\s*$", re.IGNORECASE),
         page_inline=re.compile("|".join(f"(?:{p})" for p in data["page_inline"])),
-        form_text=re.compile("|".join(f"(?:{p})" for p in data["form_text"])),
+        form_text=re.compile("|".join(f"(?:{p})" for p in data["form_text"]), re.IGNORECASE),
     )
 
 

@@ -209,7 +209,6 @@ def parse_header(lines: list[str], registry: Registry, full_text: str, has_secti
                 header.attendees.append(attendee)
             header.absent.extend(block.absent)
         elif kind == "absent":
-            header.has_attendance_label = True
             header.absent.extend(a.name for a in parse_block(part.lines, registry).attendees)
         elif kind == "distribution":
             header.distribution.extend(parse_distribution([part.value]))
@@ -261,10 +260,11 @@ def _names_in(text: str) -> list[str]:
     found: list[str] = []
     for cell in cells:
         cell = re.sub(r"\s*\([^)]*\)", "", cell).strip(" ,.")
-        if looks_like_name(cell):
-            found.append(cell)
-            continue
-        found.extend(cell[s.start: s.end] for s in name_spans(cell) if not s.absent)
+        spans = [cell[s.start: s.end] for s in name_spans(cell) if not s.absent]
+        if spans:
+            found.extend(spans)
+        elif looks_like_name(cell):
+            found.append(cell)  # "Andy Tu vesson"
     return found
 
 

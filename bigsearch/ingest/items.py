@@ -26,6 +26,7 @@ from importlib import resources
 MAX_GAP = 6  # "§ 33 … § 39": items left out of an excerpt; a larger jump is another numbering
 WINDOW = 60  # earlier candidates of the same style a candidate may follow (bounds the work)
 MIN_CHAIN = 2.5  # a chain's score below this is not a numbering (one "§ 12" with a title is 3)
+LONG_LINE = 200  # a line this long may hold several items even where the text keeps its line breaks
 BODY_CHARS = 20  # text under an item heading longer than this makes it an item with a body
 
 
@@ -69,7 +70,9 @@ _END = r"(?P<punct>[.):](?![\d]))?(?=[ \t]|$)"
 
 @lru_cache(maxsize=1)
 def _line_start_pattern() -> re.Pattern:
-    return re.compile(rf"^[ \t]*(?:{_alternatives(item_data().styles)}){_END}", re.MULTILINE)
+    # A list bullet or a list's own counter may stand before the number (" • 1.", " 1. 4." in a web page).
+    bullet = r"(?:[•·▪◦\-–*]|\d{1,2}\.(?=[ \t]+\d))[ \t]*"
+    return re.compile(rf"^[ \t]*(?:{bullet})?(?:{_alternatives(item_data().styles)}){_END}", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +146,11 @@ def _number_of(printed: str, letter: str | None) -> tuple[int, ...] | None:
     if letter:
         values = values + (ord(letter.lower()) - ord("a") + 1,)
     return values
+
+
+def has_reference(rest: str) -> bool:
+    """A registration number right after an item number ("Kf § 221 Dnr 2003/12", "26 Dnr KS 2018/14")."""
+    return bool(re.match(r"\s*[-–:]?\s*(?:Dnr|DNR|Diarienr|Diarienummer|D\s?nr)\b", rest))
 
 
 def read_title(rest: str, inline: bool) -> tuple[str, str, float]:
@@ -251,9 +259,9 @@ def title_quality(title: str) -> float:
 
 
 def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
-    """Every place in `lines` where an item number could stand: at the start of a line, and — when
-    `inline` (text that lost its line breaks) — after white space anywhere in a line. A title read
-    mid-line ends where the next number starts."""
+    """Every place in `lines` where an item number could stand: at the start of a line, and after
+    white space inside a line — any line when `inline` (text that lost its line breaks), else
+    lines of LONG_LINE characters or more. A title read mid-line ends where the next number starts."""
     data = item_data()
     starts = _line_starts(lines)
     text = "\n".join(lines)
@@ -263,22 +271,24 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         line = _line_of(starts, match.start())
         matches.append((line, match.start() - starts[line], match, True))
         seen.add((line, match.start() - starts[line]))
-    if inline:
-        pattern = _inline_pattern()
-        for line_index, line in enumerate(lines):
-            if len(line) < 40:
+    pattern = _inline_pattern()
+    for line_index, line in enumerate(lines):
+        # Mid-line numbers: in text that lost its line breaks, and in any line long enough to hold
+        # several items (a table of contents run together: "§ 221 Title...... 284 § 222 Title ...").
+        if len(line) < (40 if inline else LONG_LINE):
+            continue
+        for match in pattern.finditer(line):
+            if (line_index, match.start()) in seen or match.start() == 0 or _after_reference(line, match.start(), data):
                 continue
-            for match in pattern.finditer(line):
-                if (line_index, match.start()) in seen or match.start() == 0 or _after_reference(line, match.start(), data):
-                    continue
-                matches.append((line_index, match.start(), match, False))
+            matches.append((line_index, match.start(), match, False))
     matches.sort(key=lambda m: (m[0], m[1]))
     found: list[Candidate] = []
     for index, (line_index, _offset, match, at_start) in enumerate(matches):
         nxt = matches[index + 1] if index + 1 < len(matches) else None
         bound = nxt[1] if nxt is not None and nxt[0] == line_index else len(lines[line_index])
         base = starts[line_index] if at_start else 0
-        candidate = _candidate(match, line_index, base, lines[line_index], bound, data, at_line_start=at_start)
+        candidate = _candidate(match, line_index, base, lines[line_index], bound, data, at_line_start=at_start,
+                               lines_after=lines[line_index + 1: line_index + 5] if at_start else ())
         if candidate is not None:
             found.append(candidate)
     return found
@@ -298,8 +308,21 @@ def _line_of(starts: list[int], offset: int) -> int:
     return bisect_right(starts, offset) - 1
 
 
+def _next_line_title(following: list[str]) -> float:
+    """How title-like the first line after a heading with no title on its own line is (a "Dnr"
+    line between them is skipped)."""
+    for text in following:
+        text = text.strip()
+        if not text or is_reference(text):
+            continue
+        if len(text) > 150 or _line_start_pattern().match(text):
+            return 0.0
+        return title_quality(text)
+    return 0.0
+
+
 def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bound: int, data: ItemData,
-               at_line_start: bool) -> Candidate | None:
+               at_line_start: bool, lines_after: list[str] = ()) -> Candidate | None:
     style_index = next(i for i, _ in enumerate(data.styles) if match.group(f"s{i}") is not None)
     style = data.styles[style_index]
     groups = {name.split("_", 1)[1]: value for name, value in match.groupdict().items()
@@ -332,9 +355,13 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
         return None  # "3 tr", "8 mars", "12 000 kr": a number in running text
     if not title and not at_line_start:
         return None  # mid-line, a number with nothing after it is a page reference or an amount
-    score = style.weight * (quality if title else 0.5)
+    if not title and at_line_start:
+        quality = _next_line_title(lines_after)  # "KS § 33 Dnr KU.2018.6" / "Godkännande av dagordning"
+    score = style.weight * (quality if title else max(0.5, 0.9 * quality))
     if at_line_start:
         score += 0.3
+    if has_reference(following):
+        score += 1.5  # only an item heading carries its own registration number
     punct = match.group("punct") or ""
     return Candidate(line_index, start, end, style.name, style.weight, prefix, number, printed, punct,
                      title, rest, quality, at_line_start, score, (style.name, prefix, punct if style.punct else ""))
@@ -426,7 +453,7 @@ def _acceptable(chain: Chain | None) -> bool:
         return False
     if len(chain.items) == 1:
         only = chain.items[0]
-        return only.weight >= 3.0 and bool(only.title or only.at_line_start)
+        return (only.weight >= 3.0 or only.score >= MIN_CHAIN) and bool(only.title or only.at_line_start)
     return True
 
 
@@ -434,9 +461,24 @@ def _best(cands: list[Candidate], lines: list[str]) -> Chain | None:
     groups: dict[tuple, list[Candidate]] = {}
     for candidate in cands:
         groups.setdefault(candidate.key, []).append(candidate)
-    chains = [best_chain(group, lines) for group in groups.values()]
-    chains = [c for c in chains if _acceptable(c)]
-    return max(chains, key=lambda c: (c.score, len(c.items)), default=None)
+    chains = {key: best_chain(group, lines) for key, group in groups.items()}
+    chains = {key: c for key, c in chains.items() if _acceptable(c)}
+    eligible = [c for key, c in chains.items()
+                if not any(_nested(groups[key], other) for k, other in chains.items() if k != key)]
+    return max(eligible or chains.values(), key=lambda c: (c.score, len(c.items)), default=None)
+
+
+def _nested(group: list[Candidate], other: Chain) -> bool:
+    """Whether a numbering restarts under the items of another ("50 Fastställande … 1. Ärende …
+    51 Rapport 1. Snabbrapport 2. …"): a list inside items, never the items themselves."""
+    starts = [c.position for c in group if c.number == (1,)]
+    if len(starts) < 2:
+        return False
+    heads = [c.position for c in other.items]
+    separated = sum(1 for before, at in zip(starts, starts[1:], strict=False)
+                    if any(before < head < at for head in heads))
+    first = any(head < starts[0] for head in heads)
+    return separated + first >= 2
 
 
 def choose(cands: list[Candidate], lines: list[str]) -> list[Chain]:

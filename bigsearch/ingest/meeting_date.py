@@ -29,6 +29,7 @@ _ISO_WRAP_END = re.compile(r"(?<!\d)(\d{4}-(?:\d{1,2}-?)?)$")
 _ISO_WRAP_START = re.compile(r"^\d{1,2}(?:-\d{1,2})?(?!\d)")
 _LONG_WRAP_END = re.compile(r"(?:\bden\s+)?\b\d{1,2}(?:\s+[a-zåäö]+)?$", re.IGNORECASE)
 LABEL_REACH = 60  # a meeting-date label's date stands this close after it
+TITLE_LINES = 5  # a title that names the meeting stands among the header's first lines
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,11 @@ def labelled(text: str) -> list[Mention]:
             continue
         offset, date = dates[0]
         between = window[:offset]
-        if between.count("\n") > 1 or names_another_day(between) or _has_label(between):
+        # Its value on the next line, or a few lines on when a table's other label stands between
+        # ("Sammanträdesdatum / Paragrafnummer / 2007-12-03"); never across another day's label.
+        if between.count("\n") > 4 or (between.count("\n") > 1 and re.search(r"\d", between)):
+            continue
+        if names_another_day(between) or _has_label(between):
             continue
         found.append(Mention(date, "label", text[match.start(): match.end() + offset + 10].strip()))
     return found
@@ -97,8 +102,9 @@ def header_mentions(lines: list[str]) -> list[Mention]:
     field_kind: str | None = None
     title_without_date = False
     seen_label = False
-    for line in lines:
+    for number, line in enumerate(lines):
         text = line.strip()
+        may_be_title = number < TITLE_LINES and len(text) <= 160
         label = match_label(text)
         if label is not None:
             seen_label = True
@@ -108,15 +114,17 @@ def header_mentions(lines: list[str]) -> list[Mention]:
                 signing = True
         dates = list(find_dates(text))
         if not dates:
-            compact = _COMPACT_TITLE.search(text) if not seen_label else None
+            compact = _COMPACT_TITLE.search(text) if not seen_label and may_be_title else None
             if compact and names_the_meeting(text):
                 date = _from_compact(compact)
                 if date:
                     found.append(Mention(date, "title", text))
-            title_without_date = not seen_label and names_the_meeting(text) and not names_another_day(text)
+            title_without_date = (not seen_label and may_be_title and names_the_meeting(text)
+                                  and not names_another_day(text))
             continue
         for offset, date in dates:
-            found.append(Mention(date, _kind(text, offset, field_kind, signing, seen_label, title_without_date), text))
+            kind = _kind(text, offset, field_kind, signing, seen_label or not may_be_title, title_without_date)
+            found.append(Mention(date, kind, text))
         title_without_date = False
     return found
 

@@ -113,13 +113,21 @@ def _page_lines(page) -> list[str]:
     if not lines:
         return []
     gaps = [lines[i][0] - lines[i + 1][0] for i in range(len(lines) - 1)]
-    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    usual = _line_spacing(gaps)
     out: list[str] = []
     for i, (_, text) in enumerate(lines):
         out.append(text)
         if i < len(gaps) and usual > 0 and gaps[i] > usual * 1.4:
             out.append("")
     return out
+
+
+def _line_spacing(gaps: list[float]) -> float:
+    """The gap between two lines of one paragraph: the smallest gap that recurs, not the median —
+    on a page of one-line paragraphs most gaps are paragraph breaks."""
+    rounded = Counter(round(gap, 1) for gap in gaps if gap > 1.0)
+    recurring = [gap for gap, count in rounded.items() if count >= 2]
+    return min(recurring or rounded or [0.0])
 
 
 def _keep_tab_for_columns(match: re.Match) -> str:

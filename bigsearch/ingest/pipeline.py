@@ -40,13 +40,15 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     registry = registry or default_registry()
     text = clean.normalise(raw.text)
     lines = text.split("\n")
+    one_per_line = clean.is_line_per_paragraph(lines)
     flat = layout.is_flat(lines)
     if flat and raw.kind != "txt":
         lines = layout.unwrap(lines)  # a transcript written to PDF or Word: wrapped at the page width
     lines = furniture.strip(lines, raw.furniture, flat)
     chains = items.choose(items.candidates(lines, inline=flat), lines)
     lines, headings = items.place(lines, chains, flat)
-    found, double_spaced = clean.block_lines(lines, breaks_known=raw.kind in _BREAKS_KNOWN)
+    found, double_spaced = clean.block_lines(lines, breaks_known=raw.kind in _BREAKS_KNOWN,
+                                             line_per_paragraph=one_per_line and not flat)
     if not found:
         raise ReadError("no text in the file")
     seg = segment(found, headings, registry, double_spaced)

@@ -360,6 +360,6 @@ def running_text(lines: list[str]) -> set[int]:
     is followed by prose before its first item."""
     return {
         index for index, line in enumerate(lines)
-        if len(line.split()) >= 8 and _SENTENCE.search(line.strip()) and not names_the_meeting(line[:40])
-        and match_label(line) is None
+        if len(line.split()) >= 8 and _SENTENCE.search(line.strip()) and not line.rstrip().endswith("..")
+        and not names_the_meeting(line[:40]) and match_label(line) is None and not inline_labels(line)
     }

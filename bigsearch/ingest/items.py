@@ -258,6 +258,32 @@ def title_quality(title: str) -> float:
     return quality
 
 
+_BODY_WORD = re.compile(
+    r"\b[\wåäöÅÄÖ-]*(?:nämnd|styrelse|fullmäktige|utskott|råd|beredning|ledningsgrupp|direktion|kommitté)"
+    r"[\wåäö]*", re.IGNORECASE)
+
+
+def abbreviates(prefix: str, name: str) -> bool:
+    """Whether `prefix` is the abbreviation of a body's name: its first letter starts the name and
+    the others follow in order ("KS" Kommunstyrelsen, "MBN" Miljö- och byggnadsnämnden, "FHR"
+    Folkhälsorådet, "Sn" Socialnämnden)."""
+    letters, name = prefix.casefold(), name.casefold()
+    if len(letters) < 2 or not name.startswith(letters[0]):
+        return False
+    at = 1
+    for letter in letters[1:]:
+        at = name.find(letter, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def body_names(text: str) -> list[str]:
+    """Names of bodies written near the top of a text ("Kommunstyrelsen", "Miljö- och byggnadsnämnden")."""
+    return [m.group(0) for m in _BODY_WORD.finditer(text[:1500])]
+
+
 def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
     """Every place in `lines` where an item number could stand: at the start of a line, and after
     white space inside a line — any line when `inline` (text that lost its line breaks), else
@@ -282,6 +308,7 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
                 continue
             matches.append((line_index, match.start(), match, False))
     matches.sort(key=lambda m: (m[0], m[1]))
+    bodies = body_names(text)
     found: list[Candidate] = []
     for index, (line_index, _offset, match, at_start) in enumerate(matches):
         nxt = matches[index + 1] if index + 1 < len(matches) else None
@@ -290,6 +317,8 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         candidate = _candidate(match, line_index, base, lines[line_index], bound, data, at_line_start=at_start,
                                lines_after=lines[line_index + 1: line_index + 5] if at_start else ())
         if candidate is not None:
+            if candidate.prefix and any(abbreviates(candidate.prefix, body) for body in bodies):
+                candidate.score += 1.5  # "KS 31" in the minutes of Kommunstyrelsen
             found.append(candidate)
     return found
 

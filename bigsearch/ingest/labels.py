@@ -70,11 +70,11 @@ def match_label(text: str) -> tuple[Label, str] | None:
 
 @lru_cache(maxsize=1)
 def _inline_pattern() -> re.Pattern:
-    # A label written with its capital, after white space, followed by white space, ":" or the end.
-    alternatives = "|".join(
-        re.escape(label.text[0]) + re.escape(label.text[1:]).replace(r"\ ", r"\s+") for label in labels()
-        if label.text[:1].isupper()
-    )
+    # A label written with its capital (or all in capitals: "LEDAMÖTER"), after white space, followed
+    # by white space, ":" or the end.
+    written = [label.text for label in labels() if label.text[:1].isupper()]
+    written += [text.upper() for text in written if text.upper() != text]
+    alternatives = "|".join(re.escape(text).replace(r"\ ", r"\s+") for text in sorted(written, key=len, reverse=True))
     return re.compile(rf"(?:(?<=\s)|^)(?:{alternatives})(?=\s|:|\.|$)")
 
 

@@ -24,6 +24,8 @@ from bigsearch.ingest.labels import header_data, match_label, names_another_day,
 _WEEKDAY = re.compile(r"\b(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?$", re.IGNORECASE)
 _COMPACT_TITLE = re.compile(r"(?:protokoll|minnesanteckningar|möte)\D{0,20}?(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)",
                             re.IGNORECASE)
+# "Protokoll Styrelsemöte Fellingsbro 24-04-23": a two-digit year, in a title line only.
+_SHORT_TITLE = re.compile(r"(?<![\d-])(\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _DATE_ONLY = re.compile(r"^[\s\w,.]{0,12}?(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+\w+\s+\d{4})\s*$")
 _ISO_WRAP_END = re.compile(r"(?<!\d)(\d{4}-(?:\d{1,2}-?)?)$")
 _ISO_WRAP_START = re.compile(r"^\d{1,2}(?:-\d{1,2})?(?!\d)")
@@ -94,14 +96,23 @@ def _has_label(text: str) -> bool:
     return any(True for _ in inline_labels(" " + text.strip())) if text.strip() else False
 
 
+_SIGNING_KINDS = ("justify", "notice", "absent", "distribution")
+_NOT_SIGNING = ("Organ", "Nämnd/Styrelse")  # notice labels that also name the body in a meeting's header
+
+
 def header_mentions(lines: list[str]) -> list[Mention]:
-    """Dates of the header's lines, each with the kind of evidence its place gives it."""
+    """Dates of the header's lines, each with the kind of evidence its place gives it.
+
+    Labels printed in a row with their values after them ("Tid: Plats: 30 maj 2013 kl …",
+    "Plats och tid Beslutande … Justerare Plats och tid Gillesalen … den 20 november 1989 …
+    den 23 november 1989") give their dates in order: the first date to the first date label."""
     lines = unwrap_dates([line for line in lines if line.strip()])
     found: list[Mention] = []
     signing = False  # after a justering or anslag label, "Plats och tid" is the signing's or posting's
     field_kind: str | None = None
     title_without_date = False
     seen_label = False
+    queued: list[str] = []  # the kinds of date labels printed in a row before their values
     for number, line in enumerate(lines):
         text = line.strip()
         may_be_title = number < TITLE_LINES and len(text) <= 160
@@ -109,30 +120,52 @@ def header_mentions(lines: list[str]) -> list[Mention]:
         if label is not None:
             seen_label = True
             field_kind = label[0].kind
-            if field_kind in ("justify", "notice", "absent", "distribution") or (
+            if (field_kind in _SIGNING_KINDS and label[0].text not in _NOT_SIGNING) or (
                     field_kind == "role" and label[0].value == "justerare"):
                 signing = True
+            own = _label_date_kind(label[0], signing)
+            if not label[1]:
+                if own:
+                    queued.append(own)
+                continue
+            queued = queued + [own] if queued and own else queued
         dates = list(find_dates(text))
         if not dates:
             compact = _COMPACT_TITLE.search(text) if not seen_label and may_be_title else None
-            if compact and names_the_meeting(text):
-                date = _from_compact(compact)
+            short = _SHORT_TITLE.search(text) if not seen_label and may_be_title else None
+            if (compact or short) and names_the_meeting(text):
+                date = _from_compact(compact or short)
                 if date:
                     found.append(Mention(date, "title", text))
             title_without_date = (not seen_label and may_be_title and names_the_meeting(text)
                                   and not names_another_day(text))
             continue
-        for offset, date in dates:
-            kind = _kind(text, offset, field_kind, signing, seen_label or not may_be_title, title_without_date)
+        for index, (offset, date) in enumerate(dates):
+            if queued and index < len(queued):
+                kind = "other" if names_another_day(text[:offset]) and queued[index] != "label" else queued[index]
+            else:
+                kind = _kind(text, offset, field_kind, signing, seen_label or not may_be_title, title_without_date)
             found.append(Mention(date, kind, text))
+        queued = []
         title_without_date = False
     return found
+
+
+def _label_date_kind(label, signing: bool) -> str | None:
+    """What a date printed under this label is evidence of; None for labels whose values are not dates."""
+    if label.kind == "meeting_date":
+        return "label"
+    if label.kind in ("date", "agenda"):
+        return "other" if signing else "field"
+    if label.kind in ("justify", "notice") and re.search(r"tid|datum|dag|anslag|överklag", label.text, re.IGNORECASE):
+        return "other"
+    return None
 
 
 def _kind(text: str, offset: int, field_kind: str | None, signing: bool, seen_label: bool,
           after_title: bool) -> str:
     before = text[:offset]
-    if names_another_day(before) or (field_kind in ("justify", "notice", "absent") and not field_kind == "meeting_date"):
+    if names_another_day(before) or field_kind in ("justify", "notice", "absent"):
         return "other"
     if field_kind == "meeting_date":
         return "label"
@@ -142,8 +175,8 @@ def _kind(text: str, offset: int, field_kind: str | None, signing: bool, seen_la
         return "title"  # "PROTOKOLL" / "2019-05-02"
     if signing:
         return "other"
-    if field_kind == "date":
-        return "field"
+    if field_kind in ("date", "agenda"):
+        return "field"  # "Tid …", "Ärendelista 11 maj 2015"
     if _WEEKDAY.search(before):
         return "weekday"
     return "loose"

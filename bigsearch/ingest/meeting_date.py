@@ -144,7 +144,8 @@ def header_mentions(lines: list[str]) -> list[Mention]:
             if queued and index < len(queued):
                 kind = "other" if names_another_day(text[:offset]) and queued[index] != "label" else queued[index]
             else:
-                kind = _kind(text, offset, field_kind, signing, seen_label or not may_be_title, title_without_date)
+                here = field_kind if label is not None or field_kind != "agenda" else None
+                kind = _kind(text, offset, here, signing, seen_label or not may_be_title, title_without_date)
             found.append(Mention(date, kind, text))
         queued = []
         title_without_date = False
@@ -155,7 +156,7 @@ def _label_date_kind(label, signing: bool) -> str | None:
     """What a date printed under this label is evidence of; None for labels whose values are not dates."""
     if label.kind == "meeting_date":
         return "label"
-    if label.kind in ("date", "agenda"):
+    if label.kind == "date":
         return "other" if signing else "field"
     if label.kind in ("justify", "notice") and re.search(r"tid|datum|dag|anslag|överklag", label.text, re.IGNORECASE):
         return "other"
@@ -176,7 +177,7 @@ def _kind(text: str, offset: int, field_kind: str | None, signing: bool, seen_la
     if signing:
         return "other"
     if field_kind in ("date", "agenda"):
-        return "field"  # "Tid …", "Ärendelista 11 maj 2015"
+        return "field"  # "Tid …", "Ärendelista 11 maj 2015" (an agenda's date on its label's line)
     if _WEEKDAY.search(before):
         return "weekday"
     return "loose"

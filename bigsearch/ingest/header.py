@@ -195,10 +195,10 @@ def parse_header(lines: list[str], registry: Registry, full_text: str, has_secti
     header.body = body_of(header.fields)
     for part in header.fields + tail:
         kind = part.kind
-        if kind is None and part is header.fields[0]:
-            # Members listed with their party before any label (the label lost in a table's other
-            # column): "Carl-Axel Wilhelmsson (C), 1:e vice ordförande Charlotta Gudmundsson (S)".
-            listed = [line for line in part.lines if len(_PARTY_ENTRY.findall(line)) >= 1 and not _SENTENCE.search(line.strip())]
+        if kind in (None, "date", "place") and part in header.fields:
+            # Members listed with their party where no attendance label stands (the label lost in a
+            # table's other column or mangled): "Carl-Axel Wilhelmsson (C), 1:e vice ordförande …".
+            listed = _party_lists(part.lines)
             if listed:
                 header.attendees.extend(parse_block(listed, registry).attendees)
         if kind == "attendees":
@@ -217,6 +217,19 @@ def parse_header(lines: list[str], registry: Registry, full_text: str, has_secti
     header.roles.extend(_column_roles(header.fields + tail))
     header.absent = [n for n in dict.fromkeys(header.absent) if n not in {a.name for a in header.attendees}]
     return header
+
+
+def _party_lists(lines: list[str]) -> list[str]:
+    """Lines (or the end of a line) listing people with their party: at least two "Name (S)" in the
+    field, and the line not a sentence."""
+    if sum(len(_PARTY_ENTRY.findall(line)) for line in lines) < 2:
+        return []
+    out = []
+    for line in lines:
+        first = _PARTY_ENTRY.search(line)
+        if first and not _SENTENCE.search(line.strip()[-1:] if len(line) < 200 else ""):
+            out.append(line[first.start():])
+    return out
 
 
 def _title(parts: list[HeaderField], texts: list[str]) -> str | None:

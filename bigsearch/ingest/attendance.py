@@ -124,9 +124,11 @@ def _split_run(run: list[str], open_ok: bool, close_ok: bool, before: str) -> li
     choice: list[tuple[int, bool]] = [(0, False)] * (n + 1)
     best[0] = 0.0
     for i in range(1, n + 1):
-        # the word before i left to the text around the names (only at the run's ends)
-        if best[i - 1] > float("-inf") and (i - 1 == 0 or all(not c for c in _names_before(choice, i - 1))):
-            score = best[i - 1] - skip_cost_start
+        # the word before i left to the text around the names: at the run's start, or between two
+        # names (an organisation written without separators: "Hans Jönsson Boliden Mattias Hedlund")
+        if best[i - 1] > float("-inf") and i < n:  # words left at the run's end: see below
+            leading = i - 1 == 0 or all(not c for c in _names_before(choice, i - 1))
+            score = best[i - 1] - (skip_cost_start if leading else SKIP_INSIDE)
             if score > best[i]:
                 best[i], choice[i] = score, (i - 1, False)
         for size in (2, 3, 4):
@@ -173,6 +175,7 @@ def _names_before(choice: list[tuple[int, bool]], i: int) -> list[bool]:
     return out
 
 
+SKIP_INSIDE = 0.7  # the cost of a capitalised word between two names that belongs to neither
 _FUNCTION_WORDS = {"i", "på", "vid", "från", "av", "inom", "hos", "med", "mot", "till", "under", "över", "om"}
 
 

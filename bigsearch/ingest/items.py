@@ -392,8 +392,10 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
     if has_reference(following):
         score += 1.5  # only an item heading carries its own registration number
     punct = match.group("punct") or ""
+    # "1)" and "1." are two numberings; "2." over "2.1" is one (a full stop after a number is no style).
+    kind = ")" if punct == ")" else ""
     return Candidate(line_index, start, end, style.name, style.weight, prefix, number, printed, punct,
-                     title, rest, quality, at_line_start, score, (style.name, prefix, punct if style.punct else ""))
+                     title, rest, quality, at_line_start, score, (style.name, prefix, kind if style.punct else ""))
 
 
 _DASHES = {"-", "--", "–", "—"}
@@ -419,6 +421,8 @@ def step(a: tuple[int, ...], b: tuple[int, ...]) -> int | None:
     if len(b) == len(a):
         if b[:-1] == a[:-1] and b[-1] > a[-1]:
             return b[-1] - a[-1]
+        if len(b) >= 2 and b[-1] == 1 and (parent := step(a[:-1], b[:-1])) is not None:
+            return parent + 1  # 3.12 → 4.1: the heading "4" not printed
         return None
     if len(b) == len(a) + 1:
         return b[-1] if b[:-1] == a and b[-1] >= 1 else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -126,6 +126,7 @@ def is_reference(text: str) -> bool:
 
 _LEADER = re.compile(r"\s*(?:\.{2,}|…+|\s\.\s\.)[\s.…]*\d{0,4}\s*$")
 _LEADER_INLINE = re.compile(r"\s*(?:\.{2,}|…)[\s.…]*\d{0,4}(?=\s|$)")
+_PERSON = re.compile(r"^[A-ZÅÄÖ][a-zåäöéü-]+(?:\s+[A-ZÅÄÖ][\wåäöéü-]+){1,2}\s*\(\s*[A-Za-zÅÄÖåäö]{1,4}\s*\)")
 _TIME = re.compile(r"^\d{1,2}[:.]\d{2}\b|^\d+\s*(?:%|kr\b|st\b|tkr\b|mkr\b)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[a-zåäö0-9)”\"])[.!?]\s+(?=[A-ZÅÄÖ\"”])")
 
@@ -249,8 +250,8 @@ def title_quality(title: str) -> float:
     else:
         return 0.0
     words = title.split()
-    if _is_label(title):
-        quality *= 0.1
+    if _is_label(title) or _PERSON.match(title):
+        quality *= 0.1  # "§ 65 Åke Liedberg (m)": a note on an attendee, not an item
     if len(words) > 25:
         quality *= 0.4
     elif title.endswith(".") and len(words) > 10:
@@ -301,9 +302,12 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
     for line_index, line in enumerate(lines):
         # Mid-line numbers: in text that lost its line breaks, and in any line long enough to hold
         # several items (a table of contents run together: "§ 221 Title...... 284 § 222 Title ...").
-        if len(line) < (40 if inline else LONG_LINE):
+        if len(line) < 40:
             continue
+        strong_only = not inline and len(line) < LONG_LINE  # a wrapped line: only "§ N" mid-line
         for match in pattern.finditer(line):
+            if strong_only and ("§" not in match.group(0) or re.search(r"[a-zåäö]\s*$", line[: match.start()])):
+                continue  # a wrapped line: only "§ N" mid-line, and not after a word ("frånvarande § 65")
             if (line_index, match.start()) in seen or match.start() == 0 or _after_reference(line, match.start(), data):
                 continue
             matches.append((line_index, match.start(), match, False))
@@ -320,6 +324,9 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
             if candidate.prefix and any(abbreviates(candidate.prefix, body) for body in bodies):
                 candidate.score += 1.5  # "KS 31" in the minutes of Kommunstyrelsen
             found.append(candidate)
+            if candidate.style == "outline" and len(candidate.number) > 1 and candidate.key[2] == "":
+                # "1.7 … 2. Rapporter 2.1 …": a dotted number belongs to the "2." numbering as well
+                found.append(replace(candidate, key=(candidate.style, candidate.prefix, ".")))
     return found
 
 
@@ -392,8 +399,7 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
     if has_reference(following):
         score += 1.5  # only an item heading carries its own registration number
     punct = match.group("punct") or ""
-    # "1)" and "1." are two numberings; "2." over "2.1" is one (a full stop after a number is no style).
-    kind = ")" if punct == ")" else ""
+    kind = punct if punct in ".)" else ""
     return Candidate(line_index, start, end, style.name, style.weight, prefix, number, printed, punct,
                      title, rest, quality, at_line_start, score, (style.name, prefix, kind if style.punct else ""))
 

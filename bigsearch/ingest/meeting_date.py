@@ -82,7 +82,8 @@ def labelled(text: str) -> list[Mention]:
         between = window[:offset]
         # Its value on the next line, or a few lines on when a table's other label stands between
         # ("Sammanträdesdatum / Paragrafnummer / 2007-12-03"); never across another day's label.
-        if between.count("\n") > 4 or (between.count("\n") > 1 and re.search(r"\d", between)):
+        lines_between = [line for line in between.split("\n")[1:] if line.strip()]
+        if len(lines_between) > 1 or (lines_between and re.search(r"\d", between)):
             continue
         if names_another_day(between) or _has_label(between):
             continue

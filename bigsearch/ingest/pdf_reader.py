@@ -75,8 +75,8 @@ def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
         edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
         counts.update({_furniture_key(line) for line in edges})
     threshold = max(2, (len(pages) + 1) // 2)
-    # An item heading is never furniture, however alike ("§ # information").
-    return {key for key, count in counts.items() if count >= threshold and key and not key.startswith("§")}
+    # An item heading is never furniture, however alike ("§ # information", "ks § # dnr: ku.#.#").
+    return {key for key, count in counts.items() if count >= threshold and key and "§" not in key}
 
 
 def _page_lines(page) -> list[str]:

@@ -141,25 +141,29 @@ def strip_inline(line: str, page_totals: Counter | None = None) -> str:
     out = data.form_text.sub(" ", line)
     out = data.page_inline.sub(" ", out)
     if page_totals:
-        out = _NUMBER_OF_PAGES.sub(lambda m: " " if _is_page_of(m, page_totals) else m.group(0), out)
+        out = _NUMBER_OF_PAGES.sub(lambda m: _page_marker_sub(m, page_totals), out)
     if out != line:
         out = re.sub(r"[ ]{2,}", " ", out).strip()
     return out
 
 
-_NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")
+# "2 (40)", "2(36)", and a transcript's page counter before it: "2 2 (14)".
+_NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(?:(?P<counter>\d{1,4})\s+)?(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")
 
 
 def page_totals(text: str) -> Counter:
     """How often each page total is printed as "N (M)" or "N(M)": two of the same M are page markers."""
-    return Counter(int(m[2]) for m in _NUMBER_OF_PAGES.finditer(text) if int(m[1]) <= int(m[2]))
+    return Counter(int(m[3]) for m in _NUMBER_OF_PAGES.finditer(text) if int(m[2]) <= int(m[3]))
 
 
-def _is_page_of(match: re.Match, totals: Counter) -> bool:
-    page, total = int(match[1]), int(match[2])
-    if page > total:
-        return False
-    return totals[total] >= 2 or match.start() == 0 or total >= 2 and page == 1 and match.string[: match.start()].strip() == ""
+def _page_marker_sub(match: re.Match, totals: Counter) -> str:
+    page, total = int(match[2]), int(match[3])
+    counter = match["counter"]
+    if page > total or not (totals[total] >= 2 or match.start() == 0):
+        return match.group(0)
+    if counter is not None and counter != match[2]:
+        return counter + " "  # a number before the marker that is not its page counter stays
+    return " "
 
 
 # -- text that lost its line breaks: one line per page ---------------------------------------------

@@ -124,6 +124,7 @@ def is_reference(text: str) -> bool:
     return found is not None and found.end() >= len(text.rstrip())
 
 
+_AFTER_WORD = re.compile(r"(?:^|\s)[a-zåäö]+,?\s*$")  # "… frånvarande § 65": a word of running text before it
 _LEADER = re.compile(r"\s*(?:\.{2,}|…+|\s\.\s\.)[\s.…]*\d{0,4}\s*$")
 _LEADER_INLINE = re.compile(r"\s*(?:\.{2,}|…)[\s.…]*\d{0,4}(?=\s|$)")
 _PERSON = re.compile(r"^[A-ZÅÄÖ][a-zåäöéü-]+(?:\s+[A-ZÅÄÖ][\wåäöéü-]+){1,2}\s*\(\s*[A-Za-zÅÄÖåäö]{1,4}\s*\)")
@@ -306,7 +307,7 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
             continue
         strong_only = not inline and len(line) < LONG_LINE  # a wrapped line: only "§ N" mid-line
         for match in pattern.finditer(line):
-            if strong_only and ("§" not in match.group(0) or re.search(r"[a-zåäö]\s*$", line[: match.start()])):
+            if strong_only and ("§" not in match.group(0) or _AFTER_WORD.search(line[: match.start()])):
                 continue  # a wrapped line: only "§ N" mid-line, and not after a word ("frånvarande § 65")
             if (line_index, match.start()) in seen or match.start() == 0 or _after_reference(line, match.start(), data):
                 continue
@@ -365,7 +366,9 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
               if name.startswith(f"s{style_index}_")}
     prefix = groups.get("prefix")
     if prefix in data.not_prefixes:
-        return None
+        if style.name != "section-sign":
+            return None
+        prefix = None  # "Sid § 221": a column header before the §, not the body's abbreviation
     printed = groups.get("number")
     letter = groups.get("letter")
     if printed is None:  # a lettered list: "a)"
@@ -407,13 +410,18 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
 _DASHES = {"-", "--", "–", "—"}
 
 
+_BEFORE_SECTION = frozenset({"enligt", "jfr", "se", "i", "kap.", "kap", "och", "eller", "samt", "till", "t.o.m.",
+                             "tom", "från", "fr.o.m.", "paragraf", "paragraferna", "justerade", "ej", "del"})
+
+
 def _after_reference(line: str, start: int, data: ItemData) -> bool:
-    """A number mid-line that continues a reference ("t.o.m. punkt 4", "§§ 50 - 61", "kl. 9.50")."""
+    """A number mid-line that continues a reference ("t.o.m. punkt 4", "§§ 50 - 61", "kl. 9.50",
+    "enligt § 7")."""
     before = line[:start].split()
     if not before:
         return False
     word = before[-1].casefold().rstrip(",")
-    if word in data.not_after:
+    if word in (_BEFORE_SECTION if line.startswith("§", start) or "§" in line[start:start + 8] else data.not_after):
         return True
     return word in _DASHES and len(before) > 1 and before[-2][-1:].isdigit()
 

@@ -14,6 +14,7 @@ from collections import Counter
 
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits
+from bigsearch.ingest.furniture import is_page_marker
 from bigsearch.ingest.model import RawText
 
 EDGE_LINES = 4  # how many lines at the top and bottom of a page may be furniture
@@ -70,13 +71,32 @@ def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
-    for page in pages:
+    numbers: dict[str, list[tuple[int, int]]] = {}  # key -> (page, first number on the line)
+    for index, page in enumerate(pages):
         content = [line for line in page if line.strip()]
         edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
-        counts.update({_furniture_key(line) for line in edges})
+        keys = {}
+        for line in edges:
+            keys[_furniture_key(line)] = line
+        counts.update(keys.keys())
+        for key, line in keys.items():
+            found = _DIGITS.search(line)
+            if found and (_has_words(key) or is_page_marker(line)):
+                numbers.setdefault(key, []).append((index, int(found.group())))
     threshold = max(2, (len(pages) + 1) // 2)
-    # An item heading is never furniture, however alike ("§ # information", "ks § # dnr: ku.#.#").
-    return {key for key, count in counts.items() if count >= threshold and key and "§" not in key}
+    # An item heading is never furniture, however alike ("§ # information", "ks § # dnr: ku.#.#"); a line
+    # of numbers alone is a page number only when its number goes with the page ("1. 4." is an item).
+    return {key for key, count in counts.items()
+            if count >= threshold and key and "§" not in key and (_has_words(key) or _follows_pages(numbers.get(key, [])))}
+
+
+def _has_words(key: str) -> bool:
+    return any(ch.isalpha() for ch in key)
+
+
+def _follows_pages(found: list[tuple[int, int]]) -> bool:
+    """Whether page-number lines rise with the pages (page n prints n + a constant offset)."""
+    return len(found) >= 2 and len({number - page for page, number in found}) == 1
 
 
 def _page_lines(page) -> list[str]:

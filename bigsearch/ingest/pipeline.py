@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from bigsearch.textsafe import safe_name
 _ID_LABELS = {"header": "hd", "signature": "sg", "agenda": "a", "caption": "c"}
 # Text a reader sees that is not the minutes' own text: indexed, ranked low.
 LOW_PARTS = ("header", "signature", "caption")
+_LEADERS = re.compile(r"\s*(?:\.{4,}|…{2,})\s*")
 # Readers that give one line per paragraph with an empty line after each.
 _BREAKS_KNOWN = ("docx", "odt", "doc", "rtf", "html")
 
@@ -87,6 +89,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         body=header.body,
     )
     doc.warnings.extend(_missing(doc, header, chains, header_as_body))
+    for chunk in chunks:
+        chunk.lines = [_LEADERS.sub(" ", line) for line in chunk.lines]  # a contents list's dot leaders
     texts = [chunk.text for chunk in chunks]
     attendee_names = [a.name for a in doc.attendees]
     mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]

@@ -32,6 +32,8 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _NOT_REPORTERS = re.compile(r"respektive|huvudm|parter|deltagare|samtliga|alla|varje|övriga|organisationer", re.IGNORECASE)
+_NUMBER_ALONE = re.compile(r"^[\s(.…]*\d{1,4}[\s).]*$")
+_LEADERS = re.compile(r"(?:\.{4,}|…{2,})")
 _INLINE_HEADING = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _ATTACHMENT = re.compile(r"\b[\w.-]+\.(?:docx?|pdf|xlsx?|pptx?|odt)\b", re.IGNORECASE)
@@ -125,8 +127,9 @@ def segment(lines: list[Line], headings: dict[int, Heading], registry: Registry,
     for chunk in chunks:
         if chunk.principal and chunk.unit is None and chunk.part != "caption":
             chunk.unit = registry.find_unit(chunk.principal, chunk.text)
-    return Segmented(header=header, chunks=[c for c in chunks if c.text.strip()], signature=signature,
-                     has_sections=has_sections)
+    # A number alone (a table of contents' page number cut off by a wrapped line) is furniture.
+    kept = [c for c in chunks if c.text.strip() and not _NUMBER_ALONE.match(c.text)]
+    return Segmented(header=header, chunks=kept, signature=signature, has_sections=has_sections)
 
 
 def _field_blocks_end(lines: list[Line]) -> int:
@@ -180,6 +183,8 @@ def _walk(lines: list[Line], registry: Registry, headings: dict[int, Heading], h
 
     for position, line in enumerate(lines):
         text = line.text.strip()
+        if _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
+            continue  # a contents list's dot leader and page number on a line of their own
         heading = headings.get(line.index)
         if heading is not None:
             close_heading()

@@ -9,7 +9,9 @@ Records. A paragraph is a dict with these keys (absent or None when unknown):
     kind "p"; id; source (file name); source_key (the file's resolved path); doc_type;
     date ("YYYY-MM-DD" or None); year (int or None); section; section_title; principal; unit;
     persons, places, attendees (lists of names); text; position (int, order within the source);
-    title (the document's title); and `first` (True on the source's first paragraph).
+    title (the document's title); `first` (True on the one paragraph of the source that carries
+    its attendance for search: the attendance list's paragraph, else the first); and `part`
+    ("item", "body", "agenda", or — ranked low — "header", "signature", "caption").
 A source (one per file: the sync manifest) is a dict with: source_key, source, source_hash,
 source_stat, id_prefix, title, attendee_records (JSON list of {name, organisation, role}),
 paragraphs (count).

@@ -28,6 +28,7 @@ def attendee_names(doc: Document) -> list[str]:
 
 def paragraph_records(doc: Document, source_key: str) -> list[dict]:
     names = attendee_names(doc)
+    attendance_at = getattr(doc, "attendance_at", 0)
     records = []
     for number, paragraph in enumerate(doc.paragraphs):
         records.append({
@@ -52,7 +53,8 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "body": getattr(paragraph, "body", None) or getattr(doc, "body", None),
             "page": getattr(paragraph, "page", None),
             "line": getattr(paragraph, "line", None),
-            "first": number == 0,
+            "first": number == attendance_at,
+            "part": getattr(paragraph, "part", "item"),
         })
     return records
 

@@ -339,26 +339,35 @@ def _same_person(a: str, b: str) -> bool:
     return x[0] == y[0] and x[-1] == y[-1]
 
 
-def paragraphs(parts: list[HeaderField], signatures: bool = False) -> list[tuple[str, str, int]]:
-    """The header as text a reader sees: (part, text, index of the first line) for each field —
-    "signature" for signatures and justering (and for every line under the text when
-    `signatures`), "header" for the rest."""
-    out: list[tuple[str, str, int]] = []
+@dataclass
+class FieldText:
+    """A header field or signature as text a reader sees (a paragraph of part "header" or "signature")."""
+
+    part: str
+    text: str
+    line: int  # index of its first line in the lines the fields were read from
+    attendance: bool = False  # the meeting's attendance list
+
+
+def paragraphs(parts: list[HeaderField], signatures: bool = False) -> list[FieldText]:
+    """The fields as text a reader sees — "signature" for signatures and justering (and for every
+    line under the text when `signatures`), "header" for the rest."""
+    out: list[FieldText] = []
     for part in parts:
-        lines = [(i, line) for i, line in enumerate(part.lines) if line.strip()]
+        lines = [line for line in part.lines if line.strip()]
         if part.label is None:
-            for _, line in lines:
+            for line in lines:
                 if _text([line]):
-                    out.append(("signature" if signatures else "header", _text([line]), part.start))
+                    out.append(FieldText("signature" if signatures else "header", _text([line]), part.start))
             continue
         kind = "signature" if part.kind in SIGNATURE_KINDS else "header"
         written = part.written
         if written.casefold().startswith("underskrift"):
             written = ""  # a form label, not text
             kind = "signature"
-        text = _text([written] + [line for _, line in lines])
+        text = _text([written] + lines)
         if text:
-            out.append((kind, text, part.start))
+            out.append(FieldText(kind, text, part.start, part.kind == "attendees"))
     return out
 
 

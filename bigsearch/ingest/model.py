@@ -94,6 +94,9 @@ class Document:
     kind: str = "txt"
     # The body that met, as the header names it ("Socialnämnden", "Kommunfullmäktige"); None if not named.
     body: str | None = None
+    # The paragraph that carries the attendance (its list), where a search for an attendee finds the
+    # meeting once; the first paragraph when the text prints no list.
+    attendance_at: int = 0
 
     @property
     def text_paragraphs(self) -> list[Paragraph]:

@@ -99,13 +99,11 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     doc.id_prefix = id_prefix(raw.source, doc.date, doc.year, doc.doc_type)
     pages = _PageFinder(raw.pages)
     source_lines = _LineFinder(text if raw.kind == "txt" else "")
-    aside = [] if header_as_body else [
-        (kind, paragraph_text, index) for kind, paragraph_text, index in
-        header_paragraphs(header.fields) + [(k, t, header_end) for k, t, _ in header_paragraphs(header.tail, True)]
-    ]
-    pieces = ([(kind, None, paragraph_text) for kind, paragraph_text, index in aside if index < header_end or not seg.signature]
-              + [(chunk.part, chunk, chunk.text) for chunk in chunks]
-              + [(kind, None, paragraph_text) for kind, paragraph_text, index in aside if index >= header_end and seg.signature])
+    above = [] if header_as_body else header_paragraphs(header.fields)
+    below = [] if header_as_body else header_paragraphs(header.tail, signatures=True)
+    pieces = ([(t.part, None, t.text) for t in above] + [(chunk.part, chunk, chunk.text) for chunk in chunks]
+              + [(t.part, None, t.text) for t in below])
+    doc.attendance_at = next((i for i, t in enumerate(above) if t.attendance), 0)
     counters: dict[str, int] = {}
     for position, (part, chunk, paragraph_text) in enumerate(pieces):
         label = _label(part, chunk)

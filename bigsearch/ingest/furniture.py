@@ -28,7 +28,7 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class FurnitureData:
-    lines: tuple[re.Pattern, ...]  # a whole line that is letterhead or footer
+    lines: re.Pattern  # a whole line that is letterhead or footer
     page_line: re.Pattern  # a whole line that is a page number
     page_edge: re.Pattern  # a page number at the start or end of a short line
     page_inline: re.Pattern  # a page number inside flattened text
@@ -40,7 +40,7 @@ def furniture_data() -> FurnitureData:
     data = tomllib.loads(resources.files("bigsearch.data").joinpath("furniture.toml").read_text("utf-8"))
     page = "|".join(f"(?:{p})" for p in data["page_line"])
     return FurnitureData(
-        lines=tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"]),
+        lines=re.compile("|".join(f"(?:{p})" for p in data["patterns"]), re.IGNORECASE),
         page_line=re.compile(rf"^\s*(?:{page})\s*$", re.IGNORECASE),
         page_edge=re.compile(rf"^\s*(?:{page})(?=\s)|(?<=\s)(?:{page})\s*$", re.IGNORECASE),
         page_inline=re.compile("|".join(f"(?:{p})" for p in data["page_inline"])),
@@ -126,9 +126,9 @@ def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset
         stripped = " ".join(line.split())
         if not stripped:
             continue
-        if any(p.match(stripped) for p in data.lines) or (reader_furniture and masked(stripped) in reader_furniture):
+        if data.lines.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture):
             found.add(index)
-        elif len(stripped) <= 60 and not data.form_text.sub("", stripped).strip(" .:-"):
+        elif len(stripped) <= 60 and _HINT.search(stripped) and not data.form_text.sub("", stripped).strip(" .:-"):
             found.add(index)
     return found
 
@@ -232,5 +232,34 @@ def strip(lines: list[str], reader_furniture: frozenset[str] = frozenset(), flat
     drop = pattern_lines(lines, reader_furniture)
     markers = page_markers(lines)
     drop |= markers | edge_lines(lines, markers)
-    totals = page_totals("\n".join(lines)) if flat else None
-    return ["" if index in drop else strip_inline(line, totals) for index, line in enumerate(lines)]
+    kept = "\n".join("" if index in drop else line for index, line in enumerate(lines))
+    return strip_inline_text(kept, page_totals(kept) if flat else None).split("\n")
+
+
+# Letters every form label and page marker holds, even as an OCR run splits it: a text without any
+# of them has no furniture inside its lines (one cheap search instead of the tolerant patterns).
+_HINT = re.compile(r"g\s?n\b|gnum|k\s?a\s?n\s?d\s?e|bevis|justerat|tillkännag|_{3}|~~|sida|sid\.?\s*\d|\bs\.\s*\d|\(\s?\d",
+                   re.IGNORECASE)
+
+
+def strip_inline_text(text: str, totals: Counter | None = None) -> str:
+    """`strip_inline` over a whole text at once (compiled patterns over the text beat a loop over
+    its lines); the number of lines stays the same."""
+    data = furniture_data()
+    if not _HINT.search(text):
+        return text
+    out = data.form_text.sub(_keep_breaks, text)
+    out = data.page_inline.sub(_keep_breaks, out)
+    if totals:
+        out = _NUMBER_OF_PAGES.sub(lambda m: _page_marker_sub(m, totals), out)
+    if out == text:
+        return text
+    return "\n".join(_tidy(line) for line in out.split("\n"))
+
+
+def _keep_breaks(match: re.Match) -> str:
+    return "\n" * match.group().count("\n") or " "
+
+
+def _tidy(line: str) -> str:
+    return re.sub(r"[ ]{2,}", " ", line).strip() if "  " in line or line[:1] == " " or line[-1:] == " " else line

@@ -306,6 +306,8 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         if len(line) < 40:
             continue
         strong_only = not inline and len(line) < LONG_LINE  # a wrapped line: only "§ N" mid-line
+        if strong_only and "§" not in line[1:]:
+            continue
         for match in pattern.finditer(line):
             if strong_only and ("§" not in match.group(0) or _AFTER_WORD.search(line[: match.start()])):
                 continue  # a wrapped line: only "§ N" mid-line, and not after a word ("frånvarande § 65")
@@ -464,10 +466,11 @@ def _between(lines: list[str], a: Candidate, b: Candidate) -> int:
     """Characters of text between the end of a's title and the start of b."""
     if a.line == b.line:
         return max(0, b.start - a.end - len(a.title))
-    size = len(lines[a.line]) - a.end - len(a.title)
+    size = len(lines[a.line]) - a.end - len(a.title) + b.start
     for index in range(a.line + 1, min(b.line, a.line + 40)):
         size += len(lines[index])
-    size += b.start
+        if size > BODY_CHARS:
+            break  # only "more than BODY_CHARS" matters
     return max(0, size)
 
 

@@ -66,40 +66,47 @@ def first_name_of(full_name: str) -> str:
     return full_name.split()[0]
 
 
+_NAME = r"(?<![\w'’-])[A-ZÅÄÖÉÜ][a-zåäöéüøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)*(?![\w'’-])"
+# Runs of capitalised words (with particles between them): the only places a full name can stand.
+_NAME_RUN = re.compile(rf"{_NAME}(?:\s+(?:{_NAME}|(?:{'|'.join(sorted(_PARTICLES))})\s+{_NAME}))*")
+
+
 def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]:
     """Full names written in `text`: a known first name followed by one to three surnames.
 
     Genitives are undone on the surname ("Johnny Gustavssons tjänst" -> "Johnny Gustavsson").
     """
-    known = first_names() | set(extra_first_names)
-    tokens = _TOKEN.findall(text)
+    known = first_names() | set(extra_first_names) if extra_first_names else first_names()
     found: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        is_first = token in known or (token.endswith("s") and token[:-1] in known and len(token) > 3)
-        if not is_first or not is_name_token(token):
-            i += 1
+    for run in _NAME_RUN.finditer(text):
+        tokens = run.group().split()
+        if len(tokens) < 2:
             continue
-        j = i + 1
-        parts = [token]
-        while j < len(tokens) and len(parts) < 5:
-            nxt = tokens[j]
-            if is_name_token(nxt) and not nxt.isupper():
-                parts.append(nxt)
-                j += 1
-            elif nxt in _PARTICLES and j + 1 < len(tokens) and is_name_token(tokens[j + 1]):
-                parts.extend([nxt, tokens[j + 1]])
-                j += 2
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not (token in known or (token.endswith("s") and token[:-1] in known and len(token) > 3)):
+                i += 1
+                continue
+            j = i + 1
+            parts = [token]
+            while j < len(tokens) and len(parts) < 5:
+                nxt = tokens[j]
+                if nxt in _PARTICLES and j + 1 < len(tokens):
+                    parts.extend([nxt, tokens[j + 1]])
+                    j += 2
+                elif nxt not in _PARTICLES:
+                    parts.append(nxt)
+                    j += 1
+                else:
+                    break
+            if len(parts) >= 2:
+                if parts[-1].endswith("sons"):
+                    parts[-1] = parts[-1][:-1]
+                found.append(" ".join(parts))
+                i = j
             else:
-                break
-        if len(parts) >= 2:
-            if parts[-1].endswith("sons"):
-                parts[-1] = parts[-1][:-1]
-            found.append(" ".join(parts))
-            i = j
-        else:
-            i += 1
+                i += 1
     return found
 
 

@@ -90,7 +90,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     )
     doc.warnings.extend(_missing(doc, header, chains, header_as_body))
     for chunk in chunks:
-        chunk.lines = [_LEADERS.sub(" ", line) for line in chunk.lines]  # a contents list's dot leaders
+        chunk.lines = [_LEADERS.sub(" ", line) if "..." in line or "……" in line else line
+                       for line in chunk.lines]  # a contents list's dot leaders
     texts = [chunk.text for chunk in chunks]
     attendee_names = [a.name for a in doc.attendees]
     mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]

@@ -34,6 +34,7 @@ _ROLE = re.compile(
 _NOT_REPORTERS = re.compile(r"respektive|huvudm|parter|deltagare|samtliga|alla|varje|övriga|organisationer", re.IGNORECASE)
 _NUMBER_ALONE = re.compile(r"^[\s(.…]*\d{1,4}[\s).]*$")
 _LEADERS = re.compile(r"(?:\.{4,}|…{2,})")
+_NUMBER_START = set("(.…0123456789")
 _INLINE_HEADING = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _ATTACHMENT = re.compile(r"\b[\w.-]+\.(?:docx?|pdf|xlsx?|pptx?|odt)\b", re.IGNORECASE)
@@ -183,7 +184,7 @@ def _walk(lines: list[Line], registry: Registry, headings: dict[int, Heading], h
 
     for position, line in enumerate(lines):
         text = line.text.strip()
-        if _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
+        if text[:1] in _NUMBER_START and _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
             continue  # a contents list's dot leader and page number on a line of their own
         heading = headings.get(line.index)
         if heading is not None:

@@ -31,8 +31,9 @@ class FurnitureData:
     lines: re.Pattern  # a whole line that is letterhead or footer
     page_line: re.Pattern  # a whole line that is a page number
     page_edge: re.Pattern  # a page number at the start or end of a short line
-    page_inline: re.Pattern  # a page number inside flattened text
-    form_text: re.Pattern  # form labels and certificate text, anywhere
+    # Page markers, form labels and certificate text inside a line, each with the plain strings one
+    # of which a text must hold before the pattern is tried.
+    inline: tuple[tuple[re.Pattern, tuple[str, ...]], ...]
 
 
 @lru_cache(maxsize=1)
@@ -43,8 +44,7 @@ def furniture_data() -> FurnitureData:
         lines=re.compile("|".join(f"(?:{p})" for p in data["patterns"]), re.IGNORECASE),
         page_line=re.compile(rf"^\s*(?:{page})\s*$", re.IGNORECASE),
         page_edge=re.compile(rf"^\s*(?:{page})(?=\s)|(?<=\s)(?:{page})\s*$", re.IGNORECASE),
-        page_inline=re.compile("|".join(f"(?:{p})" for p in data["page_inline"])),
-        form_text=re.compile("|".join(f"(?:{p})" for p in data["form_text"]), re.IGNORECASE),
+        inline=tuple((re.compile(entry["pattern"]), tuple(entry["hints"])) for entry in data["inline"]),
     )
 
 
@@ -128,26 +128,16 @@ def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset
             continue
         if data.lines.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture):
             found.add(index)
-        elif len(stripped) <= 60 and _HINT.search(stripped) and not data.form_text.sub("", stripped).strip(" .:-"):
+        elif len(stripped) <= 60 and not strip_inline_text(stripped).strip(" .:-"):
             found.add(index)
     return found
 
 
 def strip_inline(line: str, page_totals: Counter | None = None) -> str:
     """A line without the page markers, form labels and signature underscores written inside it."""
-    data = furniture_data()
-    if not line.strip():
-        return line
-    out = data.form_text.sub(" ", line)
-    out = data.page_inline.sub(" ", out)
-    if page_totals:
-        out = _NUMBER_OF_PAGES.sub(lambda m: _page_marker_sub(m, page_totals), out)
-    if out != line:
-        out = re.sub(r"[ ]{2,}", " ", out).strip()
-    return out
+    return strip_inline_text(line, page_totals)
 
 
-# "2 (40)", "2(36)", and a transcript's page counter before it: "2 2 (14)".
 _NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(?:(?P<counter>\d{1,4})\s+)?(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")
 
 
@@ -236,20 +226,14 @@ def strip(lines: list[str], reader_furniture: frozenset[str] = frozenset(), flat
     return strip_inline_text(kept, page_totals(kept) if flat else None).split("\n")
 
 
-# Letters every form label and page marker holds, even as an OCR run splits it: a text without any
-# of them has no furniture inside its lines (one cheap search instead of the tolerant patterns).
-_HINT = re.compile(r"g\s?n\b|gnum|k\s?a\s?n\s?d\s?e|bevis|justerat|tillkännag|_{3}|~~|sida|sid\.?\s*\d|\bs\.\s*\d|\(\s?\d",
-                   re.IGNORECASE)
-
-
 def strip_inline_text(text: str, totals: Counter | None = None) -> str:
-    """`strip_inline` over a whole text at once (compiled patterns over the text beat a loop over
-    its lines); the number of lines stays the same."""
-    data = furniture_data()
-    if not _HINT.search(text):
-        return text
-    out = data.form_text.sub(_keep_breaks, text)
-    out = data.page_inline.sub(_keep_breaks, out)
+    """Page markers, form labels and certificate text removed from inside the lines of a whole text
+    (compiled patterns over the text beat a loop over its lines); the number of lines stays."""
+    folded = text.casefold()
+    out = text
+    for pattern, hints in furniture_data().inline:
+        if any(hint in folded for hint in hints):
+            out = pattern.sub(_keep_breaks, out)
     if totals:
         out = _NUMBER_OF_PAGES.sub(lambda m: _page_marker_sub(m, totals), out)
     if out == text:

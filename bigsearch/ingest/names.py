@@ -71,6 +71,13 @@ _NAME = r"(?<![\w'’-])[A-ZÅÄÖÉÜ][a-zåäöéüøæ'’]+(?:-[A-ZÅÄÖÉ�
 _NAME_RUN = re.compile(rf"{_NAME}(?:\s+(?:{_NAME}|(?:{'|'.join(sorted(_PARTICLES))})\s+{_NAME}))*")
 
 
+@lru_cache(maxsize=4096)
+def _name_runs(text: str) -> tuple[list[str], ...]:
+    """The runs of two or more capitalised words in `text` (each paragraph is read for names twice:
+    for the document's names, then for the paragraph's persons)."""
+    return tuple(tokens for run in _NAME_RUN.finditer(text) if len(tokens := run.group().split()) >= 2)
+
+
 def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]:
     """Full names written in `text`: a known first name followed by one to three surnames.
 
@@ -78,10 +85,7 @@ def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]
     """
     known = first_names() | set(extra_first_names) if extra_first_names else first_names()
     found: list[str] = []
-    for run in _NAME_RUN.finditer(text):
-        tokens = run.group().split()
-        if len(tokens) < 2:
-            continue
+    for tokens in _name_runs(text):
         i = 0
         while i < len(tokens):
             token = tokens[i]

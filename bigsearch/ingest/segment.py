@@ -416,13 +416,15 @@ def _join_interrupted(chunks: list[Chunk]) -> list[Chunk]:
 def _mark_attachment_captions(chunks: list[Chunk]) -> list[Chunk]:
     """Captions of embedded attachments ("Aktuellt sept-19.docx" after "Se bifogat dokument."): text
     a reader sees, kept as a caption (a part that ranks low), not as the item's text."""
+    previous_text = ""
     for index, chunk in enumerate(chunks):
         text = chunk.text
-        words = len(text.split())
-        previous = chunks[index - 1] if index else None
-        after_reference = previous is not None and _same_place(previous, chunk) and re.search(
-            r"bifoga|bilaga", previous.text, re.IGNORECASE
-        )
-        if words <= 8 and (_ATTACHMENT.search(text) or (after_reference and not _SENTENCE_END.search(text))):
-            chunk.part = "caption"
+        if len(text) < 120 and len(text.split()) <= 8:
+            previous = chunks[index - 1] if index else None
+            after_reference = previous is not None and _same_place(previous, chunk) and re.search(
+                r"bifoga|bilaga", previous_text, re.IGNORECASE
+            )
+            if _ATTACHMENT.search(text) or (after_reference and not _SENTENCE_END.search(text)):
+                chunk.part = "caption"
+        previous_text = text
     return chunks

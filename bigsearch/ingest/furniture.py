@@ -118,17 +118,13 @@ def _neighbours(lines: list[str], marker: int) -> list[int]:
 
 
 def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset()) -> set[int]:
-    """Letterhead and footer lines by pattern, form labels alone on a line, and the lines a reader
-    found at the edges of most pages (a PDF's repeated header and footer)."""
+    """Letterhead and footer lines by pattern, and the lines a reader found at the edges of most
+    pages (a PDF's repeated header and footer)."""
     data = furniture_data()
     found: set[int] = set()
     for index, line in enumerate(lines):
         stripped = " ".join(line.split())
-        if not stripped:
-            continue
-        if data.lines.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture):
-            found.add(index)
-        elif len(stripped) <= 60 and not strip_inline_text(stripped).strip(" .:-"):
+        if stripped and (data.lines.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture)):
             found.add(index)
     return found
 
@@ -219,11 +215,16 @@ def strip(lines: list[str], reader_furniture: frozenset[str] = frozenset(), flat
     """`lines` with every furniture line made empty and furniture inside lines removed."""
     if flat:
         lines = strip_page_lines(lines)
-    drop = pattern_lines(lines, reader_furniture)
     markers = page_markers(lines)
-    drop |= markers | edge_lines(lines, markers)
-    kept = "\n".join("" if index in drop else line for index, line in enumerate(lines))
-    return strip_inline_text(kept, page_totals(kept) if flat else None).split("\n")
+    drop = pattern_lines(lines, reader_furniture) | markers | edge_lines(lines, markers)
+    text = "\n".join(lines)
+    inside = strip_inline_text(text, page_totals(text) if flat else None)
+    if inside is not text:
+        stripped = inside.split("\n")
+        # A line that was nothing but form labels ("Justerandes sign  Utdragsbestyrkande") goes whole.
+        drop |= {i for i, (was, now) in enumerate(zip(lines, stripped, strict=True)) if was.strip() and not now.strip(" .:-")}
+        lines = stripped
+    return ["" if index in drop else line for index, line in enumerate(lines)]
 
 
 def strip_inline_text(text: str, totals: Counter | None = None) -> str:

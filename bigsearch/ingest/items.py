@@ -315,7 +315,7 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
                 continue
             matches.append((line_index, match.start(), match, False))
     matches.sort(key=lambda m: (m[0], m[1]))
-    bodies = body_names(text)
+    bodies: list[str] | None = None
     found: list[Candidate] = []
     for index, (line_index, _offset, match, at_start) in enumerate(matches):
         nxt = matches[index + 1] if index + 1 < len(matches) else None
@@ -324,8 +324,10 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         candidate = _candidate(match, line_index, base, lines[line_index], bound, data, at_line_start=at_start,
                                lines_after=lines[line_index + 1: line_index + 5] if at_start else ())
         if candidate is not None:
-            if candidate.prefix and any(abbreviates(candidate.prefix, body) for body in bodies):
-                candidate.score += 1.5  # "KS 31" in the minutes of Kommunstyrelsen
+            if candidate.prefix:
+                bodies = body_names(text) if bodies is None else bodies
+                if any(abbreviates(candidate.prefix, body) for body in bodies):
+                    candidate.score += 1.5  # "KS 31" in the minutes of Kommunstyrelsen
             found.append(candidate)
             if candidate.style == "outline" and len(candidate.number) > 1 and candidate.key[2] == "":
                 # "1.7 … 2. Rapporter 2.1 …": a dotted number belongs to the "2." numbering as well

@@ -41,11 +41,18 @@ def furniture_data() -> FurnitureData:
     data = tomllib.loads(resources.files("bigsearch.data").joinpath("furniture.toml").read_text("utf-8"))
     page = "|".join(f"(?:{p})" for p in data["page_line"])
     return FurnitureData(
-        lines=re.compile("|".join(f"(?:{p})" for p in data["patterns"]), re.IGNORECASE),
+        lines=_whole_lines(data["patterns"]),
         page_line=re.compile(rf"^\s*(?:{page})\s*$", re.IGNORECASE),
         page_edge=re.compile(rf"^\s*(?:{page})(?=\s)|(?<=\s)(?:{page})\s*$", re.IGNORECASE),
         inline=tuple((re.compile(entry["pattern"]), tuple(entry["hints"])) for entry in data["inline"]),
     )
+
+
+def _whole_lines(patterns: list[str]) -> re.Pattern:
+    """The line patterns as one pattern over a whole text (each matches one line, white space
+    inside it never crossing a line break)."""
+    bodies = [p.removeprefix("^").removesuffix("$").replace(r"\s", r"[ \t]") for p in patterns]
+    return re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{b})" for b in bodies) + r")[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def masked(line: str) -> str:
@@ -120,12 +127,15 @@ def _neighbours(lines: list[str], marker: int) -> list[int]:
 def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset()) -> set[int]:
     """Letterhead and footer lines by pattern, and the lines a reader found at the edges of most
     pages (a PDF's repeated header and footer)."""
-    data = furniture_data()
-    found: set[int] = set()
-    for index, line in enumerate(lines):
-        stripped = " ".join(line.split())
-        if stripped and (data.lines.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture)):
-            found.add(index)
+    text = "\n".join(lines)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    from bisect import bisect_right
+
+    found = {bisect_right(starts, m.start()) - 1 for m in furniture_data().lines.finditer(text)}
+    if reader_furniture:
+        found |= {i for i, line in enumerate(lines) if line.strip() and masked(line) in reader_furniture}
     return found
 
 
@@ -233,7 +243,7 @@ def strip_inline_text(text: str, totals: Counter | None = None) -> str:
     folded = text.casefold()
     out = text
     for pattern, hints in furniture_data().inline:
-        if any(hint in folded for hint in hints):
+        if any(hint in (folded if hint.islower() else text) for hint in hints):
             out = pattern.sub(_keep_breaks, out)
     if totals:
         out = _NUMBER_OF_PAGES.sub(lambda m: _page_marker_sub(m, totals), out)

@@ -73,6 +73,9 @@ def labelled(text: str) -> list[Mention]:
     if _MEETING_LABEL is None:
         _MEETING_LABEL = _meeting_label_pattern()
     found: list[Mention] = []
+    folded = text.casefold()
+    if "datum" not in folded and "sammanträdesdag" not in folded and "mötesdag" not in folded:
+        return found  # every meeting-date label holds one of these
     for match in _MEETING_LABEL.finditer(text):
         window = text[match.end(): match.end() + LABEL_REACH]
         dates = list(find_dates(window))

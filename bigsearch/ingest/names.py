@@ -78,12 +78,18 @@ def _name_runs(text: str) -> tuple[list[str], ...]:
     return tuple(tokens for run in _NAME_RUN.finditer(text) if len(tokens := run.group().split()) >= 2)
 
 
+def known_first_names(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The first names the data knows plus `extra` (the attendees'), to look full names up with."""
+    extra = frozenset(extra)
+    return first_names() | extra if extra else first_names()
+
+
 def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]:
     """Full names written in `text`: a known first name followed by one to three surnames.
 
     Genitives are undone on the surname ("Johnny Gustavssons tjänst" -> "Johnny Gustavsson").
     """
-    known = first_names() | set(extra_first_names) if extra_first_names else first_names()
+    known = extra_first_names if isinstance(extra_first_names, frozenset) else known_first_names(extra_first_names)
     found: list[str] = []
     for tokens in _name_runs(text):
         i = 0
@@ -127,6 +133,7 @@ class PersonResolver:
         self.document_names = [n for n in dict.fromkeys(document_names) if n not in self.attendees]
         known = self.attendees + self.document_names
         self.extra_first_names = {first_name_of(name) for name in known}
+        self._known_first = known_first_names(self.extra_first_names)
         alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
         self._known = re.compile(rf"(?<!\w)({alternatives})s?(?!\w)") if known else None
         self._first = {first: self._resolve_first(first) for first in self.extra_first_names}
@@ -153,7 +160,7 @@ class PersonResolver:
             for match in self._known.finditer(text):
                 found.append((match.start(), match.group(1)))
                 covered.append((match.start(), match.end()))
-        for written in full_names_in(text, self.extra_first_names):
+        for written in full_names_in(text, self._known_first):
             start = text.find(written)
             if start < 0:
                 start = text.find(written.split()[0])

@@ -22,7 +22,7 @@ from bigsearch.ingest import clean, furniture, items, layout
 from bigsearch.ingest.header import apply_roles, parse_header, running_text
 from bigsearch.ingest.header import paragraphs as header_paragraphs
 from bigsearch.ingest.model import Document, Paragraph, RawText
-from bigsearch.ingest.names import PersonResolver, full_names_in
+from bigsearch.ingest.names import PersonResolver, full_names_in, known_first_names
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
 from bigsearch.textsafe import safe_name
@@ -94,7 +94,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                        for line in chunk.lines]  # a contents list's dot leaders
     texts = [chunk.text for chunk in chunks]
     attendee_names = [a.name for a in doc.attendees]
-    mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]
+    attendee_first = known_first_names(n.split()[0] for n in attendee_names)
+    mentioned = [name for t in texts for name in full_names_in(t, attendee_first)]
     named = doc.distribution + doc.signatories + header.absent + signers_elsewhere
     resolver = PersonResolver(attendee_names, named + mentioned)
     doc.id_prefix = id_prefix(raw.source, doc.date, doc.year, doc.doc_type)

@@ -300,14 +300,9 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         matches.append((line, match.start() - starts[line], match, True))
         seen.add((line, match.start() - starts[line]))
     pattern = _inline_pattern()
-    for line_index, line in enumerate(lines):
-        # Mid-line numbers: in text that lost its line breaks, and in any line long enough to hold
-        # several items (a table of contents run together: "§ 221 Title...... 284 § 222 Title ...").
-        if len(line) < 40:
-            continue
+    for line_index in _lines_to_scan(lines, text, starts, inline):
+        line = lines[line_index]
         strong_only = not inline and len(line) < LONG_LINE  # a wrapped line: only "§ N" mid-line
-        if strong_only and "§" not in line[1:]:
-            continue
         for match in pattern.finditer(line):
             if strong_only and ("§" not in match.group(0) or _AFTER_WORD.search(line[: match.start()])):
                 continue  # a wrapped line: only "§ N" mid-line, and not after a word ("frånvarande § 65")
@@ -333,6 +328,21 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
                 # "1.7 … 2. Rapporter 2.1 …": a dotted number belongs to the "2." numbering as well
                 found.append(replace(candidate, key=(candidate.style, candidate.prefix, ".")))
     return found
+
+
+def _lines_to_scan(lines: list[str], text: str, starts: list[int], inline: bool) -> list[int]:
+    """The lines where a number may head an item mid-line: every line of 40 characters or more in
+    text that lost its line breaks; else the long lines and the lines holding a "§" after their start."""
+    if inline:
+        return [i for i, line in enumerate(lines) if len(line) >= 40]
+    found = {i for i, line in enumerate(lines) if len(line) >= LONG_LINE}
+    at = text.find("§")
+    while at >= 0:
+        index = _line_of(starts, at)
+        if at > starts[index] and len(lines[index]) >= 40:
+            found.add(index)
+        at = text.find("§", at + 1)
+    return sorted(found)
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -364,10 +374,9 @@ def _next_line_title(following: list[str]) -> float:
 
 def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bound: int, data: ItemData,
                at_line_start: bool, lines_after: list[str] = ()) -> Candidate | None:
-    style_index = next(i for i, _ in enumerate(data.styles) if match.group(f"s{i}") is not None)
+    style_index = next(i for i in range(len(data.styles)) if match.group(f"s{i}") is not None)
     style = data.styles[style_index]
-    groups = {name.split("_", 1)[1]: value for name, value in match.groupdict().items()
-              if name.startswith(f"s{style_index}_")}
+    groups = _groups(match, style_index)
     prefix = groups.get("prefix")
     if prefix in data.not_prefixes:
         if style.name != "section-sign":
@@ -409,6 +418,13 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
     kind = punct if punct in ".)" else ""
     return Candidate(line_index, start, end, style.name, style.weight, prefix, number, printed, punct,
                      title, rest, quality, at_line_start, score, (style.name, prefix, kind if style.punct else ""))
+
+
+def _groups(match: re.Match, style_index: int) -> dict[str, str | None]:
+    """The named groups of the style that matched, without its "s<n>_" prefix."""
+    names = match.re.groupindex
+    return {name: match.group(f"s{style_index}_{name}") for name in ("prefix", "number", "letter")
+            if f"s{style_index}_{name}" in names}
 
 
 _DASHES = {"-", "--", "–", "—"}

@@ -49,10 +49,17 @@ def furniture_data() -> FurnitureData:
 
 
 def _whole_lines(patterns: list[str]) -> re.Pattern:
-    """The line patterns as one pattern over a whole text (each matches one line, white space
-    inside it never crossing a line break)."""
-    bodies = [p.removeprefix("^").removesuffix("$").replace(r"\s", r"[ \t]") for p in patterns]
-    return re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{b})" for b in bodies) + r")[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    """The line patterns as one pattern matched at the start of a stripped line. A pattern
+    "^.*X.*$" (a line holding X) is looked for as X with a lazy lead, not backtracked from the end."""
+    bodies = []
+    for pattern in patterns:
+        body = pattern.removeprefix("^").removesuffix("$")
+        if body.startswith(".*") and body.endswith(".*"):
+            body = ".*?" + body[2:-2]
+        else:
+            body += "$"
+        bodies.append(body)
+    return re.compile("|".join(f"(?:{b})" for b in bodies), re.IGNORECASE)
 
 
 def masked(line: str) -> str:
@@ -72,8 +79,8 @@ def page_markers(lines: list[str]) -> set[int]:
     found: set[int] = set()
     headers: dict[str, list[int]] = {}
     for index, line in enumerate(lines):
-        if not line.strip() or len(line) > 120 or "§" in line:
-            continue
+        if len(line) > 120 or not _DIGITS.search(line) or "§" in line:
+            continue  # a page marker holds a number
         if data.page_line.match(line):
             found.add(index)
             continue
@@ -124,18 +131,20 @@ def _neighbours(lines: list[str], marker: int) -> list[int]:
     return out
 
 
+LETTERHEAD_LINE = 200  # letterhead and footer lines are shorter than this
+
+
 def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset()) -> set[int]:
     """Letterhead and footer lines by pattern, and the lines a reader found at the edges of most
     pages (a PDF's repeated header and footer)."""
-    text = "\n".join(lines)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    from bisect import bisect_right
-
-    found = {bisect_right(starts, m.start()) - 1 for m in furniture_data().lines.finditer(text)}
-    if reader_furniture:
-        found |= {i for i, line in enumerate(lines) if line.strip() and masked(line) in reader_furniture}
+    letterhead = furniture_data().lines
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        if not line or len(line) > LETTERHEAD_LINE:
+            continue
+        stripped = " ".join(line.split())
+        if stripped and (letterhead.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture)):
+            found.add(index)
     return found
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from bigsearch.engines.registry import ENGINES as ENGINE_TABLE
+
 # Tests write only to temp dirs: no example database in the checkout.
 settings.register_profile("bigsearch", database=None)
 settings.load_profile("bigsearch")
@@ -38,13 +40,14 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))
 
 
-# The embedded engines: every test that searches the shared index runs on each (the conformance
-# suite). OpenSearch joins through tests/test_opensearch_live.py when a cluster is given.
-ENGINES = ("whoosh", "tantivy")
+# The embedded engines of the engine table: every test that searches the shared index runs on
+# each (the conformance suite). OpenSearch joins through tests/test_opensearch_conformance.py (an
+# in-memory stand-in) and tests/test_opensearch_live.py (when a cluster is given).
+ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded)
 
 
 def _build(tmp_path_factory, engine: str) -> Path:
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir = tmp_path_factory.mktemp(f"index-{engine}")
     report = sync(index_dir, [CORPUS], engine=engine)

@@ -51,7 +51,7 @@ REFERENCE = Path(__file__).parent / "data" / "snowball-swedish"
 @pytest.fixture(scope="module")
 def index_name(corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     name = f"bigsearch-test-{uuid.uuid4().hex[:12]}"
     engine = OpenSearchEngine(LIVE_URL, name)
@@ -123,7 +123,7 @@ def test_pre_analysed_fields_keep_alternatives_at_one_position(engine):
 
 def test_a_rebuild_moves_the_alias_to_a_new_index_and_drops_the_old(engine, corpus_dir):
     from bigsearch.engines import interface as q
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     before = engine.concrete_indices()
     count = engine.count(q.All())

@@ -19,9 +19,11 @@ need. The cost: one small document per distinct term, written once per run.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import opensearch_dsl as dsl
@@ -31,6 +33,7 @@ from bigsearch.engines.opensearch_docs import SeenTerms, source_actions, source_
 from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, index_body
 from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
 
+DEFAULT_INDEX_NAME = "bigsearch"
 PAGE = 1000  # documents per request when reading many (search_after paging)
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
@@ -51,6 +54,7 @@ def _timestamp() -> str:
 
 class OpenSearchEngine:
     name = "opensearch"
+    schema_version = 1  # of the mapping (opensearch_mapping.py): bump it when the mapping changes
 
     def __init__(self, url: str, index_name: str, client=None, clock: Callable[[], str] = _timestamp,
                  shards: int = 1, replicas: int = 1, word_list: list[str] | None = None):
@@ -61,6 +65,26 @@ class OpenSearchEngine:
         self.clock = clock
         self.shards, self.replicas = shards, replicas
         self.word_list = word_list
+
+    # -- the registry's table (engines/registry.py) -----------------------------------------
+
+    @staticmethod
+    def exists(index_dir: Path) -> bool:
+        return True  # taken on trust: the engine reports a missing index when asked
+
+    @staticmethod
+    def outdated(index_dir: Path) -> bool:
+        return False
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: dict, notify: Callable[[str], None] | None = None) -> OpenSearchEngine:
+        if not settings.get("url"):
+            raise ConfigError(f"no OpenSearch cluster is known for {index_dir} — run "
+                              "`bigsearch index --engine opensearch --url URL --index-name NAME`")
+        return cls(settings["url"], settings.get("index_name") or DEFAULT_INDEX_NAME)
+
+    def settings(self) -> dict:
+        return {"url": self.url, "index_name": self.alias}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -225,7 +249,10 @@ class OpenSearchEngine:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def writer(self, rebuild: bool = False) -> OpenSearchWriter:
+    def write_lock(self) -> contextlib.AbstractContextManager:
+        return contextlib.nullcontext()  # no lock on a cluster: one `bigsearch index` per index at a time
+
+    def writer(self, rebuild: bool = False, parallel: bool = False) -> OpenSearchWriter:
         return OpenSearchWriter(self, rebuild)
 
     def create_index(self, name: str) -> None:

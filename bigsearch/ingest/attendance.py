@@ -49,7 +49,7 @@ _ROLE_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _PARTICLES = {"von", "af", "de", "van", "der", "den", "la", "di", "da", "al", "el", "bin", "ibn", "du"}
-_SURNAME = re.compile(r"(?:son|sson|berg|ström|lund|gren|qvist|kvist|dahl|holm|stedt|stam|sten|man|bäck|ling|"
+_SURNAME = re.compile(r"(?:son|sson|berg|ström|lund|gren|qvist|kvist|quist|dahl|holm|stedt|stam|sten|man|bäck|ling|"
                       r"lin|ander|ius|blad|fors|sjö|vall|gård|bom|hed|mark|rud|borg)$", re.IGNORECASE)
 _TOKEN = re.compile(r"\(\s*[^()]{1,40}\)|[^\s,;()]+|[,;()]")
 _SEPARATORS = {",", ";", "och", "samt", "&", "/"}
@@ -68,19 +68,35 @@ def _is_name_part(token: str) -> bool:
     return is_name_token(token) and not _ORG_WORD.search(token) and not _ROLE_TOKEN.search(token)
 
 
+def _organisations(tokens: list[re.Match]) -> set[str]:
+    """Capitalised words written after several people's names ("Hans Jönsson Boliden Mattias Hedlund
+    Boliden"): an organisation in a table's other column, never part of a name. A surname that
+    recurs follows first names ("Ulrika Johansson … Micael Johansson") and is not one."""
+    known = first_names()
+    after_surname: dict[str, int] = {}
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        word, previous = token.group(), before.group()
+        if is_name_token(word) and is_name_token(previous) and previous not in known:
+            after_surname[word] = after_surname.get(word, 0) + 1
+    return {word for word, count in after_surname.items() if count >= 2 and word not in known}
+
+
 def name_spans(text: str) -> list[Span]:
     """Where the people named in `text` stand: runs of capitalised words split into names of two
     to four words, each starting (where the data knows it) with a first name."""
     tokens = list(_TOKEN.finditer(text))
+    organisations = _organisations(tokens) if len(tokens) >= 6 else set()
     spans: list[Span] = []
     index = 0
     while index < len(tokens):
-        if not _is_name_part(tokens[index].group()):
+        if not _is_name_part(tokens[index].group()) or tokens[index].group() in organisations:
             index += 1
             continue
         end = index
         while end + 1 < len(tokens):
             nxt = tokens[end + 1].group()
+            if nxt in organisations:
+                break
             if _is_name_part(nxt) or (
                 (nxt in _PARTICLES or re.fullmatch(r"[A-ZÅÄÖ]\.?", nxt))
                 and end + 2 < len(tokens) and _is_name_part(tokens[end + 2].group())

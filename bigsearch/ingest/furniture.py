@@ -24,6 +24,7 @@ from importlib import resources
 EDGE = 3  # lines next to a page marker that may be page furniture
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[.!?]$")
 
 
 @dataclass(frozen=True)
@@ -98,23 +99,28 @@ def page_markers(lines: list[str]) -> set[int]:
 
 
 def edge_lines(lines: list[str], markers: set[int]) -> set[int]:
-    """Lines standing within EDGE lines of a page marker whose words (digits masked) stand there on
-    at least two pages and a quarter of them: a letterhead, a footer, the body's name on every page."""
+    """Lines standing within EDGE lines of a page edge (a page marker, or the text's start or end)
+    whose words (digits masked) stand there on at least two pages and a quarter of them: a
+    letterhead, a footer, the body's name on every page. A sentence is never furniture: a decision
+    written the same way under several items stays, wherever the page breaks."""
     if len(markers) < 2:
         return set()
+    edges = sorted(markers) + [-1, len(lines)]
     seen: dict[str, set[int]] = {}
     where: dict[str, list[int]] = {}
-    for marker in sorted(markers):
+    for marker in edges:
         for index in _neighbours(lines, marker):
-            key = masked(lines[index])
+            text = lines[index].strip()
+            if _SENTENCE.search(text) or len(text.split()) > 12 or "§" in text:
+                continue
+            key = masked(text)
             seen.setdefault(key, set()).add(marker)
             where.setdefault(key, []).append(index)
     needed = max(2, len(markers) // 4)
     found: set[int] = set()
     for key, at in seen.items():
-        # On several pages (a line next to two markers of one short page counts once); an item
-        # heading is never furniture, however alike.
-        if len(at) >= needed and len(set(where[key])) >= 2 and "§" not in key:
+        # On several pages (a line next to two markers of one short page counts once).
+        if len(at) >= needed and len(set(where[key])) >= 2:
             found.update(where[key])
     return found
 

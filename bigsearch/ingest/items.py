@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
-MAX_GAP = 6  # "§ 33 … § 39": items left out of an excerpt; a larger jump is another numbering
+GAP_COST_CAP = 3  # a jump costs at most as much as three missing numbers ("§ 34 … § 49" in an excerpt)
 WINDOW = 60  # earlier candidates of the same style a candidate may follow (bounds the work)
 MIN_CHAIN = 2.5  # a chain's score below this is not a numbering (one "§ 12" with a title is 3)
 LONG_LINE = 200  # a line this long may hold several items even where the text keeps its line breaks
@@ -37,6 +37,7 @@ class Style:
     weight: float
     punct: bool
     inline: bool
+    max_gap: int = 6
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class ItemData:
 @lru_cache(maxsize=1)
 def item_data() -> ItemData:
     data = tomllib.loads(resources.files("bigsearch.data").joinpath("item_styles.toml").read_text("utf-8"))
-    styles = tuple(Style(s["name"], s["marker"], float(s["weight"]), bool(s["punct"]), bool(s["inline"]))
-                   for s in data["style"])
+    styles = tuple(Style(s["name"], s["marker"], float(s["weight"]), bool(s["punct"]), bool(s["inline"]),
+                         int(s["max_gap"])) for s in data["style"])
     return ItemData(styles, frozenset(data["not_prefixes"]), frozenset(data["not_after"]),
                     tuple(data["title_stops"]), tuple(data["agenda_labels"]))
 
@@ -128,7 +129,7 @@ _AFTER_WORD = re.compile(r"(?:^|\s)[a-zåäö]+,?\s*$")  # "… frånvarande § 
 _LEADER = re.compile(r"\s*(?:\.{2,}|…+|\s\.\s\.)[\s.…]*\d{0,4}\s*$")
 _LEADER_INLINE = re.compile(r"\s*(?:\.{2,}|…)[\s.…]*\d{0,4}(?=\s|$)")
 _PERSON = re.compile(r"^[A-ZÅÄÖ][a-zåäöéü-]+(?:\s+[A-ZÅÄÖ][\wåäöéü-]+){1,2}\s*\(\s*[A-Za-zÅÄÖåäö]{1,4}\s*\)")
-_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\b|^\d+\s*(?:%|kr\b|st\b|tkr\b|mkr\b)", re.IGNORECASE)
+_TIME = re.compile(r"^\d{1,2}[:.]\d{2}\b|^\d+\s*(?:%|kr\b|st\b|tkr\b|mkr\b)|^\d+\s+[a-zåäö]", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"(?<=[a-zåäö0-9)”\"])[.!?]\s+(?=[A-ZÅÄÖ\"”])")
 
 
@@ -465,6 +466,10 @@ def step(a: tuple[int, ...], b: tuple[int, ...]) -> int | None:
     return None
 
 
+def _style(name: str) -> Style:
+    return next(style for style in item_data().styles if style.name == name)
+
+
 def transition(gap: int, body_chars: int) -> float:
     """The score of one step of a chain: +1 for the next number, less for each number skipped; a
     little more when the item before has text under it (minutes rather than a list of titles)."""
@@ -498,12 +503,13 @@ def best_chain(group: list[Candidate], lines: list[str]) -> Chain | None:
         return None
     best = [c.score for c in group]
     back = [-1] * len(group)
+    max_gap = _style(group[0].style).max_gap
     for i, current in enumerate(group):
         for j in range(max(0, i - WINDOW), i):
             gap = step(group[j].number, current.number)
-            if gap is None or gap > MAX_GAP:
+            if gap is None or gap > max_gap:
                 continue
-            total = best[j] + current.score + transition(gap, _between(lines, group[j], current))
+            total = best[j] + current.score + transition(min(gap, GAP_COST_CAP), _between(lines, group[j], current))
             if total > best[i]:
                 best[i], back[i] = total, j
     end = max(range(len(group)), key=lambda i: best[i])

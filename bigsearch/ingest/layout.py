@@ -17,7 +17,7 @@ def is_flat(lines: list[str]) -> bool:
     if not content:
         return False
     total = sum(len(line) for line in content)
-    if total / len(content) >= FLAT_LINE:
+    if total / len(content) >= FLAT_LINE or (len(content) == 1 and total >= 120):
         return True
     return _wrapped_throughout(content)
 

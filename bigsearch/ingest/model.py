@@ -38,8 +38,9 @@ class Attendee:
                 "principal": self.principal, "status": self.status}
 
 
-# Paragraph parts that are the document's own text; the others (header, signature, caption) rank low.
+# What a paragraph is (`Paragraph.part`): the document's own text, or the text around it, which ranks low.
 TEXT_PARTS = ("item", "body", "agenda")
+LOW_PARTS = ("header", "signature", "caption")
 
 
 @dataclass

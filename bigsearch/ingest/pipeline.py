@@ -21,7 +21,7 @@ from bigsearch.errors import ConfigError, ReadError
 from bigsearch.ingest import clean, furniture, items, layout
 from bigsearch.ingest.header import apply_roles, parse_header, running_text
 from bigsearch.ingest.header import paragraphs as header_paragraphs
-from bigsearch.ingest.model import Document, Paragraph, RawText
+from bigsearch.ingest.model import LOW_PARTS, Document, Paragraph, RawText
 from bigsearch.ingest.names import PersonResolver, full_names_in, known_first_names
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
@@ -30,8 +30,6 @@ from bigsearch.textsafe import safe_name
 # Paragraph kinds (`Paragraph.part`) and the label their ids carry: the items' text keeps the
 # "s<section>"/"h<n>" labels; the rest gets its own, so adding it never renumbers the items' ids.
 _ID_LABELS = {"header": "hd", "signature": "sg", "agenda": "a", "caption": "c"}
-# Text a reader sees that is not the minutes' own text: indexed, ranked low.
-LOW_PARTS = ("header", "signature", "caption")
 _LEADERS = re.compile(r"\s*(?:\.{4,}|…{2,})\s*")
 # Readers that give one line per paragraph with an empty line after each.
 _BREAKS_KNOWN = ("docx", "odt", "doc", "rtf", "html")

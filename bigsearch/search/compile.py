@@ -22,8 +22,11 @@ from bigsearch.analysis.stemming import fold, stem
 from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
+from bigsearch.facets import Known
+from bigsearch.ingest.model import TEXT_PARTS
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
+from bigsearch.search.fields import query_field
 from bigsearch.search.highlight import MatchedTerms
 
 _TOKEN = re.compile(r"\w+")
@@ -32,18 +35,21 @@ _DIACRITICS = re.compile(r"[åäöÅÄÖéèüæøá]")
 WEIGHTS = {"text": 1.0, "section_title": 0.5, "doc_title": 0.3, "parts": 0.3, "folded": 0.2, "attendee_words": 0.2}
 VARIANT_WEIGHT = 0.8
 PRINCIPAL_SCORE = 0.05
+# The minutes' own text ranks before the text around it (header fields, signatures, captions):
+# a constant lead for the text parts, far above any text score, taken off the scores shown.
+TEXT_LEAD = 1000.0
 
 
-@dataclass
-class Resolvers:
-    """Facet values as typed → as indexed (each raises QueryError with a hint)."""
+def ranked(query: q.Q) -> q.Q:
+    """`query` scored so that every paragraph of the minutes' own text comes before every header
+    field, signature and caption it matches (the same paragraphs match)."""
+    lead = tuple(q.Constant(q.Term("part", part), TEXT_LEAD) for part in TEXT_PARTS)
+    return q.And((query, q.Or((*lead, q.Constant(q.All(), 0.0)))))
 
-    principal: Callable[[str], str]
-    person: Callable[[str], str]
-    attendee: Callable[[str], str]
-    place: Callable[[str], str]
-    doc_type: Callable[[str], str]
-    names_principal: Callable[[str], str | None]  # free text that names a principal, else None
+
+def unranked_score(score: float, part: str | None) -> float:
+    """The score `ranked` gave, without the text parts' lead."""
+    return score - TEXT_LEAD if part in TEXT_PARTS else score
 
 
 @dataclass
@@ -61,9 +67,13 @@ def _or(clauses: list[q.Q], boost: float = 1.0) -> q.Q:
 
 
 class Compiler:
-    def __init__(self, lexicon: Lexicon, resolvers: Resolvers):
+    """`known` gives the values the index holds (facets resolve typed values against them);
+    `names_principal` the principal free text names, if any ("polisen" -> Polisen)."""
+
+    def __init__(self, lexicon: Lexicon, known: Known, names_principal: Callable[[str], str | None] = lambda text: None):
         self.lexicon = lexicon
-        self.resolvers = resolvers
+        self.known = known
+        self.names_principal = names_principal
         self.budget = Budget()
         self.matched = MatchedTerms()
         self.positive = True
@@ -97,12 +107,10 @@ class Compiler:
     # -- leaves -----------------------------------------------------------------------------
 
     def range(self, node: ast.Range) -> q.Q:
-        if node.field == "year":
-            return q.Range("year", int(node.low) if node.low else None, int(node.high) if node.high else None)
-        return q.Range("date", node.low, node.high)
+        return query_field(node.field).facet.between(node.low, node.high)
 
     def word(self, node: ast.Word) -> q.Q:
-        if node.field in (None, "body", "title"):
+        if node.field in (None, "text", "title"):
             tokens = [t.lower() for t in _TOKEN.findall(node.text)]
             if not tokens:
                 return q.Nothing()
@@ -115,24 +123,11 @@ class Compiler:
         return self.facet(node.field, node.text)
 
     def facet(self, fieldname: str, value: str) -> q.Q:
-        r = self.resolvers
-        if fieldname == "principal":
-            return q.Term("principal", r.principal(value))
-        if fieldname == "person":
-            name = r.person(value)
-            return q.Or((q.Term("persons", name), q.Term("attendees", name)))
-        if fieldname == "attendee":
-            return q.Term("attendees", r.attendee(value))
-        if fieldname == "place":
-            return q.Term("places", r.place(value))
-        if fieldname == "type":
-            return q.Term("doc_type", r.doc_type(value))
-        if fieldname == "section":
-            return q.Term("section", value.lstrip("§").strip())
-        raise QueryError(f"{fieldname}: cannot be searched this way")
+        """`field:value`: the facet of that name resolves and matches it (bigsearch/facets.py)."""
+        return query_field(fieldname).facet.query(value, self.known)
 
     def _fields(self, node_field: str | None) -> tuple[str, ...]:
-        if node_field == "body":
+        if node_field == "text":
             return ("text", "parts", "folded")
         if node_field == "title":
             return ("section_title", "doc_title")
@@ -178,7 +173,7 @@ class Compiler:
         if "attendee_words" in fields:
             clauses.append(q.Term("attendee_words", stems[0], boost=WEIGHTS["attendee_words"]))
         if node.field is None:
-            principal = self.resolvers.names_principal(token)
+            principal = self.names_principal(token)
             if principal:
                 clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
         return clauses
@@ -190,7 +185,7 @@ class Compiler:
         return not any(self.lexicon.df("text", s) for s in stems)
 
     def phrase(self, node: ast.Phrase) -> q.Q:
-        if node.field not in (None, "body", "title"):
+        if node.field not in (None, "text", "title"):
             return self.facet(node.field, " ".join(node.words))
         tokens = [t.lower() for word in node.words for t in _TOKEN.findall(word)]
         if not tokens:
@@ -213,7 +208,7 @@ class Compiler:
                 if self.positive:
                     self.matched.phrases.setdefault("folded", []).append(folded)
         if node.field is None:
-            principal = self.resolvers.names_principal(" ".join(node.words))
+            principal = self.names_principal(" ".join(node.words))
             if principal:
                 clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
         return self._boosted(_or(clauses), node.boost)

@@ -28,7 +28,6 @@ CPU seconds and the ratio are printed.
 from __future__ import annotations
 
 import argparse
-import glob
 import io
 import json
 import os

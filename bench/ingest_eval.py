@@ -3,6 +3,7 @@
     python bench/ingest_eval.py [DIR ...] [-v] [--formats txt,docx,odt,pdf,doc]
     python bench/ingest_eval.py --big                     # BIG's own layouts: paragraphs kept whole
     python bench/ingest_eval.py --speed 1000 [--baseline main] [--repeat 3]
+    python bench/ingest_eval.py --code 845c8cb           # the same figures for another commit's ingester
 
 Quality. Each annotated document NAME.txt has NAME.expected.json beside it (the schema of
 ../shared/minutes-dev/score.py: date, items [{n, title, principal}], persons, persons_mentioned,
@@ -15,10 +16,11 @@ warning, principals the text does not support, page-furniture paragraphs, paragr
 item titles, attendees read. Default folders: ../shared/minutes-dev (when present) and
 tests/fixtures/minutes.
 
-BIG layouts. Each protocol of the bundled corpus is rewritten the ways BIG's own files come:
-one paragraph per line with no blank lines (a text file saved by LibreOffice), and that text as
-.docx, .odt and .pdf. A paragraph of the original counts as whole when the rewritten file gives
-it back word for word.
+BIG layouts. Each protocol of the bundled corpus is rewritten the ways BIG's own files come: its
+own text with the blank lines taken out ("noblank", where each of its lines is a paragraph), the
+protocol with one paragraph per line and no blank lines (a text file saved by LibreOffice), and
+that as .docx, .odt and .pdf. A paragraph of the original counts as whole when the rewritten file
+gives it back word for word.
 
 Speed. N synthetic protocols (bench/make_corpus.py) are ingested by this checkout and by the
 bigsearch of a git ref (default main), each in its own process, interleaved, --repeat times;
@@ -349,39 +351,30 @@ def _print_files(results: list[dict]) -> None:
 # -- BIG's own layouts ----------------------------------------------------------------------------------
 
 
-def _paragraph_lines(text: str, paragraphs: list[str]) -> list[str]:
-    """The text as a word processor holds it: each paragraph on one line, no blank lines between.
+def _paragraph_lines(source: Path) -> list[str]:
+    """The protocol as a word processor holds it: each heading and each paragraph on a line of its
+    own, no blank lines between them (what LibreOffice saves as text) — rebuilt from the original's
+    own reading: its header fields, § headings, principal headings and paragraphs, in order."""
+    from bigsearch.ingest.pipeline import ingest_file
 
-    A block of the original that holds consecutive paragraphs of its ingestion (`paragraphs`,
-    in order) becomes those paragraphs, one per line; other blocks (headings, attendee lists)
-    keep their lines.
-    """
-    from bigsearch.ingest import clean
-
-    blocks, _ = clean.blocks(clean.normalise(text).split("\n"))
+    doc = ingest_file(source)
     out: list[str] = []
-    at = 0
-    for block in blocks:
-        # A heading on the block's first line ("Områdesgrupper") is a paragraph of its own.
-        heading = [block[0]] if len(block) > 1 and len(block[0]) < 60 and not block[0].rstrip().endswith(".") else []
-        for lead in ([], heading) if heading else ([],):
-            joined = norm(clean.join_lines(block[len(lead):]))
-            taken: list[str] = []
-            probe = at
-            while probe < len(paragraphs) and joined.startswith(norm(" ".join(taken + [paragraphs[probe]]))):
-                taken.append(paragraphs[probe])
-                probe += 1
-                if norm(" ".join(taken)) == joined:
-                    break
-            if taken and norm(" ".join(taken)) == joined:
-                out.extend(lead + taken)
-                at = probe
-                break
-        else:
-            if len(block) > 1 and not any("\t" in line for line in block) and max(len(line) for line in block) > 60:
-                out.extend(heading + [clean.join_lines(block[len(heading):])])  # running text: one line
-            else:
-                out.extend(block)
+    place = (None, None, None)
+    for paragraph in doc.paragraphs:
+        if paragraph.part in ("header", "signature"):
+            out.append(paragraph.text)
+            continue
+        section = (paragraph.section, paragraph.section_title)
+        if section != place[:2]:
+            if paragraph.section:
+                out.append(f"§ {paragraph.section} {paragraph.section_title or ''}".strip())
+            elif paragraph.section_title:
+                out.append(paragraph.section_title)
+        if paragraph.principal and (section, paragraph.principal) != (place[:2], place[2]):
+            out.append(paragraph.principal + (f"/{paragraph.unit}:" if paragraph.unit and "enhet" not in paragraph.unit
+                                              and paragraph.unit.lower() not in paragraph.text[:40].lower() else ":"))
+        place = (*section, paragraph.principal)
+        out.append(paragraph.text)
     return out
 
 
@@ -392,21 +385,40 @@ def _paragraphs(path: Path, body_only: bool = True) -> list[str]:
     return [norm(p.text) for p in doc.paragraphs if not body_only or getattr(p, "part", "item") in ("item", "body")]
 
 
+def write_big_variants(target: Path, formats: tuple[str, ...]) -> None:
+    """Each bundled protocol rewritten the ways BIG's own files come, by this checkout's reading:
+    its own text with the blank lines taken out (where each of its lines is a whole paragraph),
+    and the protocol as a word processor holds it, saved as text and in each office format."""
+    from bigsearch.ingest import clean
+
+    corpus = ROOT / "bigsearch" / "corpus"
+    for source in sorted(corpus.glob("*.txt")):
+        own = [line for line in clean.normalise(source.read_text("utf-8")).split("\n") if line.strip()]
+        if clean.is_line_per_paragraph(own):
+            (target / f"{source.stem}.noblank.txt").write_text("\n".join(own) + "\n", "utf-8")
+        lines = _paragraph_lines(source)
+        stem = target / source.stem
+        stem.with_suffix(".lines.txt").write_text("\n".join(lines) + "\n", "utf-8")
+        write_formats(lines, target / (source.stem + "-w"), tuple(f for f in formats if f != "txt"), gap=3.0)
+
+
 def big_layouts(formats: tuple[str, ...], verbose: bool) -> dict:
     corpus = ROOT / "bigsearch" / "corpus"
     formats = tuple(f for f in formats if f != "doc" or soffice())
     totals: dict[str, list[int]] = {}
     with tempfile.TemporaryDirectory(prefix="big-layouts-") as tmp:
+        # The variants are written by this checkout (in its own process), whatever ingester is scored.
+        subprocess.run([sys.executable, __file__, "--write-big-variants", tmp, "--formats", ",".join(formats)],
+                       check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
         for source in sorted(corpus.glob("*.txt")):
             gold = _paragraphs(source)
-            lines = _paragraph_lines(source.read_text("utf-8"), _paragraphs(source, body_only=False))
-            stem = Path(tmp) / source.stem
-            variants = {"lines.txt": stem.with_suffix(".txt")}
-            variants["lines.txt"].write_text("\n".join(lines) + "\n", "utf-8")
-            written = write_formats(lines, Path(tmp) / (source.stem + "-w"), tuple(f for f in formats if f != "txt"),
-                                    gap=3.0)
-            variants.update(written)
+            variants = {"noblank": Path(tmp) / f"{source.stem}.noblank.txt",
+                        "lines.txt": Path(tmp) / f"{source.stem}.lines.txt"}
+            variants.update({fmt: path for fmt in formats if fmt != "txt"
+                             for path in [Path(tmp) / f"{source.stem}-w.{fmt}"] if path.exists()})
             for label, path in variants.items():
+                if not path.exists():
+                    continue
                 got = set(_paragraphs(path))
                 whole = sum(1 for text in gold if text in got)
                 totals.setdefault(label, [0, 0])
@@ -463,6 +475,14 @@ def speed(count: int, baseline: str, repeat: int) -> dict:
     return {"baseline": base, "current": new, "ratio": new / base, "runs": runs}
 
 
+def _use_code(ref: str) -> None:
+    """Import bigsearch from `git archive REF` instead of this checkout (nothing of it is imported yet)."""
+    target = Path(tempfile.mkdtemp(prefix="ingest-eval-code-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "bigsearch"], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    sys.path.insert(0, str(target))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dirs", nargs="*", type=Path, help="annotated folders (default: the dev set and the fixtures)")
@@ -473,11 +493,18 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git ref to time against (default: main)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--write-big-variants", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--code", metavar="REF", help="score the ingester of this git ref instead (before/after figures)")
     args = parser.parse_args()
+    if args.code:
+        _use_code(args.code)
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = set(formats) - set(FORMATS)
     if unknown:
         parser.error(f"unknown formats {sorted(unknown)}: use {', '.join(FORMATS)}")
+    if args.write_big_variants:
+        write_big_variants(args.write_big_variants, formats)
+        return
     figures: dict = {}
     started = time.perf_counter()
     if args.speed:

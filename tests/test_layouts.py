@@ -317,3 +317,34 @@ def test_paragraphs_point_back_to_their_line():
             continue
         words = lines[paragraph.line - 1].split()[:3]
         assert paragraph.text.split()[: len(words)] == words
+
+
+# -- every file says what it got ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "missing"),
+    [
+        ("Kallelse till nämnden\n\nVälkomna till mötet. Handlingar skickas senare till alla ledamöter.\n",
+         "kallelse", ["no meeting date found", "no numbered items"]),
+        ("Föredragningslista 2019-03-05\n\nMötet handlar om budgeten och om lokalerna i skolan.\n",
+         "föredragningslista", ["no numbered items"]),
+        ("Minnesanteckningar\n\nNärvarande:\nsamtliga i gruppen\n\n§ 1 Lägesbild\n\nLugnt.\n",
+         "minnesanteckningar", ["no meeting date found", "no attendee was read"]),
+        ("Anteckningar om trygghetsvandringen i Sätra där vi gick runt och pratade med boende om belysning.\n",
+         "dokument", ["no meeting date found", "no numbered items"]),
+        ("BIGs yttrande över motionen dnr 18KS36\n\nVi tillstyrker motionen i sin helhet och ser fram emot arbetet.\n",
+         "yttrande", ["no meeting date found", "no numbered items"]),
+    ],
+)
+def test_every_file_says_what_was_not_found_whatever_its_type(text, doc_type, missing):
+    d = doc(text)
+    assert d.doc_type == doc_type
+    assert d.paragraphs  # indexed, never dropped
+    for what in missing:
+        assert any(what in warning for warning in d.warnings), (what, d.warnings)
+
+
+def test_a_file_with_items_date_and_attendees_has_no_warning():
+    d = doc(HEAD + "Närvarande:\nAnna Ek\tPolisen\n\n§ 1 Lägesbild\n\nLugnt i stan.\n")
+    assert d.warnings == []

@@ -7,7 +7,7 @@ Patterns are data (data/furniture.toml). The stages work on a list of lines and 
 (a furniture line becomes an empty line), so line numbers stay true:
 - `page_markers`: lines that are a page number, or a short page header that ends in one;
 - `edge_lines`: lines that stand next to page markers on several pages with the same words;
-- `strip_inline`: page markers, form labels and underscores inside a line (flattened text);
+- `strip_inline_text`: page markers, form labels and underscores inside lines;
 - `strip_page_lines`: in text that lost its line breaks (one line per page), the page counters
   and the letterhead that start every page.
 """
@@ -152,11 +152,6 @@ def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset
         if stripped and (letterhead.match(stripped) or (reader_furniture and masked(stripped) in reader_furniture)):
             found.add(index)
     return found
-
-
-def strip_inline(line: str, page_totals: Counter | None = None) -> str:
-    """A line without the page markers, form labels and signature underscores written inside it."""
-    return strip_inline_text(line, page_totals)
 
 
 _NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(?:(?P<counter>\d{1,4})\s+)?(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -609,8 +609,6 @@ class Heading:
     prefix: str | None
     title: str
     kind: str  # "item" or "agenda"
-    # Lines after `line` that hold the rest of the title (a title on the line after "KS § 33 Dnr …").
-    title_lines: list[int] = field(default_factory=list)
 
 
 def place(lines: list[str], chains: list[Chain], flat: bool = False) -> tuple[list[str], dict[int, Heading]]:

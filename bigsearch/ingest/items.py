@@ -301,9 +301,10 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         matches.append((line, match.start() - starts[line], match, True))
         seen.add((line, match.start() - starts[line]))
     pattern = _inline_pattern()
+    wrapped = _wrapped_runs(lines) if not inline else set()
     for line_index in _lines_to_scan(lines, text, starts, inline):
         line = lines[line_index]
-        strong_only = not inline and len(line) < LONG_LINE  # a wrapped line: only "§ N" mid-line
+        strong_only = not inline and len(line) < LONG_LINE and line_index not in wrapped
         for match in pattern.finditer(line):
             if strong_only and ("§" not in match.group(0) or _AFTER_WORD.search(line[: match.start()])):
                 continue  # a wrapped line: only "§ N" mid-line, and not after a word ("frånvarande § 65")
@@ -336,7 +337,7 @@ def _lines_to_scan(lines: list[str], text: str, starts: list[int], inline: bool)
     text that lost its line breaks; else the long lines and the lines holding a "§" after their start."""
     if inline:
         return [i for i, line in enumerate(lines) if len(line) >= 40]
-    found = {i for i, line in enumerate(lines) if len(line) >= LONG_LINE}
+    found = {i for i, line in enumerate(lines) if len(line) >= LONG_LINE} | _wrapped_runs(lines)
     at = text.find("§")
     while at >= 0:
         index = _line_of(starts, at)
@@ -344,6 +345,30 @@ def _lines_to_scan(lines: list[str], text: str, starts: list[int], inline: bool)
             found.add(index)
         at = text.find("§", at + 1)
     return sorted(found)
+
+
+def _wrapped_runs(lines: list[str]) -> set[int]:
+    """Lines of a long paragraph wrapped at the page width (three or more full lines in a row): a
+    run-on paragraph of items written to PDF comes back so, each line shorter than LONG_LINE."""
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < 6:
+        return set()
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if width < 60 or width >= LONG_LINE:
+        return set()
+    full = [len(line) >= 0.85 * width for line in lines]
+    found: set[int] = set()
+    run: list[int] = []
+    for index, is_full in enumerate(full + [False]):
+        if is_full:
+            run.append(index)
+            continue
+        if len(run) >= 3:
+            found.update(run)
+            if index < len(lines) and lines[index].strip():
+                found.add(index)  # the paragraph's last, shorter line
+        run = []
+    return found
 
 
 def _line_starts(lines: list[str]) -> list[int]:

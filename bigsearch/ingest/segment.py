@@ -184,9 +184,9 @@ def _walk(lines: list[Line], registry: Registry, headings: dict[int, Heading], h
 
     for position, line in enumerate(lines):
         text = line.text.strip()
-        if text[:1] in _NUMBER_START and _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
-            continue  # a contents list's dot leader and page number on a line of their own
         heading = headings.get(line.index)
+        if heading is None and text[:1] in _NUMBER_START and _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
+            continue  # a contents list's dot leader and page number on a line of their own
         if heading is not None:
             close_heading()
             for ref in held:

@@ -237,7 +237,7 @@ async def test_meeting_and_person_views_from_a_hit(app):
         await pilot.press("m")
         await settle(pilot)
         assert isinstance(app.screen, ProtocolScreen)
-        attendees = rendered(app.screen.query_one(".protocol-attendees"))
+        attendees = " ".join(rendered(app.screen.query_one(".protocol-attendees")).split())  # unwrapped
         assert "Måns Jennehag (Polisen)" in attendees
         await pilot.press("escape")
         app.query_one(ResultsList).focus()

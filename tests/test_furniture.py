@@ -15,6 +15,12 @@ def test_page_markers(line):
     assert furniture.page_markers([line]) == {0}
 
 
+@pytest.mark.parametrize("line", ["vid plattsättning, påbörjas arbetet onsdagen den 31/5",
+                                  "Representanter närvarade på Koloniområdet den 3/5", "Kallelse 12/5"])
+def test_a_date_at_a_line_s_end_is_no_page_number(line):
+    assert furniture.page_markers([line]) == set()
+
+
 def test_a_short_page_header_ending_in_its_page_number():
     lines = ["KIL KOMMUN\tSAMMANTRÄDESPROTOKOLL\t1(20)", "text", "VILHELMINA KOMMUN\tPROTOKOLL\t2", "text",
              "VILHELMINA KOMMUN\tPROTOKOLL\t3"]
@@ -68,5 +74,15 @@ def test_is_flat(lines, flat):
     assert layout.is_flat(lines) is flat
 
 
-def test_unwrap_joins_each_block():
-    assert layout.unwrap(["a b", "c brotts-", "förebyggande", "", "f"]) == ["a b c brottsförebyggande", "", "f"]
+FULL = ("ord " * 20).strip()  # a line filled to the page width
+
+
+def test_unwrap_joins_the_lines_a_page_width_wrapped():
+    assert layout.unwrap([FULL + " brotts-", "förebyggande arbete", "", "f"]) == [
+        FULL + " brottsförebyggande arbete", "", "f"]
+
+
+def test_unwrap_keeps_a_break_where_the_next_word_would_have_fitted():
+    """A line that ended early was ended by the writer: the transcript's next page starts there."""
+    lines = [FULL, FULL, "slut på sidan.", "2 Kommunstyrelsen " + FULL[:59], FULL, "sista"]
+    assert layout.unwrap(lines) == [f"{FULL} {FULL} slut på sidan.", f"2 Kommunstyrelsen {FULL[:59]} {FULL} sista"]

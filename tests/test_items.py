@@ -20,7 +20,7 @@ def chains_of(text: str, inline: bool = False):
 
 def sections(text: str):
     doc = parse(RawText(source="t.txt", text=text))
-    return [(p.section_prefix, p.section, p.section_title) for p in doc.paragraphs if p.part == "item"]
+    return list(dict.fromkeys((p.section_prefix, p.section, p.section_title) for p in doc.paragraphs if p.part == "item"))
 
 
 # -- one function at a time ------------------------------------------------------------------------
@@ -147,6 +147,14 @@ def test_flattened_text_is_cut_at_its_items():
             "2. Föregående mötes protokoll Protokollet läggs till handlingarna. 3. Övriga frågor Inga frågor fanns.")
     assert sections(text) == [(None, "1", "Mötets öppnande"), (None, "2", "Föregående mötes protokoll"),
                               (None, "3", "Övriga frågor")]
+
+
+def test_text_after_a_title_read_up_to_a_number_stays():
+    text = ("Protokoll\n\n6 RAPPORTER 6A ORDFÖRANDEN Distriktet har årsmöte den 25 april i Ljungskile. 6B KASSÖREN "
+            "Kassan är god. 6C MEDLEMMAR 234 medlemmar till antalet. 7 ÖVRIGT Inget.\n")
+    doc = parse(RawText(source="t.txt", text=text))
+    words = " ".join(p.text + " " + (p.section_title or "") for p in doc.paragraphs)
+    assert "25 april i Ljungskile" in words and "234 medlemmar" in words
 
 
 def test_a_title_on_the_line_after_a_registration_number():

@@ -88,7 +88,8 @@ def page_markers(lines: list[str]) -> set[int]:
         if len(line.split()) > 10:
             continue
         edge = data.page_edge.search(line)
-        if edge and re.search(r"[(/]|\bsida|\bsid\b|\bpage|\bav\b", edge.group(0), re.IGNORECASE):
+        if edge and re.search(r"[(/]|\bsida|\bsid\b|\bpage|\bav\b", edge.group(0), re.IGNORECASE) \
+                and _could_be_a_page(edge.group(0), line[:edge.start()]):
             found.add(index)
         elif re.search(r"(?:^|\s)\d{1,3}\s*$", line) and sum(ch.isupper() for ch in line) >= 4:
             headers.setdefault(masked(line), []).append(index)  # "VILHELMINA KOMMUN  PROTOKOLL  3"
@@ -96,6 +97,20 @@ def page_markers(lines: list[str]) -> set[int]:
         if len(indexes) >= 2:
             found.update(indexes)
     return found
+
+
+_PAGE_OF = re.compile(r"(\d{1,4})\s*(?:/|\(|av\b|of\b)\s*(\d{1,4})", re.IGNORECASE)
+
+
+def _could_be_a_page(marker: str, before: str) -> bool:
+    """Whether a number at a line's edge can be "page N of M": N no more than M, and not a date
+    ("… onsdagen den 31/5", "den 3/5")."""
+    match = _PAGE_OF.search(marker)
+    if match is None:
+        return True
+    if int(match[1]) > int(match[2]) or int(match[1]) == 0:
+        return False
+    return "/" not in marker or not re.search(r"\b(?:den|datum)\s*$", before, re.IGNORECASE)
 
 
 def edge_lines(lines: list[str], markers: set[int]) -> set[int]:

@@ -311,6 +311,7 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
             if (line_index, match.start()) in seen or match.start() == 0 or _after_reference(line, match.start(), data):
                 continue
             matches.append((line_index, match.start(), match, False))
+    after = {i for i in wrapped if i + 1 < len(lines)}
     matches.sort(key=lambda m: (m[0], m[1]))
     bodies: list[str] | None = None
     found: list[Candidate] = []
@@ -319,7 +320,8 @@ def candidates(lines: list[str], inline: bool = False) -> list[Candidate]:
         bound = nxt[1] if nxt is not None and nxt[0] == line_index else len(lines[line_index])
         base = starts[line_index] if at_start else 0
         candidate = _candidate(match, line_index, base, lines[line_index], bound, data, at_line_start=at_start,
-                               lines_after=lines[line_index + 1: line_index + 5] if at_start else ())
+                               lines_after=lines[line_index + 1: line_index + 5] if at_start or line_index in after
+                               else ())
         if candidate is not None:
             if candidate.prefix:
                 bodies = body_names(text) if bodies is None else bodies
@@ -348,7 +350,7 @@ def _lines_to_scan(lines: list[str], text: str, starts: list[int], inline: bool)
 
 
 def _wrapped_runs(lines: list[str]) -> set[int]:
-    """Lines of a long paragraph wrapped at the page width (three or more full lines in a row): a
+    """Lines of a long paragraph wrapped at the page width (two or more full lines in a row): a
     run-on paragraph of items written to PDF comes back so, each line shorter than LONG_LINE."""
     lengths = sorted(len(line) for line in lines if line.strip())
     if len(lengths) < 6:
@@ -363,7 +365,7 @@ def _wrapped_runs(lines: list[str]) -> set[int]:
         if is_full:
             run.append(index)
             continue
-        if len(run) >= 3:
+        if len(run) >= 2:
             found.update(run)
             if index < len(lines) and lines[index].strip():
                 found.add(index)  # the paragraph's last, shorter line
@@ -431,9 +433,9 @@ def _candidate(match: re.Match, line_index: int, line_offset: int, line: str, bo
     title, rest, quality = read_title(following, inline=not at_line_start or bound < len(line))
     if following.strip() and quality == 0.0 and style.name != "section-sign":
         return None  # "3 tr", "8 mars", "12 000 kr": a number in running text
-    if not title and not at_line_start:
+    if not title and not at_line_start and (following.strip() or not lines_after):
         return None  # mid-line, a number with nothing after it is a page reference or an amount
-    if not title and at_line_start:
+    if not title:  # at a line's start, or at the end of a line wrapped at the page width
         quality = _next_line_title(lines_after)  # "KS § 33 Dnr KU.2018.6" / "Godkännande av dagordning"
     score = style.weight * (quality if title else max(0.5, 0.9 * quality))
     if at_line_start:
@@ -662,11 +664,11 @@ def place(lines: list[str], chains: list[Chain], flat: bool = False) -> tuple[li
             title_at = line.find(candidate.title, candidate.end, bound) if candidate.title else -1
             title_end = title_at + len(candidate.title) if title_at >= 0 else candidate.end
             rest_at = line.find(candidate.rest, title_end, bound) if candidate.rest else -1
-            head_end = rest_at if rest_at >= 0 else bound
+            head_end = rest_at if rest_at >= 0 else title_end
             headings[len(out)] = Heading(len(out), candidate.printed, candidate.prefix, candidate.title, kind)
             out.append(line[candidate.start:head_end].rstrip())
-            if rest_at >= 0:
-                out.append(line[rest_at:bound].strip())
+            if line[head_end:bound].strip():  # the text after the title (a title read up to a number in it)
+                out.append(line[head_end:bound].strip())
             if flat and k + 1 < len(here):
                 out.append("")
             cursor = bound

@@ -8,6 +8,7 @@ from bigsearch.ingest.clean import join_lines
 
 FLAT_LINE = 250  # lines this long on average are pages, not lines
 WRAPPED_SHARE = 0.8  # this share of lines filling the page width: text wrapped, not laid out
+FITS = 0.9  # a line this much shorter than the width, with room for the next word, ended early
 
 
 def is_flat(lines: list[str]) -> bool:
@@ -34,15 +35,29 @@ def _wrapped_throughout(content: list[str]) -> bool:
 
 
 def unwrap(lines: list[str]) -> list[str]:
-    """Flattened text wrapped at the page width: each block (lines between blank lines) as one line."""
+    """Flattened text wrapped at the page width, back to its logical lines: a line joins the one
+    before it unless that one ended early — when the line's first word would have fitted after it,
+    the break was the writer's (a page of the transcript ended there), not the page width's."""
+    content = sorted(len(line.strip()) for line in lines if line.strip())
+    width = content[int(len(content) * 0.9) - 1] if len(content) >= 10 else (content[-1] if content else 0)
     out: list[str] = []
     block: list[str] = []
     for line in lines + [""]:
-        if line.strip():
-            block.append(line)
+        stripped = line.strip()
+        if stripped and block and not _ended_early(block[-1], stripped, width):
+            block.append(stripped)
             continue
         if block:
             out.append(join_lines(block))
             block = []
-        out.append("")
+        if stripped:
+            block = [stripped]
+        else:
+            out.append("")
     return out[:-1]
+
+
+def _ended_early(line: str, following: str, width: int) -> bool:
+    """Whether `following`'s first word would have fitted on `line` (allowing for a proportional
+    font's uneven widths)."""
+    return len(line) + 1 + len(following.split(" ", 1)[0]) < FITS * width

@@ -134,8 +134,7 @@ class PersonResolver:
         known = self.attendees + self.document_names
         self.extra_first_names = {first_name_of(name) for name in known}
         self._known_first = known_first_names(self.extra_first_names)
-        alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
-        self._known = re.compile(rf"(?<!\w)({alternatives})s?(?!\w)") if known else None
+        self._longest_first = sorted(known, key=len, reverse=True)
         self._first = {first: self._resolve_first(first) for first in self.extra_first_names}
 
     def _resolve_first(self, first: str) -> str | None:
@@ -156,10 +155,9 @@ class PersonResolver:
     def persons(self, text: str) -> list[str]:
         found: list[tuple[int, str]] = []
         covered: list[tuple[int, int]] = []
-        if self._known is not None:
-            for match in self._known.finditer(text):
-                found.append((match.start(), match.group(1)))
-                covered.append((match.start(), match.end()))
+        for start, end, name in _known_spans(text, self._longest_first):
+            found.append((start, name))
+            covered.append((start, end))
         for written in full_names_in(text, self._known_first):
             start = text.find(written)
             if start < 0:
@@ -179,6 +177,27 @@ class PersonResolver:
                 found.append((match.start(), name))
         found.sort()
         return list(dict.fromkeys(name for _, name in found))
+
+
+def _known_spans(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Where the known full names (longest first) stand in `text` as whole words, a genitive "s"
+    allowed: plain string search, no pattern compiled per document."""
+    spans: list[tuple[int, int, str]] = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if end < len(text) and text[end] == "s" and not (end + 1 < len(text) and _is_word(text[end + 1])):
+                end += 1
+            whole = (start == 0 or not _is_word(text[start - 1])) and (end == len(text) or not _is_word(text[end]))
+            if whole and not any(a < end and start < b for a, b, _ in spans):
+                spans.append((start, end, name))
+            start = text.find(name, start + 1)
+    return sorted(spans)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]+(?:-[A-ZÅÄÖ][\wåäö]+)?)(?![\w-])")

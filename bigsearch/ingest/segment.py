@@ -63,9 +63,15 @@ class Chunk:
     part: str = "item"
     index: int = 0  # the line it starts on
 
+    _joined: tuple[tuple[str, ...], str] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def text(self) -> str:
-        return join_lines(self.lines)
+        """The lines as one paragraph (kept until the lines change: it is asked for many times)."""
+        key = tuple(self.lines)
+        if self._joined is None or self._joined[0] != key:
+            self._joined = (key, join_lines(self.lines))
+        return self._joined[1]
 
 
 @dataclass

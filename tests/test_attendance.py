@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bigsearch.domain.principals import default_registry
-from bigsearch.ingest.attendance import name_spans, parse_block, parse_entry
+from bigsearch.ingest.attendance import name_spans, parse_block, parse_entry, rejoin_wrapped_names
 from bigsearch.ingest.header import Header, apply_roles, fields, parse_header
 from bigsearch.ingest.model import Attendee
 
@@ -65,6 +65,14 @@ def test_several_people_on_one_line_and_a_whole_block_run_together():
         ("Anneli Persson", "S", None), ("Christer Laurell", "C", None), ("Karl-Erik Kruse", "S", None)]
     assert people(["Björn Svensson, fritidschef Karolina Larsson, nämndsekreterare"]) == [
         ("Björn Svensson", None, "fritidschef"), ("Karolina Larsson", None, "nämndsekreterare")]
+
+
+def test_a_name_the_page_width_broke_is_one_name():
+    assert rejoin_wrapped_names(["Niklas Frykman (L), 2:e vice ordförande Susann", "Karlsson (S)"]) == [
+        "Niklas Frykman (L), 2:e vice ordförande", "Susann Karlsson (S)"]
+    assert [p[0] for p in people(["Göte Widén, Kerstin Forsberg, Lasse", "Dammström, Helena Lindh, Ann-Gret Lundqvist."])] \
+        == ["Göte Widén", "Kerstin Forsberg", "Lasse Dammström", "Helena Lindh", "Ann-Gret Lundqvist"]
+    assert rejoin_wrapped_names(["Anna Ek", "Per Berg"]) == ["Anna Ek", "Per Berg"]  # a column of names stays
 
 
 def test_a_column_of_names_then_a_column_of_organisations():

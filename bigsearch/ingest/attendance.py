@@ -307,7 +307,7 @@ def parse_block(lines: list[str], registry: Registry) -> Block:
     absent: list[str] = []
     name_only: list[tuple[str, int]] = []  # (name, block): a column of names, maybe zipped with organisations
     block = 0
-    for raw in lines:
+    for raw in rejoin_wrapped_names(lines):
         text = _clean(raw)
         if not text:
             block += 1 if raw.strip() == "" else 0
@@ -350,9 +350,40 @@ def parse_block(lines: list[str], registry: Registry) -> Block:
     return Block(found, absent)
 
 
+_LAST_WORD = re.compile(r"(?<=\s)([A-ZÅÄÖÉ][a-zåäöéü]+)$")
+_FIRST_WORD = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ]?[a-zåäöéü]+)*(?=[\s,(]|$)")
+
+
+def rejoin_wrapped_names(lines: list[str]) -> list[str]:
+    """A name the page width broke ("… 2:e vice ordförande Susann" / "Karlsson (S) …"): the first
+    name at a line's end goes to the start of the next line when that starts with a surname (a
+    word that is no first name, standing alone before its party, or after a known first name)."""
+    out = [line.rstrip() for line in lines]
+    for index in range(len(out) - 1):
+        line, following = out[index], out[index + 1].lstrip()
+        match = _LAST_WORD.search(line)
+        if match is None or "\t" in line[-len(match[1]) - 2:]:
+            continue
+        surname = _FIRST_WORD.match(following)
+        if surname is None or surname[0] in first_names():
+            continue
+        # A known first name, a word standing alone as a list's last entry ("…, Lasse"), or any word
+        # when the next line's surname stands alone before its party.
+        alone = line[: match.start()].rstrip().endswith(",")
+        if match[1] not in first_names() and not alone and not _PARTY.match(following[surname.end():]):
+            continue
+        out[index] = line[: match.start()].rstrip()
+        out[index + 1] = f"{match[1]} {following}"
+    return out
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"(\d)([A-ZÅÄÖ][a-zåäö])", r"\1 \2", text.strip())  # "§§ 50-61Tomas Rikse"
+    text = _FULL_STOP.sub("", text)  # a list of names ending its sentence
     return _ATTENDANCE_NOTE.sub("", text).strip()
+
+
+_FULL_STOP = re.compile(r"(?<=[a-zåäöéü]{2})\.$")
 
 
 def _is_plain_entry(text: str) -> bool:

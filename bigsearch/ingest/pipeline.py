@@ -23,6 +23,7 @@ from bigsearch.ingest.header import apply_roles, parse_header, running_text
 from bigsearch.ingest.header import paragraphs as header_paragraphs
 from bigsearch.ingest.model import LOW_PARTS, Document, Paragraph, RawText
 from bigsearch.ingest.names import PersonResolver, full_names_in, known_first_names
+from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
 from bigsearch.textsafe import safe_name
@@ -85,6 +86,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         warnings=list(raw.warnings) + header.warnings,
         kind=raw.kind,
         body=header.body,
+        ocr=raw.ocr,
     )
     doc.warnings.extend(_missing(doc, header, chains, header_as_body))
     for chunk in chunks:
@@ -108,6 +110,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     for position, (part, chunk, paragraph_text) in enumerate(pieces):
         label = _label(part, chunk)
         counters[label] = counters.get(label, 0) + 1
+        page = pages.page_of(paragraph_text)
+        confidence = raw.page_confidence[page - 1] if page and page <= len(raw.page_confidence) else None
         doc.paragraphs.append(
             Paragraph(
                 id=f"{doc.id_prefix}-{label}-p{counters[label]}",
@@ -124,9 +128,11 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                 text=paragraph_text,
                 position=position,
                 section_prefix=chunk.prefix if chunk else None,
-                page=pages.page_of(paragraph_text),
+                page=page,
                 line=source_lines.line_of(paragraph_text),
                 part=part,
+                ocr=confidence is not None,
+                ocr_confidence=confidence,
             )
         )
     if _mostly_furniture(text, doc):
@@ -342,14 +348,14 @@ def _parsed(raw: RawText) -> Document:
         raise ReadError("too deeply nested to read") from exc
 
 
-def ingest_file(path: Path) -> Document:
-    """One protocol file as a Document; ReadError when it cannot be read."""
-    return _parsed(read_path(path))
+def ingest_file(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """One protocol file as a Document; ReadError when it cannot be read. `ocr`: how scanned pages are read."""
+    return _parsed(read_path(path, ocr=ocr))
 
 
-def ingest_bytes(name: str, data: bytes, suffix: str) -> Document:
+def ingest_bytes(name: str, data: bytes, suffix: str, ocr: OcrOptions | None = None) -> Document:
     """A protocol already read into memory as a Document; ReadError when it cannot be read."""
-    return _parsed(read_bytes(safe_name(name), data, suffix))
+    return _parsed(read_bytes(safe_name(name), data, suffix, ocr))
 
 
 def document_warnings(doc: Document, path: Path | str) -> list[str]:
@@ -358,7 +364,8 @@ def document_warnings(doc: Document, path: Path | str) -> list[str]:
 
 
 def ingest_paths(
-    paths: Iterable[Path], report: IngestReport | None = None, warn: Callable[[str], None] | None = None
+    paths: Iterable[Path], report: IngestReport | None = None, warn: Callable[[str], None] | None = None,
+    ocr: OcrOptions | None = None,
 ) -> Iterator[Document]:
     """Documents for every readable file; an unreadable one is reported through `warn` and skipped."""
     report = report if report is not None else IngestReport()
@@ -370,7 +377,7 @@ def ingest_paths(
     taken: dict[str, str] = {}
     for path in discover(paths, on_skip=limited.wrap(skip_unknown)):
         try:
-            doc = ingest_file(path)
+            doc = ingest_file(path, ocr)
         except ReadError as exc:
             report.skipped.append((str(path), str(exc)))
             if warn:

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from bigsearch.errors import QueryError
+from bigsearch.ingest.model import LOW_PARTS, TEXT_PARTS
 from bigsearch.messages import catalogue, t
 from bigsearch.querytree import Or, Q, Range, Term
 from bigsearch.textsafe import clean_input
 
-DOC_TYPES = ("protokoll", "yttrande", "dokument")  # the type facet's values
+# The type facet's values (the ingester tells them by the words that open a document).
+DOC_TYPES = ("protokoll", "minnesanteckningar", "kallelse", "föredragningslista", "yttrande", "dokument")
 UNDATED = "undated"  # the year facet's value for paragraphs without a meeting date
 MIN_YEAR, MAX_YEAR = 1000, 2999
 
@@ -295,9 +297,9 @@ class DocType(Facet):
     name, title = "doc_type", "Typ"
     listed = False
     query_names = ("type", "typ")
-    query_help = "protokoll, yttrande or dokument"
+    query_help = ", ".join(DOC_TYPES)
     query_example = "type:protokoll"
-    options = (Option("--type", "doc_type", "protokoll, yttrande or dokument.", DOC_TYPES),)
+    options = (Option("--type", "doc_type", ", ".join(DOC_TYPES) + ".", DOC_TYPES),)
 
     def resolve(self, typed: str, known: Known) -> str:
         if typed.casefold() in DOC_TYPES:
@@ -368,6 +370,23 @@ class Section(Facet):
 
     def resolve(self, typed: str, known: Known) -> str:
         return typed.lstrip("§").strip()
+
+
+class Part(Facet):
+    """What a paragraph is: the minutes' own text (an item's text, running text, an agenda entry) or
+    the text around it — a header field, a signature, an attachment's caption — which ranks low."""
+
+    name, title = "part", "Del"
+    counted = listed = False
+    query_names = ("part", "del")
+    query_help = ", ".join(TEXT_PARTS + LOW_PARTS)
+    query_example = "part:header"
+
+    def resolve(self, typed: str, known: Known) -> str:
+        value = clean_input(typed, self.name).casefold()
+        if value in TEXT_PARTS + LOW_PARTS:
+            return value
+        raise QueryError(f"unknown part {typed!r} — use one of {', '.join(TEXT_PARTS + LOW_PARTS)}")
 
 
 # -- typed years and dates -------------------------------------------------------------------------
@@ -484,4 +503,5 @@ class Registry:
         return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
-FACETS = Registry(Year(), Principal(), Person(), Attendee(), Place(), DocType(), Body(), Section(), Date(), Ocr())
+FACETS = Registry(Year(), Principal(), Person(), Attendee(), Place(), DocType(), Body(), Section(), Part(), Date(),
+                  Ocr())

@@ -25,9 +25,11 @@ def test_join_lines_rejoins_hyphenation_only_between_lowercase():
 
 
 def test_furniture_lines_are_removed_wherever_they_stand():
+    from bigsearch.ingest import furniture
+
     lines = ["Viktigt att", "BIG BROTTSFÖREBYGGARNA I GÄVLE", "803 25 Gävle. Besöksadress: X 2",
              "Tfn 026-17 80 00 (vx)", "www.gavle/big.se", "Sida 2 av 3", "bevaka att"]
-    kept = [line for line in clean.drop_furniture(lines) if line]
+    kept = [line for line in furniture.strip(lines) if line]
     assert kept == ["Viktigt att", "bevaka att"]
 
 

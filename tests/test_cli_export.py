@@ -12,7 +12,7 @@ from bigsearch.cli.app import app
 pytestmark = pytest.mark.usefixtures("english")  # the export summary's English wording is what these tests read
 
 KEYS = ["id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "unit",
-        "persons", "places", "text", "section_prefix", "attendees", "body", "ocr", "ocr_confidence"]
+        "persons", "places", "text", "part", "section_prefix", "attendees", "body", "ocr", "ocr_confidence"]
 
 
 def test_export_jsonl_has_exactly_the_keys(corpus_dir):

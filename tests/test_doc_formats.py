@@ -111,15 +111,17 @@ def test_pdf_page_furniture_and_source_pages(tmp_path):
     doc = ingest_file(path)
     assert (doc.date, doc.doc_type) == ("2019-11-21", "protokoll")
     assert [(a.name, a.organisation, a.role) for a in doc.attendees] == [("Anna Ek", "S", "ordförande"), ("Per Berg", "M", None)]
-    assert [(p.section, p.section_title, p.text, p.page) for p in doc.paragraphs] == [
+    assert [(p.section, p.section_title, p.text, p.page) for p in doc.text_paragraphs] == [
         (marker[2:], title, body, page) for page, (marker, title, body) in enumerate(MINUTES_PDF_ITEMS, start=1)
     ]
-    assert doc.paragraphs[0].principal == "Polisen"  # "Information från polisen"
+    assert doc.text_paragraphs[0].principal == "Polisen"  # "Information från polisen"
     result = CliRunner().invoke(app, ["export", str(path)])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     # a file given by itself is shown from its own folder (bigsearch/index/names.py)
     shown = f"{tmp_path.name}/minutes.pdf"
-    assert [row["source"] for row in rows] == [{"file": shown, "page": n, "line": None} for n in (1, 2, 3)]
+    assert [row["source"] for row in rows if row["part"] == "item"] == [
+        {"file": shown, "page": n, "line": None} for n in (1, 2, 3)]
+    assert {row["source"]["page"] for row in rows if row["part"] == "header"} == {1}  # date and attendance
     assert rows[0]["attendees"][0] == {"name": "Anna Ek", "organisation": "S", "role": "ordförande",
                                        "principal": None, "status": "beslutande"}
 
@@ -170,4 +172,4 @@ def test_docx_text_inside_content_controls_is_read(tmp_path):
     content.append(inner)
     path = tmp_path / "template.docx"
     document.save(path)
-    assert [p.text for p in ingest_file(path).paragraphs] == ["Lugnt i Sätra enligt polisen."]
+    assert [p.text for p in ingest_file(path).text_paragraphs] == ["Lugnt i Sätra enligt polisen."]

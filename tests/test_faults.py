@@ -78,6 +78,13 @@ def wait_until_gone(pids: set[int], limit: float = 60.0) -> set[int]:
 
 
 @needs_workers
+def fail_unless_a_document_warning(message: str) -> None:
+    """A run's warnings may say what a document lacks (the bundled yttrande has no meeting date and
+    no items); anything else fails the test."""
+    if "indexed with a warning" not in message:
+        pytest.fail(message)
+
+
 def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_path, corpus_dir):
     docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
     pristine = tmp_path / "pristine"
@@ -124,7 +131,7 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
 
     # The next run goes straight through, finishes the job and leaves no files of the killed one.
     target = tmp_path / f"ix{trials - 1}"
-    report = sync(target, [docs], warn=pytest.fail)
+    report = sync(target, [docs], warn=fail_unless_a_document_warning)
     assert index_state(target) == new_state and report.failed == []
     assert unreferenced_files(target) == []
 
@@ -163,7 +170,7 @@ def test_ctrl_c_of_a_two_worker_run_ends_quietly(tmp_path, corpus_dir):
     out, err = proc.communicate()
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
-    assert err.strip() == "interrupted"
+    assert [line for line in err.strip().splitlines() if "indexed with a warning" not in line] == ["interrupted"]
     assert not wait_until_gone(seen)
     assert lock_is_free(index_dir)
     assert index_state(index_dir) == old_state

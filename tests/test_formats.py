@@ -36,7 +36,7 @@ def test_docx_paragraphs_tables_and_no_header_footer(fixtures):
     assert (olle.principal, olle.persons, olle.places) == ("Välfärd Gävle", ["Olle Berg"], ["Sätra"])
     assert paragraphs["Tove tackade för visat intresse."].persons == ["Tove Strand"]
     assert not any(LETTERHEAD.search(p.text) for p in doc.paragraphs)
-    assert not any(p.text in ("Sara Lind", "Vid protokollet") for p in doc.paragraphs)
+    assert not any(p.text in ("Sara Lind", "Vid protokollet") for p in doc.text_paragraphs)
 
 
 def test_pdf_letterhead_footer_page_break_and_justified_text(fixtures):
@@ -60,7 +60,7 @@ def test_pdf_letterhead_footer_page_break_and_justified_text(fixtures):
     hille = "Fältgruppen har arbetat i Hille och Valbo under sommaren och träffat många unga."
     assert hille in texts  # no blank line before the next paragraph, still two paragraphs
     assert next(p for p in doc.paragraphs if p.text.startswith("Sara beskrev")).principal == "Välfärd Gävle"
-    assert [p.section for p in doc.paragraphs][-1] == "3"
+    assert [p.section for p in doc.text_paragraphs][-1] == "3"
 
 
 def test_pdf_without_text_layer_is_reported(fixtures):
@@ -76,7 +76,7 @@ def test_pdf_without_text_layer_is_reported(fixtures):
 def test_numbered_items_long_dates_and_encodings(fixtures, name):
     doc = ingest_file(fixtures[name])
     assert doc.date == "2018-04-16"
-    assert [(p.section, p.section_title) for p in doc.paragraphs] == [
+    assert [(p.section, p.section_title) for p in doc.text_paragraphs] == [
         ("1", "Mötets öppnande"),
         ("2", "Aktuellt från respektive huvudman"),
         ("2", "Aktuellt från respektive huvudman"),

@@ -291,8 +291,8 @@ def test_pdf_pages_are_capped_with_a_warning(tmp_path, monkeypatch):
     doc = ingest_file(path)
     assert len(seen) == 3
     assert any("only the first 3 of 10 pages" in w for w in doc.warnings)
-    assert {p.section for p in doc.paragraphs} == {"1", "2", "3"}
-    assert [p.page for p in doc.paragraphs] == [1, 2, 3]
+    assert {p.section for p in doc.text_paragraphs} == {"1", "2", "3"}
+    assert [p.page for p in doc.text_paragraphs] == [1, 2, 3]
 
 
 def test_printable_escapes_everything_that_could_break_a_line():

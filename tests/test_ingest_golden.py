@@ -135,7 +135,8 @@ def test_letterhead_interrupted_paragraph_is_rejoined(seed_docs):
 
 def test_no_empty_or_heading_only_paragraphs(all_paragraphs):
     headings = {"Polisen", "Livsmiljö Gävle", "Välfärd Gävle", "Utbildning Gävle", "Säkerhetsenheten", "Närvarande:"}
-    for p in all_paragraphs:
+    assert all(p.text.strip() for p in all_paragraphs)
+    for p in (p for p in all_paragraphs if p.part in ("item", "body")):
         assert p.text.strip()
         assert p.text.strip().rstrip(":") not in headings
         assert not p.text.startswith("§")
@@ -143,8 +144,35 @@ def test_no_empty_or_heading_only_paragraphs(all_paragraphs):
         assert not p.text.startswith(("Delges", "Protokollet delges"))
 
 
+def test_header_and_signatures_are_their_own_paragraphs(seed_docs):
+    """Every line a reader sees is searchable: the distribution list and the signatures are
+    paragraphs of their own (parts that rank low), and their names are persons of the meeting."""
+    doc = seed_docs["000"]
+    parts = {p.text: p for p in doc.paragraphs if p.part in ("header", "signature")}
+    distribution = next(p for text, p in parts.items() if text.startswith("Delges"))
+    assert distribution.part == "header"
+    assert distribution.persons == ["Charlotte Molarin", "Marie Olsson", "Anne Jäder"]
+    signature = next(p for p in parts.values() if p.part == "signature")
+    assert signature.text == "Vid protokollet Justeras Nanny Hörnqvist Anna-Karin Wågberg Sperring"
+    assert doc.paragraphs[-1] is signature
+    assert [p.part for p in doc.paragraphs[:3]] == ["header"] * 3  # title, attendance, distribution
+    köhler = [p for d in seed_docs.values() for p in d.paragraphs if "Köhler" in p.text]
+    assert {p.part for p in köhler} == {"header"}
+    assert {p.date for p in köhler} == {"2023-03-10", "2020-03-06", "2019-09-20"}  # Malin Köhler, John Köhler
+
+
+def test_who_kept_the_minutes_and_who_checked_them(seed_docs):
+    """"Vid protokollet Nanny Hörnqvist" fills the role "kept the minutes"; "Justeras" the justerare."""
+    roles = {a.name: a.role for a in seed_docs["000"].attendees}
+    assert roles["Nanny Hörnqvist"] == "sekreterare"
+    assert roles["Anna-Karin Wågberg Sperring"] == "justerare"
+    assert {a.name: a.role for a in seed_docs["003"].attendees}["Pelle Matton"] == "sekreterare"
+    assert {a.name: a.role for a in seed_docs["001"].attendees}["Jens Gagge"] == "justerare"
+    assert len(seed_docs["000"].attendees) == 10  # the signers were on the list already
+
+
 def test_double_spaced_pdf_text_keeps_paragraphs(seed_docs):
-    texts = [p.text for p in seed_docs["000"].paragraphs]
+    texts = [p.text for p in seed_docs["000"].text_paragraphs]
     assert "Lars och Pia beskriver sitt uppdrag att utreda och förbereda inför den nya socialtjänstlagen." in texts[3]
     assert texts[3].endswith("(se bilaga)")
     section4 = next(p for p in seed_docs["000"].paragraphs if p.section == "4")
@@ -163,7 +191,8 @@ def test_statement_sections(seed_docs):
     doc = seed_docs["002"]
     titles = {p.section_title for p in doc.paragraphs}
     assert "Områdesgrupper" in titles
-    assert not any(p.text == "BIGs ledningsgrupp" for p in doc.paragraphs)
+    assert not any(p.text == "BIGs ledningsgrupp" for p in doc.text_paragraphs)
+    assert [p.part for p in doc.paragraphs if p.text == "BIGs ledningsgrupp"] == ["signature"]
     assert all(p.section is None for p in doc.paragraphs)
 
 
@@ -180,7 +209,9 @@ def test_ids_are_unique_stable_and_shell_safe(seed_docs):
     assert re.fullmatch(r"2024-02-09-[0-9a-f]{6}-s6-p3", next(i for i in ids if i.startswith("2024-02-09-") and i.endswith("-s6-p3")))
 
 
-def test_attachment_labels_are_not_paragraphs(seed_docs):
-    texts = [p.text for p in seed_docs["004"].paragraphs]
+def test_attachment_labels_are_captions_not_item_text(seed_docs):
+    texts = [p.text for p in seed_docs["004"].text_paragraphs]
     assert not any("sept-19.docx" in t for t in texts)
     assert not any(t.startswith("Skolprojektet 2019") for t in texts)
+    captions = [(p.section, p.text) for p in seed_docs["004"].paragraphs if p.part == "caption"]
+    assert captions == [("4", "Aktuellt sept-19.docx"), ("12", "Skolprojektet 2019, guide för Gävle kommun")]

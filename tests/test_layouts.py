@@ -24,7 +24,7 @@ def doc(text: str):
 
 
 def sections(d):
-    return list(dict.fromkeys((p.section_prefix, p.section, p.section_title) for p in d.paragraphs))
+    return list(dict.fromkeys((p.section_prefix, p.section, p.section_title) for p in d.paragraphs if p.part == "item"))
 
 
 # --- real minutes -----------------------------------------------------------------------------
@@ -60,8 +60,12 @@ def test_real_meeting_dates(name, date):
         ("kf_kil_2011-01-27.txt", [("KF", "1", "Upprop")]),
         ("sn_2016_undated.txt", [("SN", "13", "Bidrag till fritidsstudier avseende utbildning inom förskolan")]),
         ("san_2012-02-27.txt", [(None, "6", "Informations- och frågestund (SÄN/2012:3)")]),  # not "§§ 6-21"
+        # Dotted numbers are items too: "1.1" under "1".
         ("regionpolisradet_vast_2020-12-15.txt", [(None, "1", "Fastställande av dagordning"),
-                                                  (None, "2", "Aktuella frågor")]),
+                                                  (None, "1.1", "Föregående protokoll"),
+                                                  (None, "1.2", "Uttag av mötesjusterare"),
+                                                  (None, "2", "Aktuella frågor"),
+                                                  (None, "2.1", "Viktiga polisiära frågor i regionen, aktuella händelser, lägesbild, ärenden m.m.")]),
         # The agenda's "1 …", "2 …" above the minutes are header; the items are "§1 …".
         ("stockholm_sn_2011-11-24.txt", [(None, "1", "Sammanträdets öppnande och godkännande av föredragningslista")]),
     ],
@@ -101,7 +105,7 @@ def test_real_attendees_with_organisation_and_role():
 
 
 def test_real_letterhead_repeated_in_text_is_dropped():
-    texts = [p.text for p in real("sn_vilhelmina_2016-06-09.txt").paragraphs]
+    texts = [p.text for p in real("sn_vilhelmina_2016-06-09.txt").text_paragraphs]
     assert not any("VILHELMINA KOMMUN" in t for t in texts)
     assert texts[0].startswith("Ordförande Annika Wibrell öppnade sammanträdet")
 
@@ -179,7 +183,7 @@ def test_principal_phrases_and_unknown_headings():
         + "Gavlegårdarna:\nNy belysning i trapphusen.\n\nRäddningstjänsten: Två bränder i Hille.\n\n"
         + "§ 4 Övrigt\n\nPolisen informerar om ny kontaktpolis i Valbo.\n"
     )
-    by_text = {p.text: p.principal for p in d.paragraphs}
+    by_text = {p.text: p.principal for p in d.text_paragraphs}
     assert by_text["Fler inbrott i Bomhus."] == "Polisen"
     assert by_text["Fältgruppen är ute."] == "Välfärd Gävle"  # socialtjänsten is an alias in principals.toml
     assert by_text["Lugnt i Sätra."] == "Polisen"
@@ -193,7 +197,7 @@ def test_attendee_organisation_is_a_known_principal_of_the_document():
         HEAD + "Närvarande\nLena Berg\tAB Bostäder\nEva Holm\tPolisen\n\n"
         "§ 1 Aktuellt från respektive huvudman\n\nab bostäder\nTrapphusen är renoverade.\n"
     )
-    assert d.paragraphs[0].principal == "AB Bostäder"  # its spelling in the attendee list
+    assert d.text_paragraphs[0].principal == "AB Bostäder"  # its spelling in the attendee list
 
 
 def test_first_block_without_full_stop_never_swallows_the_body():
@@ -212,13 +216,13 @@ def test_libreoffice_text_with_one_line_per_paragraph():
         "Inga övriga frågor togs upp.",
     ]
     d = doc("\n".join(lines))
-    assert [p.text for p in d.paragraphs] == [lines[2], lines[3], lines[5]]
+    assert [p.text for p in d.text_paragraphs] == [lines[2], lines[3], lines[5]]
 
 
 def test_wrapped_lines_still_join():
     d = doc(HEAD + "§ 1 Lägesbild\n\nPolisen berättade att antalet anmälda\ninbrott i Bomhus har minskat sedan\n"
             "förra mötet.\n")
-    assert [p.text for p in d.paragraphs] == ["Polisen berättade att antalet anmälda inbrott i Bomhus har minskat sedan förra mötet."]
+    assert [p.text for p in d.text_paragraphs] == ["Polisen berättade att antalet anmälda inbrott i Bomhus har minskat sedan förra mötet."]
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400))
@@ -267,7 +271,7 @@ def test_ids_do_not_depend_on_order_or_on_the_other_files(corpus_dir, tmp_path):
 )
 def test_who_a_report_phrase_names(line, principal):
     d = doc(f"{HEAD}§ 1 {line}\n\nLugnt i stan.\n")
-    assert d.paragraphs[0].principal == principal
+    assert d.text_paragraphs[0].principal == principal
 
 
 def test_reports_without_blank_lines_and_organisations_in_brackets():
@@ -281,13 +285,13 @@ def test_reports_without_blank_lines_and_organisations_in_brackets():
     assert [(a.name, a.organisation, a.principal) for a in d.attendees] == [
         ("Anna Ek", "Polisen", "Polisen"), ("Per Berg", "Socialtjänsten", "Välfärd Gävle"),
         ("Eva Lind", "Räddningstjänsten", None)]
-    assert [(p.principal, p.text) for p in d.paragraphs if p.section == "2"] == [
+    assert [(p.principal, p.text) for p in d.text_paragraphs if p.section == "2"] == [
         ("Polisen", "Lugnt i Sätra."), ("Räddningstjänsten", "Två bränder i Hille.")]
 
 
 def test_principal_heading_with_the_reporter_in_brackets():
     d = doc(HEAD + "§ 1 Aktuellt från respektive huvudman\n\nPolisen (Eva Holm):\nLugnt i Sätra.\n")
-    assert d.paragraphs[0].principal == "Polisen"
+    assert d.text_paragraphs[0].principal == "Polisen"
 
 
 @pytest.mark.parametrize(
@@ -308,4 +312,39 @@ def test_paragraphs_point_back_to_their_line():
     lines = path.read_text("utf-8").splitlines()
     d = ingest_file(path)
     for paragraph in d.paragraphs:
-        assert lines[paragraph.line - 1].split()[:3] == paragraph.text.split()[:3]
+        if paragraph.part == "signature":  # a signature's text leaves out the form's label ("Underskrift")
+            assert paragraph.text.split()[0] in lines[paragraph.line - 1]
+            continue
+        words = lines[paragraph.line - 1].split()[:3]
+        assert paragraph.text.split()[: len(words)] == words
+
+
+# -- every file says what it got ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "missing"),
+    [
+        ("Kallelse till nämnden\n\nVälkomna till mötet. Handlingar skickas senare till alla ledamöter.\n",
+         "kallelse", ["no meeting date found", "no numbered items"]),
+        ("Föredragningslista 2019-03-05\n\nMötet handlar om budgeten och om lokalerna i skolan.\n",
+         "föredragningslista", ["no numbered items"]),
+        ("Minnesanteckningar\n\nNärvarande:\nsamtliga i gruppen\n\n§ 1 Lägesbild\n\nLugnt.\n",
+         "minnesanteckningar", ["no meeting date found", "no attendee was read"]),
+        ("Anteckningar om trygghetsvandringen i Sätra där vi gick runt och pratade med boende om belysning.\n",
+         "dokument", ["no meeting date found", "no numbered items"]),
+        ("BIGs yttrande över motionen dnr 18KS36\n\nVi tillstyrker motionen i sin helhet och ser fram emot arbetet.\n",
+         "yttrande", ["no meeting date found", "no numbered items"]),
+    ],
+)
+def test_every_file_says_what_was_not_found_whatever_its_type(text, doc_type, missing):
+    d = doc(text)
+    assert d.doc_type == doc_type
+    assert d.paragraphs  # indexed, never dropped
+    for what in missing:
+        assert any(what in warning for warning in d.warnings), (what, d.warnings)
+
+
+def test_a_file_with_items_date_and_attendees_has_no_warning():
+    d = doc(HEAD + "Närvarande:\nAnna Ek\tPolisen\n\n§ 1 Lägesbild\n\nLugnt i stan.\n")
+    assert d.warnings == []

@@ -28,8 +28,8 @@ def test_encodings_give_the_same_document(data):
 
     doc = parse(read_bytes("x.txt", data, ".txt"))
     assert doc.date == "2019-09-20"
-    assert [p.text for p in doc.paragraphs] == ["Öppnades i Sätra och Brynäs."]
-    assert doc.paragraphs[0].places == ["Sätra", "Brynäs"]
+    assert [p.text for p in doc.text_paragraphs] == ["Öppnades i Sätra och Brynäs."]
+    assert doc.text_paragraphs[0].places == ["Sätra", "Brynäs"]
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ Eva Ek
 def test_principal_headings_inline_and_with_unit():
     d = doc(MINUTES)
     assert d.date == "2021-05-07"
-    by_text = {p.text: p for p in d.paragraphs}
+    by_text = {p.text: p for p in d.text_paragraphs}
     assert by_text["Oroligt i Sätra under våren."].principal == "Polisen"
     assert by_text["Oroligt i Sätra under våren."].places == ["Sätra"]
     field = by_text["Fältgruppen är ute på kvällarna."]
@@ -47,11 +47,11 @@ def test_numbered_items_and_long_dates():
         "1. Mötets öppnande\nAnna öppnade mötet.\n\n2. Trygghet i Bomhus\nOro kring Bomhus.\n"
     )
     assert d.date == "2018-04-16"
-    assert [(p.section, p.section_title) for p in d.paragraphs] == [
+    assert [(p.section, p.section_title) for p in d.text_paragraphs] == [
         ("1", "Mötets öppnande"), ("2", "Trygghet i Bomhus")
     ]
-    assert d.paragraphs[0].persons == ["Anna Lind"]
-    assert d.paragraphs[1].places == ["Bomhus"]
+    assert d.text_paragraphs[0].persons == ["Anna Lind"]
+    assert d.text_paragraphs[1].places == ["Bomhus"]
 
 
 def test_registry_resolves_aliases_units_and_rejects_lists():

@@ -580,7 +580,7 @@ async def test_meeting_and_person_views_from_a_hit(app):
         await settle(pilot)
         await press(pilot, "m")
         assert isinstance(app.screen, ProtocolScreen)
-        attendees = rendered(app.screen.query_one(".protocol-attendees"))
+        attendees = " ".join(rendered(app.screen.query_one(".protocol-attendees")).split())  # unwrapped
         assert "Måns Jennehag (Polisen)" in attendees
         await press(pilot, "escape")
         app.query_one(ResultsList).focus()

@@ -96,6 +96,39 @@ def test_person_knows_who_chaired(run):
     assert chaired == ["2023-03-10"]  # "Mötesordförande Jens Gagge hälsade välkommen"
 
 
+@pytest.mark.parametrize(("word", "dates"), [("Jäder", {"2024-02-09", "2020-03-06", "2019-09-20"}),
+                                             ("Köhler", {"2023-03-10", "2020-03-06", "2019-09-20"})])
+def test_names_printed_only_in_the_header_are_searchable(run, word, dates):
+    """"Delges närvarande, …, Anne Jäder samt kommunstyrelsen": a header line is text a reader sees."""
+    rows = [json.loads(line) for line in run("search", word, "--format", "json").stdout.splitlines() if line.strip()]
+    assert {row["date"] for row in rows} == dates
+    assert all(word in row["text"] for row in rows)
+
+
+def test_person_lists_someone_named_only_in_the_distribution_list(run):
+    data = json.loads(run("person", "jäder", "--json").stdout)
+    assert data["name"] == "Anne Jäder"
+    assert {row["date"] for row in data["meetings"]} == {"2024-02-09", "2020-03-06", "2019-09-20"}
+    assert not any(row["attended"] for row in data["meetings"])  # sent the minutes, not there
+
+
+def test_person_knows_who_kept_the_minutes_and_who_checked_them(run):
+    kept = json.loads(run("person", "Hörnqvist", "--json").stdout)
+    assert {row["date"] for row in kept["meetings"] if row["minutes"]} == {"2024-02-09", "2023-03-10"}
+    checked = json.loads(run("person", "Jens Gagge", "--json").stdout)
+    roles = {row["date"]: row["attended"]["role"] for row in checked["meetings"] if row["attended"]}
+    assert roles["2023-03-10"] == "justerare"
+
+
+def test_header_fields_rank_after_the_minutes_own_text(run):
+    rows = [json.loads(line) for line in run("search", '"Caroline Engberg"', "--format", "json", "--limit", "50").stdout.splitlines() if line]
+    parts = [row["part"] for row in rows]
+    assert "header" in parts or "signature" in parts
+    first_low = min(i for i, part in enumerate(parts) if part in ("header", "signature"))
+    assert all(part in ("item", "body", "agenda") for part in parts[:first_low])
+    assert all(part in ("header", "signature") for part in parts[first_low:])
+
+
 @pytest.mark.usefixtures("english")
 def test_an_ambiguous_name_asks_which():
     from bigsearch.errors import QueryError

@@ -203,6 +203,8 @@ def print_meetings(meetings, out) -> None:
 def print_meeting(meeting, matched: set[str], out) -> None:
     from rich.text import Text
 
+    from bigsearch.search.reports import shown_paragraphs
+
     heading = " · ".join(part for part in (when(meeting.date), meeting.body, meeting.title) if part)
     out.print(Text(heading, style="bold cyan"))
     out.print(Text(f"{meeting.source}  [{meeting.id}]", style="dim"))
@@ -213,7 +215,7 @@ def print_meeting(meeting, matched: set[str], out) -> None:
             extra = ", ".join(part for part in (attendee.organisation, attendee.role) if part)
             out.print(Text(f"  {attendee.name}" + (f" — {extra}" if extra else "")))
     section = principal = object()
-    for hit in meeting.paragraphs:
+    for hit in shown_paragraphs(meeting.paragraphs, meeting.title, meeting.attendees):
         if (hit.section, hit.section_title) != section:
             section = (hit.section, hit.section_title)
             principal = object()

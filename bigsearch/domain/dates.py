@@ -18,6 +18,10 @@ _COMPACT = re.compile(r"(?<!\d)(20\d{2}|19\d{2})(\d{2})(\d{2})(?!\d)")
 _LONG = re.compile(
     rf"(?<!\w)(\d{{1,2}})(?::e|:a)?\s+({_MONTH_NAMES})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
 )
+# "den 26-27 januari 2002": a meeting over two days, dated by its first.
+_LONG_RANGE = re.compile(
+    rf"(?<!\w)(\d{{1,2}})\s*[-–]\s*\d{{1,2}}(?::e|:a)?\s+({_MONTH_NAMES})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
 _NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[ .,/-]+(\d{4})(?!\d)")
 _DNR = re.compile(r"\bdnr\.?\s*:?\s*(?:[A-ZÅÄÖ]{1,5}\s*)?(\d{2}|\d{4})\s*[A-ZÅÄÖ/]", re.IGNORECASE)
 
@@ -37,7 +41,15 @@ def find_dates(text: str) -> Iterator[tuple[int, dt.date]]:
         date = _make(int(match[1]), int(match[2]), int(match[3]))
         if date:
             found.append((match.start(), date))
+    ranges = []
+    for match in _LONG_RANGE.finditer(text):
+        date = _make(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
+        if date:
+            found.append((match.start(), date))
+            ranges.append((match.start(), match.end()))
     for match in _LONG.finditer(text):
+        if any(a <= match.start() < b for a, b in ranges):
+            continue
         date = _make(int(match[3]), MONTHS[match[2].lower()], int(match[1]))
         if date:
             found.append((match.start(), date))

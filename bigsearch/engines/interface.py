@@ -10,8 +10,9 @@ Records (built in records.py). A paragraph is a dict with these keys (absent or 
     kind "p"; id; source (file name); source_key (the file's resolved path); date ("YYYY-MM-DD" or
     None); year (int or None); section_title; section_prefix; unit; text; position (int, order
     within the source); title (the document's title); page, line (where in the original);
-    `first` (True on the source's first paragraph); and each facet's key (bigsearch/facets.py):
-    principal, persons, attendees, places, doc_type, body, section, … (multi-valued ones as lists).
+    `first` (True on the one paragraph of the source that carries its attendance for search: its
+    attendance list's paragraph, else its first); and each facet's key (bigsearch/facets.py):
+    principal, persons, attendees, places, doc_type, body, section, part, … (multi-valued ones as lists).
 A source (one per file: the sync manifest) is a dict with: source_key, source, source_hash,
 source_stat, id_prefix, title, attendee_records (JSON list of {name, organisation, role}),
 paragraphs (count), named_body (the body named with `index --body`, or None).

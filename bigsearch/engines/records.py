@@ -44,6 +44,7 @@ def file_digest(path: Path) -> str:
 
 def paragraph_records(doc: Document, source_key: str) -> list[dict]:
     facets = tuple(FACETS)
+    attendance_at = doc.attendance_at
     records = []
     for number, paragraph in enumerate(doc.paragraphs):
         record = {
@@ -60,7 +61,7 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "page": paragraph.page,
             "line": paragraph.line,
             "ocr_confidence": paragraph.ocr_confidence,  # the page's mean word confidence, when read by OCR
-            "first": number == 0,
+            "first": number == attendance_at,
         }
         for facet in facets:
             record[facet.key] = facet.extract(paragraph, doc)

@@ -1,4 +1,4 @@
-"""Cleaning stages: normalise characters, drop page furniture, find the blocks (paragraph candidates).
+"""Cleaning stages: normalise characters, find the blocks (paragraph candidates), join wrapped lines.
 
 Each stage is a small function over lines so it can be tested alone.
 """
@@ -6,11 +6,9 @@ Each stage is a small function over lines so it can be tested alone.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 # Soft hyphen, zero-width space/joiners, word joiner, BOM.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -24,48 +22,10 @@ Block = list[str]
 
 def normalise(text: str) -> str:
     """NFKC, one kind of line break, no invisible characters or stray control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _CONTROL.sub("", text)
     return _EMPHASIS.sub(r"\1", text)
-
-
-@lru_cache(maxsize=1)
-def furniture_patterns() -> tuple[re.Pattern, ...]:
-    text = resources.files("bigsearch.data").joinpath("furniture.toml").read_text("utf-8")
-    return tuple(re.compile(p, re.IGNORECASE) for p in tomllib.loads(text)["patterns"])
-
-
-def drop_furniture(lines: Iterable[str], extra: frozenset[str] = frozenset()) -> Iterator[str]:
-    """Remove letterhead, footer and page-number lines; they leave an empty line behind."""
-    patterns = furniture_patterns()
-    for line in lines:
-        stripped = " ".join(line.split())
-        if stripped and (
-            any(p.match(stripped) for p in patterns) or _digits_masked(stripped) in extra
-        ):
-            yield _FILLER
-        else:
-            yield line
-
-
-def repeated_lines(lines: list[str], at_least: int = 3) -> frozenset[str]:
-    """Letterhead lines a text repeats on every page ("VILHELMINA KOMMUN PROTOKOLL 3"), digits masked.
-
-    Only lines of three or more words that are not item headings; a PDF's reader finds its own
-    from the page edges.
-    """
-    from collections import Counter
-
-    counts = Counter(
-        _digits_masked(" ".join(line.split())) for line in lines
-        if 3 <= len(line.split()) <= 12 and len(line) <= 100 and "§" not in line
-    )
-    return frozenset(key for key, count in counts.items() if count >= at_least)
-
-
-def _digits_masked(line: str) -> str:
-    return re.sub(r"\d+", "#", line).lower()
 
 
 def is_double_spaced(lines: list[str]) -> bool:
@@ -112,16 +72,36 @@ def _content_span(lines: list[str]) -> tuple[int, int]:
     return (indexes[0], indexes[-1] + 1) if indexes else (0, 0)
 
 
-def blocks(lines: list[str]) -> tuple[list[Block], bool]:
-    """Group lines into blocks separated by paragraph breaks; returns (blocks, double_spaced).
+@dataclass
+class Line:
+    """A line of text with the block (paragraph candidate) it belongs to and its index in the text."""
+
+    text: str
+    block: int
+    index: int
+
+
+def block_lines(lines: list[str], breaks_known: bool = False, line_per_paragraph: bool | None = None
+                ) -> tuple[list[Line], bool]:
+    """The non-empty lines, each with its block; returns (lines, double_spaced).
 
     Normally a break is any blank line. In a double-spaced extraction the empty lines are
     only line spacing: the real breaks are lines holding just white space or, where the
-    file has none, two or more empty lines in a row.
+    file has none, two or more empty lines in a row. `breaks_known`: the reader gave one line
+    per paragraph with an empty line after each (Word, OpenDocument): every empty line is a break.
+    `line_per_paragraph`: whether the text holds one paragraph per line (decided on the text as
+    read, before page furniture left empty lines in it); found from `lines` when None.
     """
-    double = is_double_spaced(lines)
-    if not double and is_line_per_paragraph(lines):
-        return [[line.strip(" \u00a0")] for line in lines if line.strip()], False
+    double = not breaks_known and is_double_spaced(lines)
+    if line_per_paragraph is None:
+        line_per_paragraph = is_line_per_paragraph(lines)
+    if not breaks_known and not double and line_per_paragraph:
+        out, block = [], 0
+        for index, line in enumerate(lines):
+            if line.strip():
+                out.append(Line(line.strip(" \u00a0"), block, index))
+                block += 1
+        return out, False
     if double:
         has_space_lines = any(line and not line.strip() for line in lines)
 
@@ -137,18 +117,26 @@ def blocks(lines: list[str]) -> tuple[list[Block], bool]:
         def is_break(index: int) -> bool:
             return not lines[index].strip()
 
-    result: list[Block] = []
-    current: Block = []
+    result: list[Line] = []
+    block, open_block = 0, False
     for index, line in enumerate(lines):
         if is_break(index):
-            if current:
-                result.append(current)
-                current = []
+            if open_block:
+                block += 1
+                open_block = False
         elif line.strip():
-            current.append(line.strip(" \u00a0"))
-    if current:
-        result.append(current)
+            result.append(Line(line.strip(" \u00a0"), block, index))
+            open_block = True
     return result, double
+
+
+def blocks(lines: list[str]) -> tuple[list[Block], bool]:
+    """Group lines into blocks separated by paragraph breaks; returns (blocks, double_spaced)."""
+    found, double = block_lines(lines)
+    grouped: dict[int, Block] = {}
+    for line in found:
+        grouped.setdefault(line.block, []).append(line.text)
+    return list(grouped.values()), double
 
 
 # Line-end hyphenation: join "brotts-" + "förebyggande", keep "barn- och ungdom".

@@ -42,10 +42,17 @@ class Attendee:
     # under is `status` ("beslutande", "ersättare", "övriga", "adjungerad").
     role: str | None = None
     status: str | None = None
+    # A table's presence mark ("X" in a "Närvarande" column) when the list has one.
+    present: bool | None = None
 
     def to_export(self) -> dict:
         return {"name": self.name, "organisation": self.organisation, "role": self.role,
                 "principal": self.principal, "status": self.status}
+
+
+# What a paragraph is (`Paragraph.part`): the document's own text, or the text around it, which ranks low.
+TEXT_PARTS = ("item", "body", "agenda")
+LOW_PARTS = ("header", "signature", "caption")
 
 
 @dataclass
@@ -69,13 +76,17 @@ class Paragraph:
     page: int | None = None
     # The line of the original text the paragraph starts on (1-based); None for PDFs and office files.
     line: int | None = None
+    # What the paragraph is: "item" (text of a numbered item), "body" (running text outside items),
+    # "agenda" (an agenda entry), "header" (a header field: title, attendance, distribution, anslag),
+    # "signature" (signatures, justering), "caption" (an attachment's caption). The last three rank low.
+    part: str = "item"
     # Read by OCR from a scanned page, with that page's mean word confidence (0-100).
     ocr: bool = False
     ocr_confidence: int | None = None
 
     EXPORT_KEYS = (
         "id", "source", "doc_type", "date", "year", "section", "section_title",
-        "principal", "unit", "persons", "places", "text",
+        "principal", "unit", "persons", "places", "text", "part",
     )
 
     def to_export(self) -> dict:
@@ -99,4 +110,13 @@ class Document:
     kind: str = "txt"
     # The body that met, as the header names it ("Socialnämnden", "Kommunfullmäktige"); None if not named.
     body: str | None = None
+    # The paragraph that carries the attendance (its list), where a search for an attendee finds the
+    # meeting once; the first paragraph when the text prints no list.
+    attendance_at: int = 0
     ocr: OcrTally = field(default_factory=OcrTally)
+
+    @property
+    def text_paragraphs(self) -> list[Paragraph]:
+        """The minutes' own text: items, running text and agenda entries (not the header's fields,
+        signatures or captions)."""
+        return [p for p in self.paragraphs if p.part in TEXT_PARTS]

@@ -66,40 +66,57 @@ def first_name_of(full_name: str) -> str:
     return full_name.split()[0]
 
 
+_NAME = r"(?<![\w'’-])[A-ZÅÄÖÉÜ][a-zåäöéüøæ'’]+(?:-[A-ZÅÄÖÉÜ]?[a-zåäöéüøæ]+)*(?![\w'’-])"
+# Runs of capitalised words (with particles between them): the only places a full name can stand.
+_NAME_RUN = re.compile(rf"{_NAME}(?:\s+(?:{_NAME}|(?:{'|'.join(sorted(_PARTICLES))})\s+{_NAME}))*")
+
+
+@lru_cache(maxsize=4096)
+def _name_runs(text: str) -> tuple[list[str], ...]:
+    """The runs of two or more capitalised words in `text` (each paragraph is read for names twice:
+    for the document's names, then for the paragraph's persons)."""
+    return tuple(tokens for run in _NAME_RUN.finditer(text) if len(tokens := run.group().split()) >= 2)
+
+
+def known_first_names(extra: Iterable[str] = ()) -> frozenset[str]:
+    """The first names the data knows plus `extra` (the attendees'), to look full names up with."""
+    extra = frozenset(extra)
+    return first_names() | extra if extra else first_names()
+
+
 def full_names_in(text: str, extra_first_names: Iterable[str] = ()) -> list[str]:
     """Full names written in `text`: a known first name followed by one to three surnames.
 
     Genitives are undone on the surname ("Johnny Gustavssons tjänst" -> "Johnny Gustavsson").
     """
-    known = first_names() | set(extra_first_names)
-    tokens = _TOKEN.findall(text)
+    known = extra_first_names if isinstance(extra_first_names, frozenset) else known_first_names(extra_first_names)
     found: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        is_first = token in known or (token.endswith("s") and token[:-1] in known and len(token) > 3)
-        if not is_first or not is_name_token(token):
-            i += 1
-            continue
-        j = i + 1
-        parts = [token]
-        while j < len(tokens) and len(parts) < 5:
-            nxt = tokens[j]
-            if is_name_token(nxt) and not nxt.isupper():
-                parts.append(nxt)
-                j += 1
-            elif nxt in _PARTICLES and j + 1 < len(tokens) and is_name_token(tokens[j + 1]):
-                parts.extend([nxt, tokens[j + 1]])
-                j += 2
+    for tokens in _name_runs(text):
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if not (token in known or (token.endswith("s") and token[:-1] in known and len(token) > 3)):
+                i += 1
+                continue
+            j = i + 1
+            parts = [token]
+            while j < len(tokens) and len(parts) < 5:
+                nxt = tokens[j]
+                if nxt in _PARTICLES and j + 1 < len(tokens):
+                    parts.extend([nxt, tokens[j + 1]])
+                    j += 2
+                elif nxt not in _PARTICLES:
+                    parts.append(nxt)
+                    j += 1
+                else:
+                    break
+            if len(parts) >= 2:
+                if parts[-1].endswith("sons"):
+                    parts[-1] = parts[-1][:-1]
+                found.append(" ".join(parts))
+                i = j
             else:
-                break
-        if len(parts) >= 2:
-            if parts[-1].endswith("sons"):
-                parts[-1] = parts[-1][:-1]
-            found.append(" ".join(parts))
-            i = j
-        else:
-            i += 1
+                i += 1
     return found
 
 
@@ -116,8 +133,8 @@ class PersonResolver:
         self.document_names = [n for n in dict.fromkeys(document_names) if n not in self.attendees]
         known = self.attendees + self.document_names
         self.extra_first_names = {first_name_of(name) for name in known}
-        alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
-        self._known = re.compile(rf"(?<!\w)({alternatives})s?(?!\w)") if known else None
+        self._known_first = known_first_names(self.extra_first_names)
+        self._longest_first = sorted(known, key=len, reverse=True)
         self._first = {first: self._resolve_first(first) for first in self.extra_first_names}
 
     def _resolve_first(self, first: str) -> str | None:
@@ -138,11 +155,10 @@ class PersonResolver:
     def persons(self, text: str) -> list[str]:
         found: list[tuple[int, str]] = []
         covered: list[tuple[int, int]] = []
-        if self._known is not None:
-            for match in self._known.finditer(text):
-                found.append((match.start(), match.group(1)))
-                covered.append((match.start(), match.end()))
-        for written in full_names_in(text, self.extra_first_names):
+        for start, end, name in _known_spans(text, self._longest_first):
+            found.append((start, name))
+            covered.append((start, end))
+        for written in full_names_in(text, self._known_first):
             start = text.find(written)
             if start < 0:
                 start = text.find(written.split()[0])
@@ -161,6 +177,27 @@ class PersonResolver:
                 found.append((match.start(), name))
         found.sort()
         return list(dict.fromkeys(name for _, name in found))
+
+
+def _known_spans(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Where the known full names (longest first) stand in `text` as whole words, a genitive "s"
+    allowed: plain string search, no pattern compiled per document."""
+    spans: list[tuple[int, int, str]] = []
+    for name in names:
+        start = text.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if end < len(text) and text[end] == "s" and not (end + 1 < len(text) and _is_word(text[end + 1])):
+                end += 1
+            whole = (start == 0 or not _is_word(text[start - 1])) and (end == len(text) or not _is_word(text[end]))
+            if whole and not any(a < end and start < b for a, b, _ in spans):
+                spans.append((start, end, name))
+            start = text.find(name, start + 1)
+    return sorted(spans)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 _CAPITALISED = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]+(?:-[A-ZÅÄÖ][\wåäö]+)?)(?![\w-])")

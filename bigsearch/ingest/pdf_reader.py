@@ -15,6 +15,7 @@ from collections import Counter
 
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits
+from bigsearch.ingest.furniture import is_page_marker
 from bigsearch.ingest.model import OcrTally, RawText
 from bigsearch.ingest.ocr import OcrOptions
 
@@ -122,13 +123,32 @@ def _repeated_edge_lines(pages: list[list[str]]) -> set[str]:
     if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
-    for page in pages:
+    numbers: dict[str, list[tuple[int, int]]] = {}  # key -> (page, first number on the line)
+    for index, page in enumerate(pages):
         content = [line for line in page if line.strip()]
         edges = set(content[:EDGE_LINES] + content[-EDGE_LINES:])
-        counts.update({_furniture_key(line) for line in edges})
+        keys = {}
+        for line in edges:
+            keys[_furniture_key(line)] = line
+        counts.update(keys.keys())
+        for key, line in keys.items():
+            found = _DIGITS.search(line)
+            if found and (_has_words(key) or is_page_marker(line)):
+                numbers.setdefault(key, []).append((index, int(found.group())))
     threshold = max(2, (len(pages) + 1) // 2)
-    # An item heading is never furniture, however alike ("§ # information").
-    return {key for key, count in counts.items() if count >= threshold and key and not key.startswith("§")}
+    # An item heading is never furniture, however alike ("§ # information", "ks § # dnr: ku.#.#"); a line
+    # of numbers alone is a page number only when its number goes with the page ("1. 4." is an item).
+    return {key for key, count in counts.items()
+            if count >= threshold and key and "§" not in key and (_has_words(key) or _follows_pages(numbers.get(key, [])))}
+
+
+def _has_words(key: str) -> bool:
+    return any(ch.isalpha() for ch in key)
+
+
+def _follows_pages(found: list[tuple[int, int]]) -> bool:
+    """Whether page-number lines rise with the pages (page n prints n + a constant offset)."""
+    return len(found) >= 2 and len({number - page for page, number in found}) == 1
 
 
 def _page_lines(page) -> list[str]:
@@ -165,13 +185,21 @@ def _page_lines(page) -> list[str]:
     if not lines:
         return []
     gaps = [lines[i][0] - lines[i + 1][0] for i in range(len(lines) - 1)]
-    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    usual = _line_spacing(gaps)
     out: list[str] = []
     for i, (_, text) in enumerate(lines):
         out.append(text)
         if i < len(gaps) and usual > 0 and gaps[i] > usual * 1.4:
             out.append("")
     return out
+
+
+def _line_spacing(gaps: list[float]) -> float:
+    """The gap between two lines of one paragraph: the smallest gap that recurs, not the median —
+    on a page of one-line paragraphs most gaps are paragraph breaks."""
+    rounded = Counter(round(gap, 1) for gap in gaps if gap > 1.0)
+    recurring = [gap for gap, count in rounded.items() if count >= 2]
+    return min(recurring or rounded or [0.0])
 
 
 def _keep_tab_for_columns(match: re.Match) -> str:

@@ -1,10 +1,16 @@
-"""The ingest pipeline: reader -> clean -> segment -> metadata -> Document."""
+"""The ingest pipeline: reader -> clean -> furniture -> items -> segment -> header -> Document.
+
+Every line a reader sees ends in a paragraph except page furniture: the items' text (part "item",
+or "body" outside items), agenda entries ("agenda"), and — ranked low — the header's fields,
+the signatures and attachment captions ("header", "signature", "caption").
+"""
 
 from __future__ import annotations
 
 import bisect
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,37 +18,60 @@ from pathlib import Path
 from bigsearch.domain.places import places_in
 from bigsearch.domain.principals import Registry, default_registry
 from bigsearch.errors import ConfigError, ReadError
-from bigsearch.ingest import clean
-from bigsearch.ingest.header import parse_header
-from bigsearch.ingest.model import Document, Paragraph, RawText
-from bigsearch.ingest.names import PersonResolver, full_names_in, looks_like_name, split_names
+from bigsearch.ingest import clean, furniture, items, layout
+from bigsearch.ingest.header import apply_roles, parse_header, running_text
+from bigsearch.ingest.header import paragraphs as header_paragraphs
+from bigsearch.ingest.model import LOW_PARTS, Document, Paragraph, RawText
+from bigsearch.ingest.names import PersonResolver, full_names_in, known_first_names
 from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
 from bigsearch.textsafe import safe_name
+
+# Paragraph kinds (`Paragraph.part`) and the label their ids carry: the items' text keeps the
+# "s<section>"/"h<n>" labels; the rest gets its own, so adding it never renumbers the items' ids.
+_ID_LABELS = {"header": "hd", "signature": "sg", "agenda": "a", "caption": "c"}
+_LEADERS = re.compile(r"\s*(?:\.{4,}|…{2,})\s*")
+# Readers that give one line per paragraph with an empty line after each.
+_BREAKS_KNOWN = ("docx", "odt", "doc", "rtf", "html")
 
 
 def parse(raw: RawText, registry: Registry | None = None) -> Document:
     """One file's text -> a Document with its paragraphs and their metadata."""
     registry = registry or default_registry()
     text = clean.normalise(raw.text)
-    furniture = raw.furniture | clean.repeated_lines(text.split("\n"))
-    lines = list(clean.drop_furniture(text.split("\n"), furniture))
-    blocks, double_spaced = clean.blocks(lines)
-    if not blocks:
+    lines = text.split("\n")
+    one_per_line = clean.is_line_per_paragraph(lines)
+    flat = layout.is_flat(lines)
+    if flat and raw.kind != "txt":
+        lines = layout.unwrap(lines)  # a transcript written to PDF or Word: wrapped at the page width
+    lines = furniture.strip(lines, raw.furniture, flat)
+    chains = items.choose(items.candidates(lines, inline=flat), lines)
+    lines, headings = items.place(lines, chains, flat)
+    found, double_spaced = clean.block_lines(lines, breaks_known=raw.kind in _BREAKS_KNOWN,
+                                             line_per_paragraph=one_per_line and not flat)
+    if not found:
         raise ReadError("no text in the file")
-    seg = segment(blocks, registry, double_spaced)
-    header = parse_header(seg.header, registry, text, seg.has_sections)
+    seg = segment(found, headings, registry, double_spaced)
+    header_end = seg.header[-1].index + 1 if seg.header else 0
+    header_lines = lines[:header_end]
+    body_lines = running_text(header_lines) if headings else set()
+    header_lines = ["" if i in body_lines else line for i, line in enumerate(header_lines)]
+    signature_lines = [line.text for line in seg.signature]
+    header = parse_header(header_lines, registry, text, bool(headings), flat, signature_lines)
+    is_minutes = header.doc_type in ("protokoll", "minnesanteckningar", "dokument")
+    signers_elsewhere = apply_roles(header, is_minutes)
     # The organisations of the attendee list are this document's known principals.
     known = registry.with_known(a.organisation for a in header.attendees if a.organisation)
     if known is not registry:
-        seg = segment(blocks, known, double_spaced)
+        seg = segment(found, headings, known, double_spaced)
         registry = known
-    chunks = _leftover_chunks(header.leftover) + seg.chunks
-    header_as_body = not chunks
+    leftover = [Chunk(None, None, 0, None, None, -1, [lines[i].strip()], part="body", index=i) for i in sorted(body_lines)]
+    chunks = leftover + seg.chunks
+    header_as_body = not any(c.part in ("item", "body", "agenda") for c in chunks)
     if header_as_body:
         # Nothing but header: never drop the text, index it all as body.
-        chunks = segment(blocks, registry, double_spaced, body_from_start=True).chunks
+        chunks = segment(found, {}, registry, double_spaced, body_from_start=True).chunks
     if not chunks:
         raise ReadError("no body text found — only header and signature lines")
     doc = Document(
@@ -53,28 +82,33 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         year=header.year,
         attendees=header.attendees,
         distribution=header.distribution,
-        signatories=[n for line in seg.signature for n in split_names(line.replace("  ", ", ")) if looks_like_name(n)],
+        signatories=[name for name, _ in header.roles],
         warnings=list(raw.warnings) + header.warnings,
         kind=raw.kind,
         body=header.body,
         ocr=raw.ocr,
     )
-    if header_as_body:
-        doc.warnings.append("no text apart from the header was found — the header is indexed as text")
-    if doc.date is None and not header.warnings and doc.doc_type == "protokoll":
-        doc.warnings.append("no meeting date found")
-    if not seg.has_sections and doc.doc_type == "protokoll":
-        doc.warnings.append("no numbered items (§ 1, 1., Punkt 1) found — paragraphs have no section")
+    doc.warnings.extend(_missing(doc, header, chains, header_as_body))
+    for chunk in chunks:
+        chunk.lines = [_LEADERS.sub(" ", line) if "..." in line or "……" in line else line
+                       for line in chunk.lines]  # a contents list's dot leaders
     texts = [chunk.text for chunk in chunks]
     attendee_names = [a.name for a in doc.attendees]
-    mentioned = [name for t in texts for name in full_names_in(t, [n.split()[0] for n in attendee_names])]
-    resolver = PersonResolver(attendee_names, mentioned + doc.distribution + doc.signatories)
+    attendee_first = known_first_names(n.split()[0] for n in attendee_names)
+    mentioned = [name for t in texts for name in full_names_in(t, attendee_first)]
+    named = doc.distribution + doc.signatories + header.absent + signers_elsewhere
+    resolver = PersonResolver(attendee_names, named + mentioned)
     doc.id_prefix = id_prefix(raw.source, doc.date, doc.year, doc.doc_type)
     pages = _PageFinder(raw.pages)
     source_lines = _LineFinder(text if raw.kind == "txt" else "")
+    above = [] if header_as_body else header_paragraphs(header.fields)
+    below = [] if header_as_body else header_paragraphs(header.tail, signatures=True)
+    pieces = ([(t.part, None, t.text) for t in above] + [(chunk.part, chunk, chunk.text) for chunk in chunks]
+              + [(t.part, None, t.text) for t in below])
+    doc.attendance_at = next((i for i, t in enumerate(above) if t.attendance), 0)
     counters: dict[str, int] = {}
-    for position, (chunk, paragraph_text) in enumerate(zip(chunks, texts, strict=True)):
-        label = f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
+    for position, (part, chunk, paragraph_text) in enumerate(pieces):
+        label = _label(part, chunk)
         counters[label] = counters.get(label, 0) + 1
         page = pages.page_of(paragraph_text)
         confidence = raw.page_confidence[page - 1] if page and page <= len(raw.page_confidence) else None
@@ -85,17 +119,18 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                 doc_type=doc.doc_type,
                 date=doc.date,
                 year=doc.year,
-                section=chunk.section,
-                section_title=chunk.section_title,
-                principal=chunk.principal,
-                unit=chunk.unit,
+                section=chunk.section if chunk else None,
+                section_title=chunk.section_title if chunk else None,
+                principal=chunk.principal if chunk and part not in LOW_PARTS else None,
+                unit=chunk.unit if chunk and part not in LOW_PARTS else None,
                 persons=resolver.persons(paragraph_text),
                 places=places_in(paragraph_text),
                 text=paragraph_text,
                 position=position,
-                section_prefix=chunk.prefix,
+                section_prefix=chunk.prefix if chunk else None,
                 page=page,
                 line=source_lines.line_of(paragraph_text),
+                part=part,
                 ocr=confidence is not None,
                 ocr_confidence=confidence,
             )
@@ -105,8 +140,25 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     return doc
 
 
-def _leftover_chunks(lines) -> list[Chunk]:
-    return [Chunk(None, None, 0, None, None, line.block, [line.text]) for line in lines]
+def _label(part: str, chunk: Chunk | None) -> str:
+    if part in ("item", "body"):
+        return f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
+    code = _ID_LABELS[part]
+    return f"{code}{chunk.section}" if chunk is not None and chunk.section else code
+
+
+def _missing(doc: Document, header, chains, header_as_body: bool) -> list[str]:
+    """What a reader of the file would expect and the ingester did not find, as warnings."""
+    out = []
+    if header_as_body:
+        out.append("no text apart from the header was found — the header is indexed as text")
+    if doc.date is None and not header.warnings:
+        out.append("no meeting date found")
+    if not chains:
+        out.append("no numbered items (§ 1, 1., Punkt 1) found — paragraphs have no section")
+    if header.has_attendance_label and not doc.attendees:
+        out.append("an attendance list is printed but no attendee was read from it")
+    return out
 
 
 def _mostly_furniture(text: str, doc: Document) -> bool:

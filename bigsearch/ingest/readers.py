@@ -100,11 +100,14 @@ def decode_text(data: bytes) -> str:
     return data.decode(encoding, errors="replace")
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:20_000]
     if not sample:
         return False
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(_CONTROLS.findall(sample))
     replacement = sample.count("\ufffd")
     return (controls + replacement) / len(sample) > 0.05
 

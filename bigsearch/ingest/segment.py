@@ -1,7 +1,8 @@
-"""Segmenting: blocks -> header, sections (§ N Title / numbered items / headings), paragraphs.
+"""Segmenting: lines -> header, items (their headings found by items.py), paragraphs.
 
 Under "Aktuellt från respektive huvudman" each principal heading starts a block whose
-paragraphs belong to that principal.
+paragraphs belong to that principal. A document without numbered items is cut at its short
+headings instead.
 """
 
 from __future__ import annotations
@@ -10,27 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from bigsearch.domain.principals import Match, Registry
-from bigsearch.ingest.clean import Block, join_lines
-from bigsearch.ingest.header import HeaderLine
+from bigsearch.ingest.clean import Line, join_lines
+from bigsearch.ingest.items import Heading, is_reference
+from bigsearch.ingest.labels import match_label
 from bigsearch.ingest.names import looks_like_name
 
-# A body's abbreviation before an item number: "KS", "KSAU", "BUN", "Sn", "Au".
-_PREFIX = r"(?:[A-ZÅÄÖ]{1,6}|[A-ZÅÄÖ][a-zåäö])"
-# "§ 12", "§12", "KS § 33 Title", "KSAU §7." — never a range ("§§ 50-61", "§ 12-15").
-SECTION = re.compile(
-    rf"^(?:(?P<prefix>{_PREFIX})\s*)?§\s*(?P<number>\d{{1,4}}[a-z]?)(?!\s*[-–,]\s*\d)\s*[.:]?(?:\s+(?P<title>.*))?$"
-)
-# "Sn 49 Title", "FHR 29", "SN 13": a body's abbreviation and a number, no §; only a
-# sequence of them with the same abbreviation and rising numbers is taken for items.
-PREFIXED = re.compile(
-    rf"^(?P<prefix>{_PREFIX})\s+(?P<number>\d{{1,4}})(?!\s*[-–,/]\s*\d)\s*[.:]?(?:\s+(?P<title>[A-ZÅÄÖ0-9].*))?$"
-)
-_NOT_PREFIXES = {"Kl", "Nr", "Ca", "Tf", "Tel", "Tfn", "Dnr", "DNR", "Fax", "Box", "Rum", "Plan", "LPO", "BIG", "LUPP"}
-# "1. Title", "1) Title", "1 Mötets öppnande" (a bare number needs a word after it).
-NUMBERED = re.compile(r"^(?P<number>\d{1,2})(?:\s*[.)]\s+|\s+(?=[A-ZÅÄÖ][a-zåäö]))(?P<title>[A-ZÅÄÖ].{0,110})$")
-# "Punkt 3", "Ärende 4: Title"
-ITEM_WORD = re.compile(r"^(?:Punkt|Ärende|Dagordningspunkt)\s+(?P<number>\d{1,3})\s*[.:]?(?:\s+(?P<title>.*))?$")
-_SIGNATURE_WORD = r"(?:vid protokollet|justeras|justerare|justerandes? signatur|sekreterare|ordförande|protokollförare)"
+_SIGNATURE_WORD = (r"(?:vid protokollet|justeras|justerare|justerande|justerandes? signatur|sekreterare|ordförande|"
+                   r"protokollförare|underskrifter|underskrift)")
 SIGNATURE = re.compile(rf"^{_SIGNATURE_WORD}(?:\s*[,:]?\s*{_SIGNATURE_WORD})*\s*:?\s*$", re.IGNORECASE)
 AKTUELLT = re.compile(r"huvudm|aktuellt från|rapporter? från|information från|runda bordet|aktuellt\s*$", re.IGNORECASE)
 # "Information från polisen", "Rapport från socialtjänsten", "Polisen informerar": a named reporter.
@@ -45,6 +32,9 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _NOT_REPORTERS = re.compile(r"respektive|huvudm|parter|deltagare|samtliga|alla|varje|övriga|organisationer", re.IGNORECASE)
+_NUMBER_ALONE = re.compile(r"^[\s(.…]*\d{1,4}[\s).]*$")
+_LEADERS = re.compile(r"(?:\.{4,}|…{2,})")
+_NUMBER_START = set("(.…0123456789")
 _INLINE_HEADING = re.compile(r"^([^:]{2,60}):\s+(\S.*)$")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 _ATTACHMENT = re.compile(r"\b[\w.-]+\.(?:docx?|pdf|xlsx?|pptx?|odt)\b", re.IGNORECASE)
@@ -54,12 +44,6 @@ _CONTINUES = {
     "inom", "efter", "mellan", "genom", "sin", "sitt", "sina", "hur", "vad", "är", "var", "har",
     "kan", "ska", "skall", "kommer", "dess", "deras", "vår", "våra", "mer", "än", "så", "då",
 }
-
-
-@dataclass
-class Line:
-    text: str
-    block: int
 
 
 @dataclass
@@ -74,72 +58,28 @@ class Chunk:
     block: int
     lines: list[str] = field(default_factory=list)
     prefix: str | None = None
+    # "item": text of a numbered item; "agenda": an agenda entry (its title); "body": running text
+    # outside items; "caption": an attachment's caption.
+    part: str = "item"
+    index: int = 0  # the line it starts on
+
+    _joined: tuple[tuple[str, ...], str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return join_lines(self.lines)
+        """The lines as one paragraph (kept until the lines change: it is asked for many times)."""
+        key = tuple(self.lines)
+        if self._joined is None or self._joined[0] != key:
+            self._joined = (key, join_lines(self.lines))
+        return self._joined[1]
 
 
 @dataclass
 class Segmented:
-    header: list[HeaderLine]
+    header: list[Line]
     chunks: list[Chunk]
-    signature: list[str]
+    signature: list[Line]
     has_sections: bool
-
-
-def _flatten(blocks: list[Block]) -> list[Line]:
-    return [Line(text, index) for index, block in enumerate(blocks) for text in block]
-
-
-def _numbered_headings(lines: list[Line]) -> set[int]:
-    """Indexes of "1. Title" lines that form the sequence 1, 2, 3, … at the start of blocks."""
-    chosen: set[int] = set()
-    expected = 1
-    for index, line in enumerate(lines):
-        match = NUMBERED.match(line.text)
-        if match and _starts_block(lines, index) and int(match["number"]) == expected and not _SENTENCE_END.search(match["title"]):
-            chosen.add(index)
-            expected += 1
-    return chosen if len(chosen) >= 2 else set()
-
-
-def _rising(lines: list[Line], pattern: re.Pattern, same_prefix: bool) -> set[int]:
-    """Indexes of block-starting lines matching `pattern` whose numbers rise (and share one prefix)."""
-    candidates: dict[str | None, list[int]] = {}
-    for index, line in enumerate(lines):
-        match = pattern.match(line.text)
-        if not match or not _starts_block(lines, index):
-            continue
-        prefix = match.groupdict().get("prefix") if same_prefix else None
-        if prefix in _NOT_PREFIXES:
-            continue
-        candidates.setdefault(prefix, []).append(index)
-    best: set[int] = set()
-    for indexes in candidates.values():
-        chosen: list[int] = []
-        last = -1
-        for index in indexes:
-            number = int(re.match(r"\d+", pattern.match(lines[index].text)["number"])[0])
-            if number > last:
-                chosen.append(index)
-                last = number
-        if len(chosen) >= 2 and len(chosen) > len(best):
-            best = set(chosen)
-    return best
-
-
-def find_headings(lines: list[Line]) -> tuple[set[int], re.Pattern | None]:
-    """The item headings of the document, by the first layout that has them."""
-    section_at = {i for i, line in enumerate(lines) if SECTION.match(line.text)}
-    if section_at:
-        return section_at, SECTION
-    for pattern, same_prefix in ((PREFIXED, True), (ITEM_WORD, False)):
-        found = _rising(lines, pattern, same_prefix)
-        if found:
-            return found, pattern
-    found = _numbered_headings(lines)
-    return found, (NUMBERED if found else None)
 
 
 def _is_title_line(text: str) -> bool:
@@ -152,55 +92,63 @@ def _is_title_line(text: str) -> bool:
     )
 
 
-def segment(blocks: list[Block], registry: Registry, double_spaced: bool, body_from_start: bool = False) -> Segmented:
-    lines = _flatten(blocks)
-    headings, pattern = find_headings(lines)
+def segment(lines: list[Line], headings: dict[int, Heading], registry: Registry, double_spaced: bool,
+            body_from_start: bool = False) -> Segmented:
+    """The lines (non-empty, with their blocks) cut into header, paragraphs of the items and
+    signature; `headings` are the item headings by line index (see items.place)."""
     has_sections = bool(headings)
-
+    heading_at = [position for position, line in enumerate(lines) if line.index in headings]
     if body_from_start:
         body_start = 0
-    elif has_sections:
-        body_start = min(headings)
+    elif heading_at:
+        body_start = heading_at[0]
     else:
         # A statement: its title block is the header; its short headings are its sections.
         body_start = 0
-        first = blocks[0] if blocks and len(blocks) > 1 else []
+        first = [line.text for line in lines if line.block == lines[0].block] if lines else []
         # A title block: a few short lines, not a sentence. Longer text is body, never header.
-        if first and len(first) <= 3 and not _SENTENCE_END.search(first[-1]) and all(len(t.split()) <= 15 for t in first):
+        if (first and len(first) < len(lines) and len(first) <= 3 and not _SENTENCE_END.search(first[-1])
+                and all(len(t.split()) <= 15 for t in first)):
             body_start = len(first)
-        body_start = max(body_start, _field_blocks_end(blocks))
-    header = [HeaderLine(line.text, line.block) for line in lines[:body_start]]
+        body_start = max(body_start, _field_blocks_end(lines))
+    header = lines[:body_start]
 
     end = len(lines)
-    for index in range(body_start, len(lines)):
-        if SIGNATURE.match(lines[index].text.strip()):
-            end = index
+    last_heading = heading_at[-1] if heading_at else body_start
+    for position in range(max(body_start, last_heading + 1), len(lines)):
+        if SIGNATURE.match(lines[position].text.strip()):
+            end = position
             break
     else:
-        if not has_sections and blocks:
+        if not has_sections and lines:
             last = lines[-1].block
             tail = [line for line in lines[body_start:] if line.block == last]
             if 0 < len(tail) <= 2 and all(_is_title_line(line.text) and len(line.text.split()) <= 5 for line in tail):
                 end = len(lines) - len(tail)
-    signature = [line.text for line in lines[end:]]
+    signature = lines[end:]
 
-    chunks = _walk(lines[body_start:end], registry, headings, body_start, has_sections, pattern)
+    chunks = _walk(lines[body_start:end], registry, headings, has_sections)
     chunks = _split_wrapped(chunks) if not double_spaced else chunks
     chunks = _join_interrupted(chunks)
-    chunks = _drop_attachment_labels(chunks)
+    chunks = _mark_attachment_captions(chunks)
     for chunk in chunks:
-        if chunk.principal and chunk.unit is None:
+        if chunk.principal and chunk.unit is None and chunk.part != "caption":
             chunk.unit = registry.find_unit(chunk.principal, chunk.text)
-    return Segmented(header=header, chunks=[c for c in chunks if c.text.strip()], signature=signature, has_sections=has_sections)
+    # A number alone (a table of contents' page number cut off by a wrapped line) is furniture.
+    kept = [c for c in chunks if c.text.strip() and not _NUMBER_ALONE.match(c.text)]
+    return Segmented(header=header, chunks=kept, signature=signature, has_sections=has_sections)
 
 
-def _field_blocks_end(blocks: list[Block]) -> int:
+def _field_blocks_end(lines: list[Line]) -> int:
     """Lines taken by leading blocks of header fields ("Plats och tid", "Beslutande", …)."""
-    from bigsearch.ingest.header import match_label
-
+    blocks: list[list[Line]] = []
+    for line in lines:
+        if not blocks or blocks[-1][-1].block != line.block:
+            blocks.append([])
+        blocks[-1].append(line)
     end_block = -1
     for index, block in enumerate(blocks[:40]):
-        if any(match_label(line) for line in block):
+        if any(match_label(line.text) for line in block):
             end_block = index
         elif index > end_block + 1:
             break
@@ -209,10 +157,7 @@ def _field_blocks_end(blocks: list[Block]) -> int:
     return sum(len(block) for block in blocks[: end_block + 1])
 
 
-def _walk(
-    lines: list[Line], registry: Registry, headings: set[int], offset: int, has_sections: bool,
-    pattern: re.Pattern | None = None,
-) -> list[Chunk]:
+def _walk(lines: list[Line], registry: Registry, headings: dict[int, Heading], has_sections: bool) -> list[Chunk]:
     chunks: list[Chunk] = []
     section: str | None = None
     prefix: str | None = None
@@ -223,37 +168,72 @@ def _walk(
     in_reports = False
     title_block: int | None = None
     current: Chunk | None = None
+    part = "body"
+    title_chunk: Chunk | None = None  # an item's title as text, until text under it shows up
+    held: list[Line] = []  # a "Dnr" line between a heading and its title
 
-    def start(block: int) -> Chunk:
-        chunk = Chunk(section, title, heading_index, principal, unit, block, prefix=prefix)
+    def start(line: Line) -> Chunk:
+        chunk = Chunk(section, title, heading_index, principal, unit, line.block, prefix=prefix, part=part,
+                      index=line.index)
         chunks.append(chunk)
         return chunk
 
+    def close_heading() -> None:
+        nonlocal title_chunk
+        # An item with a title and nothing under it (an agenda, a kallelse, a table of contents)
+        # is still an item: its title is its text.
+        if title_chunk is not None and title:
+            title_chunk.lines = [title]
+            title_chunk.section_title = title
+            chunks.append(title_chunk)
+        title_chunk = None
+
     for position, line in enumerate(lines):
         text = line.text.strip()
-        index = position + offset
-        if index in headings:
-            match = pattern.match(text) if pattern else None
-            match = match or SECTION.match(text) or NUMBERED.match(text)
-            groups = match.groupdict()
-            section, title = groups["number"], (groups.get("title") or "").strip() or None
-            prefix = groups.get("prefix")
+        heading = headings.get(line.index)
+        if heading is None and text[:1] in _NUMBER_START and _NUMBER_ALONE.match(_LEADERS.sub(" ", text)):
+            continue  # a contents list's dot leader and page number on a line of their own
+        if heading is not None:
+            close_heading()
+            for ref in held:
+                current = start(ref)
+                current.lines.append(ref.text.strip())
+            section, title, prefix = heading.number, heading.title or None, heading.prefix
+            part = "agenda" if heading.kind == "agenda" else "item"
             heading_index += 1
             principal, unit, in_reports = _reporter_of_title(title, registry)
             title_block = line.block
             current = None
+            held = []
+            title_chunk = Chunk(section, title, heading_index, principal, unit, line.block, prefix=prefix,
+                                part=part, index=line.index)
             continue
         if title_block is not None:
+            if title is None and is_reference(text):
+                held.append(line)  # "Dnr KS 2018/14" under "KS § 33": not the title
+                continue
             # A § title wrapped onto the next line continues in lower case ("… den nya" / "socialtjänstlagen").
             if title is None and (line.block == title_block or (_is_title_line(text) and len(text.split()) <= 12)):
                 title = text
                 principal, unit, in_reports = _reporter_of_title(title, registry)
+                if title_chunk is not None:
+                    title_chunk.section_title, title_chunk.principal, title_chunk.unit = title, principal, unit
                 continue
-            if line.block == title_block and text[:1].islower() and not (title or "").endswith("."):
+            if line.block == title_block and text[:1].islower() and title and not title.endswith("."):
                 title = f"{title} {text}"
                 principal, unit, in_reports = _reporter_of_title(title, registry)
+                if title_chunk is not None:
+                    title_chunk.section_title, title_chunk.principal, title_chunk.unit = title, principal, unit
                 continue
             title_block = None
+        if title_chunk is not None and part != "agenda":
+            title_chunk = None  # the item has text under it
+        elif title_chunk is not None:
+            close_heading()
+        for ref in held:
+            current = start(ref)
+            current.lines.append(ref.text.strip())
+        held = []
         reporter = _reporter_heading(text, registry) if len(text) <= 120 else None
         if reporter is not None:
             principal, unit = reporter.principal, reporter.unit
@@ -277,7 +257,7 @@ def _walk(
                 principal, unit = match.principal, match.unit
                 current = None
                 if inline:
-                    current = start(line.block)
+                    current = start(line)
                     current.lines.append(inline)
                 continue
         if not has_sections and _starts_block(lines, position) and _is_title_line(text) and _has_body_after(lines, position):
@@ -286,8 +266,15 @@ def _walk(
             current = None
             continue
         if current is None or current.block != line.block:
-            current = start(line.block)
+            current = start(line)
         current.lines.append(text)
+    close_heading()
+    for ref in held:
+        current = start(ref)
+        current.lines.append(ref.text.strip())
+    if not has_sections:
+        for chunk in chunks:
+            chunk.part = "body"
     return chunks
 
 
@@ -377,7 +364,7 @@ def _has_body_after(lines: list[Line], position: int) -> bool:
 
 
 def _same_place(a: Chunk, b: Chunk) -> bool:
-    return (a.section, a.heading_index, a.principal, a.unit) == (b.section, b.heading_index, b.principal, b.unit)
+    return (a.section, a.heading_index, a.principal, a.unit, a.part) == (b.section, b.heading_index, b.principal, b.unit, b.part)
 
 
 def _split_wrapped(chunks: list[Chunk]) -> list[Chunk]:
@@ -406,7 +393,7 @@ def _split_wrapped(chunks: list[Chunk]) -> list[Chunk]:
 
 def _copy(chunk: Chunk) -> Chunk:
     return Chunk(chunk.section, chunk.section_title, chunk.heading_index, chunk.principal, chunk.unit, chunk.block,
-                 prefix=chunk.prefix)
+                 prefix=chunk.prefix, part=chunk.part, index=chunk.index)
 
 
 def should_join(previous: str, following: str) -> bool:
@@ -432,16 +419,18 @@ def _join_interrupted(chunks: list[Chunk]) -> list[Chunk]:
     return result
 
 
-def _drop_attachment_labels(chunks: list[Chunk]) -> list[Chunk]:
-    """Labels of embedded attachments ("Aktuellt sept-19.docx" after "Se bifogat dokument.")."""
-    result: list[Chunk] = []
-    for chunk in chunks:
+def _mark_attachment_captions(chunks: list[Chunk]) -> list[Chunk]:
+    """Captions of embedded attachments ("Aktuellt sept-19.docx" after "Se bifogat dokument."): text
+    a reader sees, kept as a caption (a part that ranks low), not as the item's text."""
+    previous_text = ""
+    for index, chunk in enumerate(chunks):
         text = chunk.text
-        words = len(text.split())
-        after_reference = bool(result) and _same_place(result[-1], chunk) and re.search(
-            r"bifoga|bilaga", result[-1].text, re.IGNORECASE
-        )
-        if words <= 8 and (_ATTACHMENT.search(text) or (after_reference and not _SENTENCE_END.search(text))):
-            continue
-        result.append(chunk)
-    return result
+        if len(text) < 120 and len(text.split()) <= 8:
+            previous = chunks[index - 1] if index else None
+            after_reference = previous is not None and _same_place(previous, chunk) and re.search(
+                r"bifoga|bilaga", previous_text, re.IGNORECASE
+            )
+            if _ATTACHMENT.search(text) or (after_reference and not _SENTENCE_END.search(text)):
+                chunk.part = "caption"
+        previous_text = text
+    return chunks

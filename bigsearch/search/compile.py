@@ -27,6 +27,7 @@ from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
 from bigsearch.facets import Known
+from bigsearch.ingest.model import TEXT_PARTS
 from bigsearch.messages import t
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
@@ -43,6 +44,22 @@ PRINCIPAL_SCORE = 0.05
 # reaches (about idf × 2.2; idf is under 20 even for tens of millions of paragraphs), so each
 # word's exact-form matches rank before its other matches, whatever the engine.
 EXACT_LEAD = 100.0
+# The minutes' own text ranks before the text around it (header fields, signatures, captions):
+# a constant lead for the text parts, above the exact-form leads of a query of up to 99 words
+# and any text score, taken off the scores shown (small enough for tantivy's 32-bit scores).
+TEXT_LEAD = 10_000.0
+
+
+def ranked(query: q.Q) -> q.Q:
+    """`query` scored so that every paragraph of the minutes' own text comes before every header
+    field, signature and caption it matches (the same paragraphs match)."""
+    lead = tuple(q.Constant(q.Term("part", part), TEXT_LEAD) for part in TEXT_PARTS)
+    return q.And((query, q.Or((*lead, q.Constant(q.All(), 0.0)))))
+
+
+def unranked_score(score: float, part: str | None) -> float:
+    """The score `ranked` gave, without the text parts' lead."""
+    return score - TEXT_LEAD if part in TEXT_PARTS else score
 
 
 @dataclass

@@ -11,6 +11,7 @@ from bigsearch.analysis.stemming import fold
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, resolve_person
+from bigsearch.ingest.model import TEXT_PARTS
 from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher, hit_from_record
@@ -18,6 +19,24 @@ from bigsearch.search.searcher import Searcher, hit_from_record
 CHAIR_ROLES = re.compile(r"\b(?:mötes)?ordförande\b", re.IGNORECASE)
 VICE = re.compile(r"\bvice\b|\b1:e\b|\b2:e\b", re.IGNORECASE)
 MINUTES_ROLES = re.compile(r"\b(?:sekreterare|protokollförare|sekr)\b", re.IGNORECASE)
+
+
+def repeats_the_heading(hit: Hit, title: str | None, attendees: list[Attendee]) -> bool:
+    """A header paragraph a meeting view need not print again: the title, or a list of people all of
+    whom the view already shows as attendees. Every other header line (a distribution list, the place)
+    is shown."""
+    if hit.extra.get("part") != "header":
+        return False
+    if title and " ".join(hit.text.split()) == " ".join(title.split()):
+        return True
+    names = {attendee.name for attendee in attendees}
+    return bool(hit.persons) and set(hit.persons) <= names
+
+
+def shown_paragraphs(paragraphs: list[Hit], title: str | None, attendees: list[Attendee],
+                     keep: str | None = None) -> list[Hit]:
+    """The paragraphs a meeting view prints, in the protocol's order (`keep`: an id always shown)."""
+    return [hit for hit in paragraphs if hit.id == keep or not repeats_the_heading(hit, title, attendees)]
 
 
 @dataclass
@@ -166,6 +185,8 @@ class Reports:
                     entry["chaired"] = True
                 if full not in hit.persons:
                     continue
+                if entry["attended"] and hit.extra.get("part") not in TEXT_PARTS:
+                    continue  # an attendee's name in the header or a signature says no more than "attended"
                 if organisation_principal and hit.principal == organisation_principal:
                     entry["reported"].append({"id": hit.id, "section": hit.section, "title": hit.section_title,
                                               "principal": hit.principal})

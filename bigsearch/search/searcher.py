@@ -19,6 +19,7 @@ from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
 from bigsearch.messages import t
 from bigsearch.search import filters as filters_mod
+from bigsearch.search.compile import ranked, unranked_score
 from bigsearch.search.expand import Budget, closest_term, within_edits
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.results import Filters, Hit, SearchResult
@@ -182,8 +183,8 @@ class Searcher:
         filters = filters or Filters()
         extra = (within,) if within is not None else ()
         restriction = self._restriction(filters, *extra)
-        result = self._engine_search(compiled.query, restriction, sort, limit, offset, facet_names, facet_limit,
-                                     facet_sample)
+        scored = ranked(compiled.query) if sort == "relevance" else compiled.query
+        result = self._engine_search(scored, restriction, sort, limit, offset, facet_names, facet_limit, facet_sample)
         undated_excluded = 0
         period = FACETS.period()
         if any(filters.given.get(name) for name in period):
@@ -192,7 +193,8 @@ class Searcher:
             undated_excluded = self.engine.count(q.And((compiled.query, undated)))
         hits = []
         for engine_hit in result.hits:
-            hit = hit_from_record(engine_hit.record, engine_hit.score if sort == "relevance" else 0.0)
+            score = unranked_score(engine_hit.score, engine_hit.record.get("part")) if sort == "relevance" else 0.0
+            hit = hit_from_record(engine_hit.record, score)
             self._highlight(hit, compiled.matched)
             hits.append(hit)
         suggestion = self.suggest(text) if result.total == 0 and result.stopped_after is None else None

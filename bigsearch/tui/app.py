@@ -305,7 +305,7 @@ class BrowseApp(App):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _meeting_worker(self, hit) -> None:
-        from bigsearch.search.reports import attendees_of
+        from bigsearch.search.reports import attendees_of, shown_paragraphs
 
         try:
             key = self.searcher.source_key_of(hit.id)
@@ -315,7 +315,9 @@ class BrowseApp(App):
             self.call_from_thread(self._show_message, str(exc))
             return
         title = info.get("title") or hit.source
-        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", attendees_of(info))
+        attendees = attendees_of(info)
+        paragraphs = shown_paragraphs(paragraphs, info.get("title"), attendees, keep=hit.id)
+        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", attendees)
         self.call_from_thread(self.push_screen, screen)
 
     @work(thread=True, exclusive=True, group="lookup")

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bigsearch.domain.parts import LOW_PARTS, TEXT_PARTS
 from bigsearch.errors import QueryError
-from bigsearch.ingest.model import LOW_PARTS, TEXT_PARTS
 from bigsearch.messages import catalogue, t
 from bigsearch.querytree import Or, Q, Range, Term
 from bigsearch.textsafe import clean_input

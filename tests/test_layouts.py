@@ -337,6 +337,7 @@ def test_paragraphs_point_back_to_their_line():
          "yttrande", ["no meeting date found", "no numbered items"]),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_every_file_says_what_was_not_found_whatever_its_type(text, doc_type, missing):
     d = doc(text)
     assert d.doc_type == doc_type

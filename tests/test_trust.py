@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from bigsearch.analysis.analyzer import main_analyzer, terms
 from bigsearch.cli.app import app
-from bigsearch.ingest.model import TEXT_PARTS
+from bigsearch.domain.parts import TEXT_PARTS
 from bigsearch.search import expand
 from bigsearch.search.results import Filters
 

@@ -189,7 +189,7 @@ def parse_header(lines: list[str], registry: Registry, full_text: str, has_secti
     if header.date:
         header.year = header.date.year
     else:
-        if why and why != "no meeting date found":
+        if why and why != meeting_date.NO_DATE:
             header.warnings.append(why)
         header.year = year_from_registration("\n".join(texts)) or year_from_registration(full_text[:2000])
     header.body = body_of(header.fields)

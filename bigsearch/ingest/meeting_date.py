@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bigsearch.domain.dates import find_dates
 from bigsearch.ingest.labels import header_data, match_label, names_another_day, names_the_meeting
+from bigsearch.messages import t
 
 _WEEKDAY = re.compile(r"\b(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+(?:den\s+)?$", re.IGNORECASE)
 _COMPACT_TITLE = re.compile(r"(?:protokoll|minnesanteckningar|möte)\D{0,20}?(?<!\d)(\d{2})(\d{2})(\d{2})(?!\d)",
@@ -195,18 +196,21 @@ def _from_compact(match: re.Match) -> dt.date | None:
     return date if date.year <= dt.date.today().year + 1 else None
 
 
+# The reason when no date was found at all: not repeated as a header warning (the file's own warning says it).
+NO_DATE = "no-date"
+
+
 def decide(mentions: list[Mention]) -> tuple[dt.date | None, str | None]:
     """(the meeting date, None) when the evidence agrees; (None, why) when it disagrees or is missing."""
     evidence = sorted({m.date for m in mentions if m.kind in ("label", "title", "field", "weekday")})
     if len(evidence) == 1:
         return evidence[0], None
     if len(evidence) > 1:
-        return None, "the meeting date is unclear (" + ", ".join(d.isoformat() for d in evidence) + ") — no date stored"
+        return None, t("ingest.date_unclear", dates=", ".join(d.isoformat() for d in evidence))
     loose = sorted({m.date for m in mentions if m.kind == "loose"})
     if loose:
-        return None, ("no meeting date found: the header's only dates have no label saying they are the meeting's ("
-                      + ", ".join(d.isoformat() for d in loose) + ") — no date stored")
-    return None, "no meeting date found"
+        return None, t("ingest.date_unlabelled", dates=", ".join(d.isoformat() for d in loose))
+    return None, NO_DATE
 
 
 def meeting_date(header_lines: list[str], full_text: str) -> tuple[dt.date | None, str | None]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bigsearch.domain.parts import LOW_PARTS, TEXT_PARTS  # noqa: F401 - what `Paragraph.part` holds
+
 
 @dataclass
 class OcrTally:
@@ -50,9 +52,6 @@ class Attendee:
                 "principal": self.principal, "status": self.status}
 
 
-# What a paragraph is (`Paragraph.part`): the document's own text, or the text around it, which ranks low.
-TEXT_PARTS = ("item", "body", "agenda")
-LOW_PARTS = ("header", "signature", "caption")
 
 
 @dataclass

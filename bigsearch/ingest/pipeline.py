@@ -26,6 +26,7 @@ from bigsearch.ingest.names import PersonResolver, full_names_in, known_first_na
 from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
+from bigsearch.messages import in_language_of, t
 from bigsearch.textsafe import safe_name
 
 # Paragraph kinds (`Paragraph.part`) and the label their ids carry: the items' text keeps the
@@ -151,13 +152,13 @@ def _missing(doc: Document, header, chains, header_as_body: bool) -> list[str]:
     """What a reader of the file would expect and the ingester did not find, as warnings."""
     out = []
     if header_as_body:
-        out.append("no text apart from the header was found — the header is indexed as text")
+        out.append(t("ingest.header_as_body"))
     if doc.date is None and not header.warnings:
-        out.append("no meeting date found")
+        out.append(t("ingest.no_date"))
     if not chains:
-        out.append("no numbered items (§ 1, 1., Punkt 1) found — paragraphs have no section")
+        out.append(t("ingest.no_items"))
     if header.has_attendance_label and not doc.attendees:
-        out.append("an attendance list is printed but no attendee was read from it")
+        out.append(t("ingest.no_attendees"))
     return out
 
 
@@ -360,7 +361,8 @@ def ingest_bytes(name: str, data: bytes, suffix: str, ocr: OcrOptions | None = N
 
 def document_warnings(doc: Document, path: Path | str) -> list[str]:
     """One printable line per warning of an indexed document."""
-    return [f"{safe_name(path)}: indexed with a warning: {warning}" for warning in doc.warnings]
+    return [in_language_of(warning, "ingest.indexed_with_warning", name=safe_name(path), warning=warning)
+            for warning in doc.warnings]
 
 
 def ingest_paths(

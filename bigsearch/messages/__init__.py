@@ -92,6 +92,15 @@ def labelled(kind: str, text) -> str:
     return f"{label}: {text}" if text else label
 
 
+def in_language_of(text, key: str, /, **values) -> Said:
+    """The message `key` in the language of `text` (a line not yet in the catalogue is English), so
+    that a line wrapped around another stays one language."""
+    code = language_of(text)
+    said = Said(catalogue(code)[key].format(**values))
+    said.language = code
+    return said
+
+
 def number(value: int) -> str:
     """A count as this language writes it: 12 345 in Swedish, 12,345 in English."""
     return f"{value:,}".replace(",", "\u00a0" if language() == "sv" else ",")

@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bigsearch.analysis.stemming import fold, stem
+from bigsearch.domain.parts import TEXT_PARTS
 from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
 from bigsearch.facets import Known
-from bigsearch.ingest.model import TEXT_PARTS
 from bigsearch.messages import t
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems

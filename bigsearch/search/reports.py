@@ -8,10 +8,10 @@ import re
 from dataclasses import dataclass, field
 
 from bigsearch.analysis.stemming import fold
+from bigsearch.domain.parts import TEXT_PARTS
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, resolve_person
-from bigsearch.ingest.model import TEXT_PARTS
 from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher, hit_from_record

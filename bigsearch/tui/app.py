@@ -323,7 +323,7 @@ class BrowseApp(App):
     @work(thread=True, exclusive=True, group="lookup")
     def _meeting_by_id_worker(self, meeting_id: str, paragraph_id: str | None) -> None:
         """A meeting from the person view, opened at the person's paragraph (or its top)."""
-        from bigsearch.search.reports import Reports
+        from bigsearch.search.reports import Reports, shown_paragraphs
 
         try:
             meeting, _ = Reports(self.searcher).meeting(meeting_id)
@@ -335,7 +335,10 @@ class BrowseApp(App):
             return
         target = next((p for p in meeting.paragraphs if p.id == paragraph_id), None)  # None: from the top
         title = f"{meeting.title or meeting.source}  ({meeting.source})"
-        screen = ProtocolScreen(target, meeting.paragraphs, title, meeting.attendees)
+        # As the protocol opened from a hit: header lines that repeat the title or the attendance
+        # list shown above are left out.
+        paragraphs = shown_paragraphs(meeting.paragraphs, meeting.title, meeting.attendees, keep=paragraph_id)
+        screen = ProtocolScreen(target, paragraphs, title, meeting.attendees)
         self.call_from_thread(self.push_screen, screen)
 
     def _show_message(self, message: str) -> None:

@@ -43,6 +43,7 @@ def sections(d):
         ("sn_2016_undated.txt", None),  # only the signing date survives: no date beats a wrong one
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_real_meeting_dates(name, date):
     d = real(name)
     assert d.date == date

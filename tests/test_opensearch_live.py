@@ -1,20 +1,19 @@
-"""The opensearch engine against a live cluster: set BIGSEARCH_TEST_OPENSEARCH_URL (e.g.
-http://localhost:9200; credentials as for bigsearch: BIGSEARCH_OPENSEARCH_USER/PASSWORD or ~/.netrc).
+"""The opensearch engine against a live cluster (tests/opensearch-node/start, then
+BIGSEARCH_TEST_OPENSEARCH_URL=<the URL it prints>; credentials as for bigsearch).
 
-Runs the search suite and the whoosh comparisons of test_opensearch_conformance.py on the
-cluster, checks that OpenSearch's Snowball Swedish gives our stems on the reference vocabulary
-and that the pre-analysed fields keep alternatives at one position. Each run uses its own
-index name and deletes it afterwards.
+The search suite itself runs on the cluster through conftest (ENGINES, built_index): every test
+of the shared index gets an [opensearch] variant. Here: the comparisons with the whoosh engine
+(test_opensearch_conformance.py, re-run on the real cluster), the cluster's own analysis, and the
+defects only a real server shows. Each test that writes takes an index of its own and deletes it.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.opensearch_node import LIVE_URL, drop, skip_reason, unique_index_name
 from tests.test_opensearch_conformance import (  # noqa: F401 - re-run on this module's fixtures
     test_date_order_and_pages_agree_with_the_whoosh_engine,
     test_deep_pages_past_the_result_window_use_search_after,
@@ -23,70 +22,45 @@ from tests.test_opensearch_conformance import (  # noqa: F401 - re-run on this m
     test_the_same_paragraphs_counts_and_facets_as_the_whoosh_engine,
     test_the_vocabulary_serves_prefixes_in_term_order,
 )
-from tests.test_search import (  # noqa: F401
-    test_andersberg_three_hits_all_2024,
-    test_bad_filters_raise_query_error,
-    test_compounds_found_below_whole_words,
-    test_filters_that_match_nothing_give_nothing,
-    test_filters_year_range_dates_person_place,
-    test_folded_spelling_ranks_below_exact,
-    test_highlights_show_the_inflected_form,
-    test_listings_and_stats,
-    test_not_minus_prefix_and_fuzzy,
-    test_phrase_keeps_stopwords,
-    test_principal_filter_accepts_alias_and_case,
-    test_principal_report_groups_by_meeting_newest_first,
-    test_show_and_neighbours,
-    test_sort_by_date,
-    test_zero_hits_suggest_from_the_vocabulary,
-)
 
-LIVE_URL = os.environ.get("BIGSEARCH_TEST_OPENSEARCH_URL")
-pytestmark = pytest.mark.skipif(
-    not LIVE_URL, reason="BIGSEARCH_TEST_OPENSEARCH_URL is not set: no OpenSearch cluster to run the live suite on"
-)
+pytestmark = pytest.mark.skipif(not LIVE_URL, reason=skip_reason())
 REFERENCE = Path(__file__).parent / "data" / "snowball-swedish"
 
 
-@pytest.fixture(scope="module")
-def index_name(corpus_dir):
-    from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
-
-    name = f"bigsearch-test-{uuid.uuid4().hex[:12]}"
-    engine = OpenSearchEngine(LIVE_URL, name)
-    try:
-        report = sync(engine, [corpus_dir])
-        assert report.added == 5 and not report.failed, report.failed
-        yield name
-    finally:
-        for index in engine.concrete_indices():
-            engine.client.indices.delete(index=index)
-        engine.close()
-
-
 @pytest.fixture()
-def engine(index_name):
-    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+def engine(index_of):
+    from bigsearch.engines.registry import open_engine
 
-    engine = OpenSearchEngine(LIVE_URL, index_name)
+    engine = open_engine(index_of("opensearch"))
     yield engine
     engine.close()
 
 
 @pytest.fixture()
-def searcher(engine, tmp_path):
+def searcher(index_of):
     from bigsearch.search.searcher import Searcher
 
-    yield Searcher(tmp_path, engine=engine)
+    with Searcher(index_of("opensearch")) as s:
+        yield s
 
 
 @pytest.fixture()
-def whoosh(built_index):
+def whoosh(index_of):
     from bigsearch.search.searcher import Searcher
 
-    with Searcher(built_index) as s:
+    with Searcher(index_of("whoosh")) as s:
         yield s
+
+
+@pytest.fixture()
+def own_engine():
+    """An engine on an index of its own (deleted afterwards), for tests that write."""
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+
+    engine = OpenSearchEngine(LIVE_URL, unique_index_name())
+    yield engine
+    drop(engine)
+    engine.close()
 
 
 def _analyze(engine, analyzer: str, texts: list[str]) -> list[dict]:
@@ -121,10 +95,12 @@ def test_pre_analysed_fields_keep_alternatives_at_one_position(engine):
         ("drog", 0), ("drogförebygg", 0), ("och", 1), ("brottsförebygg", 2)]
 
 
-def test_a_rebuild_moves_the_alias_to_a_new_index_and_drops_the_old(engine, corpus_dir):
+def test_a_rebuild_moves_the_alias_to_a_new_index_and_drops_the_old(own_engine, corpus_dir):
     from bigsearch.engines import interface as q
     from bigsearch.index.engine_sync import sync
 
+    engine = own_engine
+    sync(engine, [corpus_dir])
     before = engine.concrete_indices()
     count = engine.count(q.All())
     sync(engine, [corpus_dir], rebuild=True)

@@ -1,7 +1,7 @@
 """An in-memory stand-in for an OpenSearch cluster, answering the requests the opensearch engine makes.
 
-It evaluates the subset of the Query DSL the engine sends (bool, term, match_phrase, range,
-exists, prefix, constant_score, match_all, match_none), sorts with search_after, terms /
+It evaluates the subset of the Query DSL the engine sends (bool, term, terms, match_phrase, range,
+exists, prefix, constant_score, match_all, match_none), sorts with search_after, _msearch, terms /
 missing / composite aggregations, bulk, aliases and _source excludes, and analyses the
 pre-analysed fields the way the mapping tells OpenSearch to (whitespace split; "|" alternatives
 at one position). Scores are simplified (sums of boosts), so tests compare sets, counts and
@@ -46,6 +46,10 @@ def evaluate(query: dict, doc: dict) -> float | None:
             encoded = (doc.get(ANALYSED) or {}).get(field.split(".", 1)[1]) or ""
             return boost if any(value in group for group in _positions(encoded)) else None
         return boost if value in _values(doc, field) else None
+    if kind == "terms":
+        boost = spec.get("boost", 1.0)
+        (field, values), = ((f, v) for f, v in spec.items() if f != "boost")
+        return next((boost for value in values if evaluate({"term": {field: value}}, doc) is not None), None)
     if kind == "match_phrase":
         (field, body), = spec.items()
         terms = body["query"].split()
@@ -118,6 +122,11 @@ def _source(doc: dict, fields=None) -> dict:
     return out
 
 
+class _Body:
+    def __init__(self, body):
+        self.body = body
+
+
 class MemoryCluster(FakeCluster):
     def __init__(self):
         super().__init__()
@@ -134,6 +143,7 @@ class MemoryCluster(FakeCluster):
             ("POST", r"/_bulk", self._bulk),
             ("POST", r"/([^/]+)/_search", self._search),
             ("POST", r"/([^/]+)/_count", self._count),
+            ("POST", r"/([^/]+)/_msearch", self._msearch),
             ("POST", r"/([^/]+)/_delete_by_query", self._delete_by_query),
             ("POST", r"/([^/]+)/_update/(.+)", self._update),
             ("GET", r"/([^/]+)/_stats/store", self._stats),
@@ -252,6 +262,14 @@ class MemoryCluster(FakeCluster):
             answer["aggregations"] = {name: self._aggregate(spec, [doc for _, doc in hits])
                                       for name, spec in body["aggs"].items()}
         return 200, answer
+
+    def _msearch(self, request, name):
+        lines = request.body
+        answers = []
+        for header, body in zip(lines[0::2], lines[1::2], strict=True):
+            status, answer = self._search(_Body(body), header.get("index", name))
+            answers.append(answer if status == 200 else {**answer, "status": status})
+        return 200, {"responses": answers}
 
     @staticmethod
     def _sort_values(hit, sort):

@@ -147,6 +147,15 @@ def test_the_vocabulary_serves_prefixes_in_term_order(engine):
     assert list(lexicon.prefixed("text", "zzzqx")) == []
 
 
+@pytest.mark.parametrize("text", ["fritids*", "f* s* t*", "Andersbrg~2", "skolorna", "Satra", '"stolt och nykter"',
+                                  "polisen trygghet"])
+def test_a_search_costs_at_most_three_requests(cluster, searcher, text):
+    assert searcher.vocabulary.principals  # read once per session
+    before = len(cluster.requests)
+    searcher.search(text)
+    assert len(cluster.requests) - before <= 3, cluster.lines()[before:]
+
+
 def test_an_unchanged_corpus_sends_nothing_and_a_rebuild_swaps_the_alias(cluster, engine, corpus_dir):
     from bigsearch.index.engine_sync import sync
 

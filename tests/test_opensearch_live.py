@@ -108,3 +108,72 @@ def test_a_rebuild_moves_the_alias_to_a_new_index_and_drops_the_old(own_engine, 
     assert len(after) == 1 and after != before
     assert not engine.client.indices.exists(index=before[0])
     assert engine.count(q.All()) == count
+
+
+# -- the defects a real server shows (issue 22): each test failed on the cluster before its fix --------
+
+TWENTY_PREFIXES = " OR ".join(f"{letter}*" for letter in "abdefghiklmnoprstuvå")
+
+
+def test_the_cluster_keeps_its_default_clause_limit(engine):
+    settings = engine.client.cluster.get_settings(include_defaults=True, flat_settings=True)
+    assert settings["defaults"]["indices.query.bool.max_clause_count"] == "1024"
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory, corpus_dir):
+    """The corpus and 40 generated protocols (bench/make_corpus.py), on the cluster and on whoosh: a
+    vocabulary wide enough that prefixes expand to their 128 words in the text and the titles."""
+    from bench.make_corpus import write_corpus
+    from bigsearch.index.writer import sync
+    from bigsearch.search.searcher import Searcher
+    from tests.opensearch_node import build_index, drop_index
+
+    generated = tmp_path_factory.mktemp("wide-corpus")
+    write_corpus(40, generated, seed=22)
+    paths = [corpus_dir, generated]
+    cluster_dir, whoosh_dir = tmp_path_factory.mktemp("wide-os"), tmp_path_factory.mktemp("wide-whoosh")
+    assert not build_index(cluster_dir, paths).failed
+    assert not sync(whoosh_dir, paths).failed
+    with Searcher(cluster_dir) as mine, Searcher(whoosh_dir) as theirs:
+        yield mine, theirs
+    drop_index(cluster_dir)
+
+
+@pytest.mark.parametrize("query", ["s* f* t*", "s* OR f* OR t*", TWENTY_PREFIXES, f"({TWENTY_PREFIXES}) mötet"])
+def test_many_prefixes_pass_the_clause_limit_and_find_what_whoosh_finds(wide, query):
+    mine, theirs = (searcher.search(query, limit=5000) for searcher in wide)  # every hit: ranks differ
+    assert mine.total == theirs.total > 0
+    assert {h.id for h in mine.hits} == {h.id for h in theirs.hits}
+    assert mine.facets == theirs.facets
+    assert mine.notes == theirs.notes and any("more than 128 words" in note for note in mine.notes)
+
+
+class RequestCounter:
+    """Counts the HTTP requests an engine's client sends (each a round trip to the cluster)."""
+
+    def __init__(self, engine):
+        self.lines: list[str] = []
+        transport = engine.client.transport
+        original = transport.perform_request
+
+        def counted(method, url, *args, **kwargs):
+            self.lines.append(f"{method} {url}")
+            return original(method, url, *args, **kwargs)
+
+        transport.perform_request = counted
+
+    def during(self, work) -> list[str]:
+        start = len(self.lines)
+        work()
+        return self.lines[start:]
+
+
+@pytest.mark.parametrize("query", ["s*", "f* s* t*", TWENTY_PREFIXES, "Andersbrg~1", "fritidsgård~2", "skolorna",
+                                   "Satra", '"stolt och nykter"', "polisen trygghet", "Bomhus OR Sätra -Andersberg"])
+def test_a_search_costs_at_most_three_round_trips(wide, query):
+    searcher = wide[0]
+    assert searcher.vocabulary.principals  # the facet values a query resolves against: read once per session
+    counter = RequestCounter(searcher.engine)
+    requests = counter.during(lambda: searcher.search(query, limit=10))
+    assert len(requests) <= 3, requests

@@ -57,7 +57,7 @@ def test_the_swedish_chain_uses_snowball_swedish_a_decompounder_and_folding(body
     text = body["mappings"]["properties"]["text"]
     assert text["analyzer"] == "bigsearch_swedish" and text["index_options"] == "offsets"
     assert set(text["fields"]) == {"parts", "folded"}
-    assert body["settings"]["index"] == {"number_of_shards": 3, "number_of_replicas": 2}
+    assert body["settings"]["index"] == {"number_of_shards": 3, "number_of_replicas": 2, "max_result_window": 25_000}
 
 
 def test_the_decompounder_word_list_comes_from_our_compound_data():
@@ -153,7 +153,7 @@ def test_mapping_command_prints_the_body(corpus_dir):
     result = CliRunner().invoke(app, ["opensearch", "mapping", "--shards", "4", "--replicas", "0"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["settings"]["index"] == {"number_of_shards": 4, "number_of_replicas": 0}
+    assert body["settings"]["index"] == {"number_of_shards": 4, "number_of_replicas": 0, "max_result_window": 25_000}
     assert body["mappings"] == mappings()
 
 

@@ -19,19 +19,22 @@ need. The cost: one small document per distinct term, written once per run.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import opensearch_dsl as dsl
 from bigsearch.engines.opensearch_bulk import BulkReport, Failure, send
 from bigsearch.engines.opensearch_client import check_index_name, check_url, make_client, redact
 from bigsearch.engines.opensearch_docs import SeenTerms, source_actions, source_doc_id
-from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, index_body
+from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, analysed_field, index_body
 from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
 
 PAGE = 1000  # documents per request when reading many (search_after paging)
+LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
+WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
+LOOKUP_ROUNDS = 3  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
 _INTERNAL = ("doc_key", "undated")
@@ -165,6 +168,23 @@ class OpenSearchEngine:
             page["search_after"] = hits[-1]["sort"]
         return out
 
+    def msearch(self, searches: list[dict]) -> list[dict]:
+        """Several searches in one request; their answers in order (a refused one raises)."""
+        if not searches:
+            return []
+        body: list[dict] = []
+        for search in searches:
+            body += [{}, search]
+        answers = self._call("search", self.client.msearch, index=self.alias, body=body)["responses"]
+        for answer in answers:
+            if "error" in answer and "max_result_window" in _error_reason(answer["error"]):
+                raise ConfigError(f"the index {self.alias!r} was made by an older bigsearch (its result window is too "
+                                  "small for vocabulary listings) — run `bigsearch index --rebuild`")
+            if "error" in answer:
+                raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to search "
+                                      f"({answer.get('status')}: {_short(_error_reason(answer['error']))})")
+        return answers
+
     def count(self, query: i.Q) -> int:
         answer = self._call("count", self.client.count, index=self.alias, body={"query": dsl.paragraph_query(query)})
         return int(answer["count"])
@@ -240,10 +260,16 @@ def _reason(exc) -> str:
     info = exc.info if isinstance(getattr(exc, "info", None), dict) else {}
     error = info.get("error")
     if isinstance(error, dict):
-        causes = error.get("root_cause") or []
-        cause = causes[0] if causes and isinstance(causes[0], dict) else error
-        return str(cause.get("reason") or cause.get("type") or exc.error)
+        return _error_reason(error) or str(exc.error)
     return str(exc.error)
+
+
+def _error_reason(error) -> str:
+    if not isinstance(error, dict):
+        return str(error)
+    causes = error.get("root_cause") or []
+    cause = causes[0] if causes and isinstance(causes[0], dict) else error
+    return str(cause.get("reason") or cause.get("type") or "")
 
 
 def _short(error) -> str:
@@ -252,20 +278,108 @@ def _short(error) -> str:
 
 
 class OpenSearchLexicon:
-    """The vocabulary of an analysed field, read from the vocabulary documents; df by counting."""
+    """The vocabulary of the analysed fields: listings from the vocabulary documents, df by counting.
+
+    Every answer is kept for the lexicon's life (one search). Asked directly, each missing answer
+    costs a request; in `rounds()` (search/lookahead.py) the core's dry runs note what they lack
+    and each round fetches all of it in one `_msearch` — a query's lookups take two round trips
+    (words and listings, then the counts of a prefix's or fuzzy word's expansions).
+    """
 
     def __init__(self, engine: OpenSearchEngine):
         self.engine = engine
-        self.df = lru_cache(maxsize=50_000)(self._df)
+        self.counts: dict[tuple[str, str], int] = {}
+        self.listings: dict[tuple[str, str], _Listing] = {}
 
-    def _df(self, field: str, term: str) -> int:
-        return self.engine.count(i.Term(field, term))
+    def df(self, field: str, term: str) -> int:
+        key = (field, term)
+        if key not in self.counts:
+            self.fetch([key], [])
+        return self.counts[key]
 
     def prefixed(self, field: str, prefix: str) -> Iterator[str]:
-        query = {"bool": {"filter": [{"term": {"kind": KIND_VOCABULARY}}, {"term": {"vocab_field": field}},
-                                     {"prefix": {"vocab_term": prefix}}]}}
-        for doc in self.engine._scan(query, [{"vocab_term": "asc"}], size=PAGE):
-            yield doc["vocab_term"]
+        key = (field, prefix)
+        position = 0
+        while True:
+            listing = self.listings.get(key)
+            if listing is None or (position == len(listing.terms) and not listing.complete):
+                self.fetch([], [key])
+                listing = self.listings[key]
+            while position < len(listing.terms):
+                yield listing.terms[position]
+                position += 1
+            if listing.complete:
+                return
+
+    def rounds(self, limit: int = LOOKUP_ROUNDS) -> Iterator[_Plan]:
+        """Dry-run lexicons; after each, what it lacked is fetched in one request (at most `limit` rounds)."""
+        for _ in range(limit):
+            plan = _Plan(self)
+            yield plan
+            if not (plan.counts or plan.listings):
+                return
+            self.fetch(list(plan.counts), list(plan.listings))
+
+    def fetch(self, counts: list[tuple[str, str]], listings: list[tuple[str, str]]) -> None:
+        """Counts and (more of) listings, all in one `_msearch`."""
+        searches: list[dict] = []
+        for field, term in counts:
+            searches.append({"size": 0, "track_total_hits": True, "query": {"term": {analysed_field(field): term}}})
+        for key in listings:
+            searches.append(self._listing_search(key))
+        answers = self.engine.msearch(searches)
+        for key, answer in zip(counts, answers, strict=False):
+            self.counts[key] = int(answer["hits"]["total"]["value"])
+        for key, answer, search in zip(listings, answers[len(counts):], searches[len(counts):], strict=True):
+            listing = self.listings.setdefault(key, _Listing())
+            hits = answer["hits"]["hits"]
+            listing.terms.extend(str(hit["sort"][0]) for hit in hits)
+            listing.complete = len(hits) < search["size"]
+
+    def _listing_search(self, key: tuple[str, str]) -> dict:
+        field, prefix = key
+        listing = self.listings.get(key)
+        have = len(listing.terms) if listing else 0
+        # A one-letter listing is what fuzzy matching and suggestions scan: read it whole at once.
+        size = WIDE_LISTING - have if len(prefix) <= 1 else LISTING_PAGE
+        search = {
+            "size": max(size, LISTING_PAGE), "_source": False, "track_total_hits": False,
+            "sort": [{"vocab_term": "asc"}],
+            "query": {"bool": {"filter": [{"term": {"kind": KIND_VOCABULARY}}, {"term": {"vocab_field": field}},
+                                          {"prefix": {"vocab_term": prefix}}]}},
+        }
+        if have:
+            search["search_after"] = [listing.terms[-1]]
+        return search
+
+
+@dataclasses.dataclass
+class _Listing:
+    terms: list[str] = dataclasses.field(default_factory=list)
+    complete: bool = False
+
+
+class _Plan:
+    """A dry-run lexicon: answers from what the lexicon holds, notes the rest (an unknown count is 0)."""
+
+    def __init__(self, lexicon: OpenSearchLexicon):
+        self.lexicon = lexicon
+        self.counts: dict[tuple[str, str], None] = {}
+        self.listings: dict[tuple[str, str], None] = {}
+
+    def df(self, field: str, term: str) -> int:
+        known = self.lexicon.counts.get((field, term))
+        if known is None:
+            self.counts[(field, term)] = None
+            return 0
+        return known
+
+    def prefixed(self, field: str, prefix: str) -> Iterator[str]:
+        listing = self.lexicon.listings.get((field, prefix))
+        if listing is not None:
+            yield from listing.terms
+        if listing is None or not listing.complete:  # reached only when the caller wanted more
+            self.listings[(field, prefix)] = None
 
 
 class OpenSearchWriter:

@@ -29,6 +29,7 @@ from bigsearch.facets import FACETS
 
 ANALYSED = "analysed"  # object holding the pre-analysed fields
 KIND_PARAGRAPH, KIND_SOURCE, KIND_VOCABULARY = "p", "f", "v"
+MAX_RESULT_WINDOW = 25_000
 SEPARATOR = "|"  # between terms at one position; never inside a term (terms are \w+)
 
 # Keyword (exact) fields: everything a query or filter names exactly, plus the facets.
@@ -151,7 +152,8 @@ def index_body(shards: int = 1, replicas: int = 1, word_list: list[str] | None =
     """The body of PUT /<index>: settings and mappings."""
     return {
         "settings": {
-            "index": {"number_of_shards": shards, "number_of_replicas": replicas},
+            # The window lets one request list a one-letter prefix's vocabulary (20,001 terms: fuzzy~, did-you-mean).
+            "index": {"number_of_shards": shards, "number_of_replicas": replicas, "max_result_window": MAX_RESULT_WINDOW},
             "analysis": analysis_settings(decompound_words() if word_list is None else word_list),
         },
         "mappings": mappings(),

@@ -17,6 +17,7 @@ from bigsearch.errors import QueryError
 from bigsearch.facets import BY_NAME, UNDATED
 from bigsearch.options import DOC_TYPES
 from bigsearch.search.compile import Compiled, Compiler, Resolvers
+from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.parser import clean_input, parse
 from bigsearch.search.results import Filters
 
@@ -77,7 +78,8 @@ def names_principal(text: str, vocabulary: Vocabulary, registry: Registry | None
 def parse_query(text: str, lexicon, vocabulary: Vocabulary, registry: Registry | None = None) -> tuple[Compiled, list[str]]:
     """The query compiled for the index, and the notes to show the user (capped fuzziness, long prefixes)."""
     parsed = parse(text)
-    compiled = Compiler(lexicon, resolvers(vocabulary, registry)).compile(parsed.tree)
+    resolve = resolvers(vocabulary, registry)
+    compiled = with_lookahead(lexicon, lambda words: Compiler(words, resolve).compile(parsed.tree))
     return compiled, parsed.notes + compiled.budget.notes
 
 

@@ -21,6 +21,7 @@ from bigsearch.facets import FACETS, UNDATED, year_value
 from bigsearch.search import query as query_mod
 from bigsearch.search.expand import Budget, closest_term
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
+from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.results import Filters, Hit, SearchResult
 
 SORTS = q.SORTS
@@ -218,17 +219,12 @@ class Searcher:
         Candidates come from the stemmed vocabulary under a fixed scan bound (expand.MAX_SCAN);
         the suggestion is shown as the word is written in a paragraph that holds it.
         """
-        lexicon = self.engine.lexicon()
-        budget = Budget()
+        pieces = re.split(r"(\w+)", text)
+        closest = with_lookahead(self.engine.lexicon(), lambda lexicon: self._closest_terms(pieces, lexicon))
         changed = False
         out = []
-        for piece in re.split(r"(\w+)", text):
-            word = piece.lower()
-            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
-                out.append(piece)
-                continue
-            closest = closest_term(lexicon, "text", stem(word), budget)
-            surface = self._surface_form(closest) if closest else None
+        for number, piece in enumerate(pieces):
+            surface = self._surface_form(closest[number]) if number in closest else None
             if surface is None:
                 out.append(piece)
                 continue
@@ -237,6 +233,20 @@ class Searcher:
             out.append(surface)
             changed = True
         return "".join(out) if changed else None
+
+    @staticmethod
+    def _closest_terms(pieces: list[str], lexicon) -> dict[int, str]:
+        """Piece number -> the closest vocabulary term, for each word the index does not hold."""
+        budget = Budget()
+        found = {}
+        for number, piece in enumerate(pieces):
+            word = piece.lower()
+            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
+                continue
+            closest = closest_term(lexicon, "text", stem(word), budget)
+            if closest:
+                found[number] = closest
+        return found
 
     def _surface_form(self, stemmed: str) -> str | None:
         """The word as written in the first paragraph holding the stem."""

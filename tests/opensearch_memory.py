@@ -132,12 +132,14 @@ class MemoryCluster(FakeCluster):
         super().__init__()
         self.indices: dict[str, dict[str, dict]] = {}
         self.aliases: dict[str, set[str]] = {}
+        self.settings: dict[str, dict] = {}  # index -> its index settings, as created
         for method, pattern, handler in (
             ("GET", r"/_alias/([^/]+)", self._get_alias),
             ("HEAD", r"/([^/_][^/]*)", self._exists),
             ("PUT", r"/([^/_][^/]*)", self._create),
             ("DELETE", r"/([^/_][^/]*)", self._delete),
             ("PUT", r"/([^/]+)/_settings", self._ok),
+            ("GET", r"/([^/]+)/_settings", self._get_settings),
             ("POST", r"/([^/]+)/_refresh", self._ok),
             ("POST", r"/_aliases", self._update_aliases),
             ("POST", r"/_bulk", self._bulk),
@@ -190,7 +192,15 @@ class MemoryCluster(FakeCluster):
     def _create(self, request, name):
         assert name not in self.indices and name not in self.aliases
         self.indices[name] = {}
+        index = ((request.body or {}).get("settings") or {}).get("index") or {}
+        self.settings[name] = {key: str(value) for key, value in index.items()}
         return 200, {"acknowledged": True, "index": name}
+
+    def _get_settings(self, request, name):
+        names = self._resolve(name)
+        if not names:
+            return self._missing(name)
+        return 200, {index: {"settings": {"index": self.settings.get(index, {})}} for index in names}
 
     def _delete(self, request, name):
         if name not in self.indices:

@@ -232,3 +232,22 @@ def test_a_search_costs_at_most_three_round_trips(wide, query):
     counter = RequestCounter(searcher.engine)
     requests = counter.during(lambda: searcher.search(query, limit=10))
     assert len(requests) <= 3, requests
+
+
+def _layout(engine) -> tuple[int, int]:
+    (index,) = engine.concrete_indices()
+    settings = engine.client.indices.get_settings(index=index)[index]["settings"]["index"]
+    return int(settings["number_of_shards"]), int(settings["number_of_replicas"])
+
+
+def test_a_rebuild_keeps_the_shards_and_replicas_the_index_was_made_with(own_engine, corpus_dir):
+    from bigsearch.engines import interface as q
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.index.engine_sync import sync
+
+    six = OpenSearchEngine(LIVE_URL, own_engine.alias, shards=6, replicas=0)
+    assert not sync(six, [corpus_dir]).failed
+    assert _layout(own_engine) == (6, 0)
+    sync(own_engine, [corpus_dir], rebuild=True)  # as `bigsearch index --rebuild`: no layout given
+    assert _layout(own_engine) == (6, 0)
+    assert own_engine.count(q.All()) == six.count(q.All()) > 0

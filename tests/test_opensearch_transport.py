@@ -97,6 +97,8 @@ def swap_cluster(alias_answer) -> FakeCluster:
     return (FakeCluster()
             .on("GET", "/_alias/bigsearch", alias_answer)
             .on("HEAD", "/bigsearch", (404, None))
+            .on("GET", "/bigsearch-20240101000000/_settings", (200, {"bigsearch-20240101000000": {"settings": {
+                "index": {"number_of_shards": "3", "number_of_replicas": "2"}}}}))
             .on("PUT", "/bigsearch-T1", (200, {"acknowledged": True}))
             .on("POST", "/_bulk", bulk_answer)
             .on("PUT", "/bigsearch-T1/_settings", (200, {"acknowledged": True}))
@@ -125,6 +127,7 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
     writer.commit()
     assert cluster.lines() == [
         "GET /_alias/bigsearch",
+        "GET /bigsearch-20240101000000/_settings",
         "PUT /bigsearch-T1",
         "POST /_bulk",
         "PUT /bigsearch-T1/_settings",
@@ -132,15 +135,17 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
         "POST /_aliases",
         "DELETE /bigsearch-20240101000000",
     ]
-    created = cluster.requests[1].body
+    created = cluster.requests[2].body
     assert created["settings"]["index"]["refresh_interval"] == "-1"  # no refreshes while building
+    # The old index's layout is kept; replicas come after the build.
+    assert (created["settings"]["index"]["number_of_shards"], created["settings"]["index"]["number_of_replicas"]) == (3, 0)
     assert created["mappings"]["dynamic"] == "strict"
-    assert cluster.requests[3].body == {"index": {"number_of_replicas": 1, "refresh_interval": None}}
-    assert cluster.requests[5].body == {"actions": [
+    assert cluster.requests[4].body == {"index": {"number_of_replicas": 2, "refresh_interval": None}}
+    assert cluster.requests[6].body == {"actions": [
         {"remove": {"index": "bigsearch-20240101000000", "alias": "bigsearch"}},
         {"add": {"index": "bigsearch-T1", "alias": "bigsearch"}},
     ]}
-    sent = cluster.requests[2].body
+    sent = cluster.requests[3].body
     assert {line["index"]["_index"] for line in sent[0::2]} == {"bigsearch-T1"}
     assert sent[-1]["kind"] == "f"  # the manifest entry last
 
@@ -160,7 +165,8 @@ def test_a_cancelled_rebuild_deletes_its_index_and_leaves_the_alias(helper_sleep
     writer = engine_on(cluster).writer(rebuild=True)
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.cancel()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "PUT /bigsearch-T1", "DELETE /bigsearch-T1"]
+    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-20240101000000/_settings", "PUT /bigsearch-T1",
+                               "DELETE /bigsearch-T1"]
 
 
 def test_a_failing_swap_leaves_the_old_index_behind_the_alias(helper_sleeps):

@@ -34,7 +34,8 @@ from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, Que
 PAGE = 1000  # documents per request when reading many (search_after paging)
 LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
 WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
-LOOKUP_ROUNDS = 3  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
+LOOKUP_ROUNDS = 3
+DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
 _INTERNAL = ("doc_key", "undated")
@@ -56,12 +57,13 @@ class OpenSearchEngine:
     name = "opensearch"
 
     def __init__(self, url: str, index_name: str, client=None, clock: Callable[[], str] = _timestamp,
-                 shards: int = 1, replicas: int = 1, word_list: list[str] | None = None):
+                 shards: int | None = None, replicas: int | None = None, word_list: list[str] | None = None):
         self.url = check_url(url)
         self.alias = check_index_name(index_name)
         self._own_client = client is None
         self.client = client if client is not None else make_client(url)
         self.clock = clock
+        # None: as the index the alias points at (a rebuild keeps its layout), else DEFAULT_LAYOUT.
         self.shards, self.replicas = shards, replicas
         self.word_list = word_list
 
@@ -248,10 +250,20 @@ class OpenSearchEngine:
     def writer(self, rebuild: bool = False) -> OpenSearchWriter:
         return OpenSearchWriter(self, rebuild)
 
-    def create_index(self, name: str) -> None:
-        body = index_body(self.shards, self.replicas, self.word_list)
-        # Built without replicas and refreshes; both are restored before the alias moves to it.
-        body["settings"]["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
+    def layout(self, previous: list[str]) -> tuple[int, int]:
+        """(shards, replicas) for a new index: as given, else as the current index's, else the default."""
+        shards, replicas = self.shards, self.replicas
+        if previous and (shards is None or replicas is None):
+            answer = self._call("read the index settings", self.client.indices.get_settings, index=previous[0])
+            current = answer[previous[0]]["settings"]["index"]
+            shards = int(current["number_of_shards"]) if shards is None else shards
+            replicas = int(current["number_of_replicas"]) if replicas is None else replicas
+        default_shards, default_replicas = DEFAULT_LAYOUT
+        return (default_shards if shards is None else shards), (default_replicas if replicas is None else replicas)
+
+    def create_index(self, name: str, shards: int, replicas: int) -> None:
+        body = index_body(shards, replicas, self.word_list)
+        body["settings"]["index"]["refresh_interval"] = "-1"  # restored before the alias moves to it
         self._call("create the index", self.client.indices.create, index=name, body=body)
 
 
@@ -410,7 +422,8 @@ class OpenSearchWriter:
             )
         if self.swap:
             self.target = f"{engine.alias}-{engine.clock()}"
-            engine.create_index(self.target)
+            self.shards, self.replicas = engine.layout(self.previous)
+            engine.create_index(self.target, self.shards, 0)
         else:
             self.target = engine.alias
 
@@ -471,7 +484,7 @@ class OpenSearchWriter:
 
     def _swap(self) -> None:
         client, alias = self.engine.client, self.engine.alias
-        settings = {"index": {"number_of_replicas": self.engine.replicas, "refresh_interval": None}}
+        settings = {"index": {"number_of_replicas": self.replicas, "refresh_interval": None}}
         self.engine._call("configure the new index", client.indices.put_settings, index=self.target, body=settings)
         self.engine._call("refresh", client.indices.refresh, index=self.target)
         actions = [{"remove": {"index": old, "alias": alias}} for old in self.previous]

@@ -133,6 +133,7 @@ class MemoryCluster(FakeCluster):
         self.indices: dict[str, dict[str, dict]] = {}
         self.aliases: dict[str, set[str]] = {}
         self.settings: dict[str, dict] = {}  # index -> its index settings, as created
+        self.pits: dict[str, list[dict]] = {}  # point in time id -> the documents it saw
         for method, pattern, handler in (
             ("GET", r"/_alias/([^/]+)", self._get_alias),
             ("HEAD", r"/([^/_][^/]*)", self._exists),
@@ -143,6 +144,9 @@ class MemoryCluster(FakeCluster):
             ("POST", r"/([^/]+)/_refresh", self._ok),
             ("POST", r"/_aliases", self._update_aliases),
             ("POST", r"/_bulk", self._bulk),
+            ("POST", r"/([^/]+)/_search/point_in_time", self._create_pit),
+            ("DELETE", r"/_search/point_in_time", self._delete_pit),
+            ("POST", r"/_search", self._search_pit),
             ("POST", r"/([^/]+)/_search", self._search),
             ("POST", r"/([^/]+)/_count", self._count),
             ("POST", r"/([^/]+)/_msearch", self._msearch),
@@ -169,6 +173,8 @@ class MemoryCluster(FakeCluster):
         return []
 
     def _docs(self, name: str):
+        if name in self.pits:
+            return list(self.pits[name])
         names = self._resolve(name)
         if not names:
             return None
@@ -272,6 +278,26 @@ class MemoryCluster(FakeCluster):
             answer["aggregations"] = {name: self._aggregate(spec, [doc for _, doc in hits])
                                       for name, spec in body["aggs"].items()}
         return 200, answer
+
+    def _create_pit(self, request, name):
+        docs = self._docs(name)
+        if docs is None:
+            return self._missing(name)
+        pit_id = f"pit-{len(self.pits) + 1}"
+        self.pits[pit_id] = [json.loads(json.dumps(doc)) for doc in docs]
+        return 200, {"pit_id": pit_id}
+
+    def _delete_pit(self, request):
+        for pit_id in request.body["pit_id"]:
+            self.pits.pop(pit_id, None)
+        return 200, {"pits": [{"pit_id": pit_id, "successful": True} for pit_id in request.body["pit_id"]]}
+
+    def _search_pit(self, request):
+        pit_id = request.body["pit"]["id"]
+        body = {key: value for key, value in request.body.items() if key != "pit"}
+        status, answer = self._search(_Body(body), pit_id)
+        answer["pit_id"] = pit_id
+        return status, answer
 
     def _msearch(self, request, name):
         lines = request.body

@@ -107,16 +107,22 @@ def test_date_order_and_pages_agree_with_the_whoosh_engine(searcher, whoosh):
     assert ids == [h.id for h in searcher.search("och", sort="date", limit=35).hits]
 
 
-def test_deep_pages_past_the_result_window_use_search_after(engine, monkeypatch):
+def test_deep_pages_past_the_result_window_use_search_after_in_a_point_in_time(engine, monkeypatch):
     from bigsearch.engines import interface as q
     from bigsearch.engines import opensearch_engine
 
     everything = [h.record["id"] for h in engine.search(q.All(), sort="date", limit=1000).hits]
     monkeypatch.setattr(opensearch_engine, "MAX_WINDOW", 10)
     monkeypatch.setattr(opensearch_engine, "PAGE", 4)
+    opened = []
+    create_pit = engine.client.create_pit
+    monkeypatch.setattr(engine.client, "create_pit", lambda **kw: opened.append(create_pit(**kw)) or opened[-1])
     deep = engine.search(q.All(), sort="date", limit=9, offset=5)
     assert [h.record["id"] for h in deep.hits] == everything[5:14]
     assert deep.total == len(everything)
+    assert len(opened) == 1  # and closed again:
+    with pytest.raises(Exception, match="404|not found|no such"):
+        engine.client.search(body={"pit": {"id": opened[0]["pit_id"]}, "query": {"match_all": {}}})
 
 
 def test_listings_stats_and_documents_agree_with_the_whoosh_engine(searcher, whoosh):

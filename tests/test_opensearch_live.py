@@ -17,7 +17,7 @@ import pytest
 from tests.opensearch_node import LIVE_URL, drop, skip_reason, unique_index_name
 from tests.test_opensearch_conformance import (  # noqa: F401 - re-run on this module's fixtures
     test_date_order_and_pages_agree_with_the_whoosh_engine,
-    test_deep_pages_past_the_result_window_use_search_after,
+    test_deep_pages_past_the_result_window_use_search_after_in_a_point_in_time,
     test_filters_agree_with_the_whoosh_engine,
     test_listings_stats_and_documents_agree_with_the_whoosh_engine,
     test_the_same_paragraphs_counts_and_facets_as_the_whoosh_engine,
@@ -251,3 +251,40 @@ def test_a_rebuild_keeps_the_shards_and_replicas_the_index_was_made_with(own_eng
     sync(own_engine, [corpus_dir], rebuild=True)  # as `bigsearch index --rebuild`: no layout given
     assert _layout(own_engine) == (6, 0)
     assert own_engine.count(q.All()) == six.count(q.All()) > 0
+
+
+def test_deep_pages_read_one_point_in_time_while_the_index_changes(own_engine, corpus_dir, monkeypatch):
+    """Past the first window the engine pages with search_after; a paragraph written meanwhile, in the
+    part of the order already skipped, must not shift the page (with replicas, neither may a copy
+    that refreshed at another moment)."""
+    from bigsearch.engines import interface as q
+    from bigsearch.engines import opensearch_engine
+    from bigsearch.index.engine_sync import sync
+
+    engine = own_engine
+    assert not sync(engine, [corpus_dir]).failed
+    everything = [h.record for h in engine.search(q.All(), sort="date", limit=1000).hits]
+    monkeypatch.setattr(opensearch_engine, "MAX_WINDOW", 10)
+    monkeypatch.setattr(opensearch_engine, "PAGE", 4)
+    # A date change past the first page (4 hits): the paragraph written meanwhile sorts right after it.
+    gap = next(k for k in range(4, len(everything) - 1)
+               if everything[k]["date"] and everything[k]["date"] < everything[k + 1]["date"])
+    offset = gap + 3
+    late = {"kind": "p", "id": "written-meanwhile", "doc_key": "p:written-meanwhile", "source_key": "elsewhere",
+            "date": everything[gap]["date"], "year": everything[gap]["year"], "position": 10**6, "text": "ny"}
+    searches = 0
+    search = engine.client.search
+
+    def search_then_write(*args, **kwargs):
+        nonlocal searches
+        answer = search(*args, **kwargs)
+        searches += 1
+        if searches == 2:  # after the first page of the deep walk
+            engine.client.index(index=engine.alias, id=late["doc_key"], body=late, refresh=True)
+        return answer
+
+    monkeypatch.setattr(engine.client, "search", search_then_write)
+    deep = engine.search(q.All(), sort="date", limit=9, offset=offset)
+    assert searches >= 2 and engine.count(q.Term("id", "written-meanwhile")) == 1
+    assert [h.record["id"] for h in deep.hits] == [r["id"] for r in everything[offset:offset + 9]]
+    assert deep.total == len(everything)

@@ -34,6 +34,7 @@ from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, Que
 PAGE = 1000  # documents per request when reading many (search_after paging)
 LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
 WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
+PIT_KEEP_ALIVE = "2m"  # how long a point in time outlives each page request
 LOOKUP_ROUNDS = 3
 DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
@@ -136,39 +137,53 @@ class OpenSearchEngine:
                offset: int = 0, facets: tuple[str, ...] = ()) -> i.EngineResult:
         if sort not in i.SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(i.SORTS)}")
-        deep = offset + limit > MAX_WINDOW
-        body = dsl.search_body(query, filter, sort, 0 if deep else limit, 0 if deep else offset, facets)
-        answer = self._search(body)
+        if offset + limit > MAX_WINDOW:
+            return self._deep_search(query, filter, sort, limit, offset, facets)
+        answer = self._search(dsl.search_body(query, filter, sort, limit, offset, facets))
+        hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
+        return self._result(answer, hits, sort, facets)
+
+    def _result(self, answer: dict, hits: list[tuple[dict, float | None]], sort: str,
+                facets: tuple[str, ...]) -> i.EngineResult:
         total = answer["hits"]["total"]["value"]
         counts = dsl.read_facets(answer.get("aggregations", {}), facets) if facets else {}
         scored = sort == "relevance"
-        if deep:
-            hits = self._deep_hits(body, offset, limit)
-        else:
-            hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
         return i.EngineResult(
             total,
             [i.EngineHit(_record(source), round(float(score or 0.0), 4) if scored else 0.0) for source, score in hits],
             counts,
         )
 
-    def _deep_hits(self, body: dict, offset: int, limit: int) -> list[tuple[dict, float | None]]:
-        page = {key: value for key, value in body.items() if key not in ("aggs", "from")}
-        page["size"] = PAGE
-        page["track_total_hits"] = False
-        out: list[tuple[dict, float | None]] = []
-        skipped = 0
-        while len(out) < limit:
-            hits = self._search(page)["hits"]["hits"]
-            for hit in hits:
-                if skipped < offset:
-                    skipped += 1
-                elif len(out) < limit:
-                    out.append((hit["_source"], hit.get("_score")))
-            if len(hits) < PAGE:
-                break
-            page["search_after"] = hits[-1]["sort"]
-        return out
+    def _deep_search(self, query: i.Q, filter: i.Q | None, sort: str, limit: int, offset: int,
+                     facets: tuple[str, ...]) -> i.EngineResult:
+        """Past the first window: search_after pages over one point in time (PIT), so that writes
+        meanwhile, and replicas refreshed at other moments, neither shift nor repeat hits."""
+        pit = self._call("open a point in time", self.client.create_pit, index=self.alias, keep_alive=PIT_KEEP_ALIVE)
+        pit_id = pit["pit_id"]
+        try:
+            body = dsl.search_body(query, filter, sort, PAGE, 0, facets)
+            first: dict | None = None
+            out: list[tuple[dict, float | None]] = []
+            seen = 0
+            while len(out) < limit:
+                body["pit"] = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
+                answer = self._call("search", self.client.search, body=body)
+                pit_id = answer.get("pit_id", pit_id)
+                if first is None:  # total and facets from the same point in time, with the first page
+                    first = answer
+                    body = {key: value for key, value in body.items() if key not in ("aggs", "from")}
+                    body["track_total_hits"] = False
+                hits = answer["hits"]["hits"]
+                for hit in hits:
+                    if offset <= seen < offset + limit:
+                        out.append((hit["_source"], hit.get("_score")))
+                    seen += 1
+                if len(hits) < PAGE:
+                    break
+                body["search_after"] = hits[-1]["sort"]
+        finally:
+            self._call("close the point in time", self.client.delete_pit, body={"pit_id": [pit_id]}, missing_ok=True)
+        return self._result(first, out, sort, facets)
 
     def msearch(self, searches: list[dict]) -> list[dict]:
         """Several searches in one request; their answers in order (a refused one raises)."""

@@ -288,3 +288,15 @@ def test_deep_pages_read_one_point_in_time_while_the_index_changes(own_engine, c
     assert searches >= 2 and engine.count(q.Term("id", "written-meanwhile")) == 1
     assert [h.record["id"] for h in deep.hits] == [r["id"] for r in everything[offset:offset + 9]]
     assert deep.total == len(everything)
+
+
+@pytest.mark.parametrize("query", ["date:2020-13-45", "date:2020-02-30..2020-06-30", "år:2019 date:..2021-00-10"])
+def test_an_impossible_date_is_refused_by_the_query_language_before_the_cluster_sees_it(index_of, query):
+    from typer.testing import CliRunner
+
+    from bigsearch.cli import app
+
+    result = CliRunner().invoke(app, ["search", query, "--index-dir", str(index_of("opensearch"))])
+    assert result.exit_code == 2, result.output
+    assert "is not a date" in result.output and "date:2020-01-01" in result.output, result.output
+    assert "Traceback" not in result.output and "simplify" not in result.output

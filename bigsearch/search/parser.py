@@ -12,6 +12,7 @@ MAX_EDITS are capped, with a note, since more edits match almost anything.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -283,6 +284,15 @@ def _boost_value(text: str | None, pos: int) -> float | None:
     return value
 
 
+def _is_date(value: str) -> bool:
+    """A day of the calendar (2020-13-45 and 2020-02-30 are not)."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _range(text: str, field: str, raw: str, pos: int) -> ast.Node:
     pattern = r"\d{4}" if field == "year" else r"\d{4}-\d{2}-\d{2}"
     low, sep, high = text.partition("..")
@@ -290,7 +300,7 @@ def _range(text: str, field: str, raw: str, pos: int) -> ast.Node:
         low, sep, high = text, "", text
     low, high = low.strip() or None, high.strip() or None
     for value in (low, high):
-        if value is not None and not re.fullmatch(pattern, value):
+        if value is not None and not (re.fullmatch(pattern, value) and (field == "year" or _is_date(value))):
             example = "2019 or 2019..2022" if field == "year" else "2020-01-01 or 2020-01-01..2020-06-30"
             raise _error(f"{raw}:{text} is not a {field}", pos, f"write it as {raw}:{example}")
     if low is None and high is None:

@@ -300,3 +300,29 @@ def test_an_impossible_date_is_refused_by_the_query_language_before_the_cluster_
     assert result.exit_code == 2, result.output
     assert "is not a date" in result.output and "date:2020-01-01" in result.output, result.output
     assert "Traceback" not in result.output and "simplify" not in result.output
+
+
+def test_credentials_are_not_sent_over_plain_http_unless_insecure_is_asked_for(tmp_path, corpus_dir, monkeypatch):
+    from typer.testing import CliRunner
+
+    from bigsearch.cli import app
+    from tests.opensearch_node import drop_index
+
+    monkeypatch.setenv("BIGSEARCH_OPENSEARCH_USER", "admin")
+    monkeypatch.setenv("BIGSEARCH_OPENSEARCH_PASSWORD", "secret-Passw0rd")
+    monkeypatch.delenv("BIGSEARCH_OPENSEARCH_INSECURE", raising=False)
+    first = sorted(corpus_dir.glob("*.txt"))[0]
+    args = ["index", str(first), "--engine", "opensearch", "--url", LIVE_URL, "--index-name", unique_index_name(),
+            "--index-dir", str(tmp_path / "ix")]
+    try:
+        refused = CliRunner().invoke(app, args)
+        assert refused.exit_code == 2, refused.output
+        assert "https://" in refused.output and "BIGSEARCH_OPENSEARCH_INSECURE=1" in refused.output
+        assert "secret-Passw0rd" not in refused.output
+        monkeypatch.setenv("BIGSEARCH_OPENSEARCH_INSECURE", "1")
+        with pytest.warns(UserWarning, match="in clear over http"):
+            allowed = CliRunner().invoke(app, args)
+        assert allowed.exit_code == 0, allowed.output
+    finally:
+        if (tmp_path / "ix").exists():
+            drop_index(tmp_path / "ix")

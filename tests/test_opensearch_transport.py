@@ -338,3 +338,16 @@ def test_invalid_index_names_are_refused_before_any_request():
     for name in ("BigSearch", "_x", "a b", "a/b", ""):
         with pytest.raises(ConfigError, match="index name"):
             OpenSearchEngine(URL, name, client=object())
+
+
+def test_credentials_over_plain_http_are_refused_unless_insecure_and_then_warned():
+    from bigsearch.engines.opensearch_client import make_client
+
+    environ = {"BIGSEARCH_OPENSEARCH_USER": "admin", "BIGSEARCH_OPENSEARCH_PASSWORD": "s3cret-pw"}
+    with pytest.raises(ConfigError, match=r"in clear over http:// — use https://") as refused:
+        make_client("http://search.example.org:9200", environ=environ)
+    assert "s3cret-pw" not in str(refused.value)
+    assert make_client("https://search.example.org:9200", environ=environ)  # TLS: fine
+    assert make_client("http://search.example.org:9200", environ={})  # no credentials: nothing to leak
+    with pytest.warns(UserWarning, match="in clear over http"):
+        make_client("http://search.example.org:9200", environ={**environ, "BIGSEARCH_OPENSEARCH_INSECURE": "1"})

@@ -326,3 +326,32 @@ def test_credentials_are_not_sent_over_plain_http_unless_insecure_is_asked_for(t
     finally:
         if (tmp_path / "ix").exists():
             drop_index(tmp_path / "ix")
+
+
+def test_words_of_removed_and_changed_files_leave_the_vocabulary(own_engine, corpus_dir, tmp_path):
+    import shutil
+
+    from bigsearch.analysis.stemming import stem
+    from bigsearch.index.engine_sync import sync
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, folder)
+    first, second = sorted(folder.glob("*.txt"))[:2]
+    text = first.read_text(encoding="utf-8")
+    assert "Dagordningen godkändes." in text
+    first.write_text(text.replace("Dagordningen godkändes.", "Dagordningen godkändes. Zyxkvorum och zyxbrunn."),
+                     encoding="utf-8")
+    second.write_text(second.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not sync(own_engine, [folder]).failed
+
+    def vocabulary(prefix: str) -> list[str]:
+        return list(own_engine.lexicon().prefixed("text", prefix))
+
+    assert vocabulary("zyx") == [stem("zyxbrunn"), stem("zyxkvorum")]
+    first.write_text(text.replace("Dagordningen godkändes.", "Dagordningen godkändes. Zyxbrunn."), encoding="utf-8")
+    assert sync(own_engine, [folder]).updated == 1
+    assert vocabulary("zyx") == [stem("zyxbrunn")]  # the changed file no longer holds zyxkvorum
+    first.unlink()
+    assert sync(own_engine, [folder]).removed == 1
+    assert vocabulary("zyx") == []  # nor anything of the removed file's own words
+    assert vocabulary(stem("dagordningen")) == [stem("dagordningen")]  # words other files hold stay

@@ -210,15 +210,15 @@ def test_a_changed_source_overwrites_its_paragraphs_and_deletes_the_stale_ones(h
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.remove_source("/archive/gone.txt")
     writer.commit()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "POST /bigsearch/_search", "POST /_bulk",
-                               "POST /bigsearch/_delete_by_query", "POST /bigsearch/_refresh"]
-    lines = cluster.requests[2].body
+    assert cluster.lines() == ["GET /_alias/bigsearch", "POST /bigsearch/_search", "POST /bigsearch/_search",
+                               "POST /_bulk", "POST /bigsearch/_delete_by_query", "POST /bigsearch/_refresh"]
+    lines = cluster.requests[3].body
     ops = [(next(iter(line)), next(iter(line.values()))["_id"]) for line in lines if next(iter(line)) in ("index", "delete")
            and "_id" in next(iter(line.values()))]
     assert ops[0] == ("index", kept)
     assert ("delete", stale) in ops and ("delete", kept) not in ops
     assert ops.index(("delete", stale)) < len(ops) - 1 and ops[-1][1].startswith("f:")  # stale go before the manifest
-    assert cluster.requests[3].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[4].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
 
 
 def test_a_source_with_a_refused_paragraph_is_marked_to_be_sent_again(helper_sleeps):

@@ -21,13 +21,20 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import opensearch_dsl as dsl
 from bigsearch.engines.opensearch_bulk import BulkReport, Failure, send
 from bigsearch.engines.opensearch_client import check_index_name, check_url, make_client, redact
-from bigsearch.engines.opensearch_docs import SeenTerms, source_actions, source_doc_id
+from bigsearch.engines.opensearch_docs import (
+    ANALYSED_FROM,
+    SeenTerms,
+    analysed_terms,
+    source_actions,
+    source_doc_id,
+    vocabulary_doc_id,
+)
 from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, analysed_field, index_body
 from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
 
@@ -36,6 +43,7 @@ LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
 WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
 PIT_KEEP_ALIVE = "2m"  # how long a point in time outlives each page request
 LOOKUP_ROUNDS = 3
+COUNTS_PER_REQUEST = 2_000  # term counts per _msearch when pruning the vocabulary
 DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
@@ -239,9 +247,22 @@ class OpenSearchEngine:
         query = {"term": {"kind": KIND_SOURCE}}
         return [{k: v for k, v in s.items() if k not in ("kind", "doc_key")} for s in self._scan(query, [{"doc_key": "asc"}])]
 
-    def paragraph_doc_ids(self, source_key: str) -> set[str]:
+    def indexed_paragraphs(self, source_key: str) -> list[dict]:
+        """A source's paragraphs as indexed: their ids and what their terms were analysed from."""
         query = {"bool": {"filter": [dsl.PARAGRAPHS_ONLY, {"term": {"source_key": source_key}}]}}
-        return {s["doc_key"] for s in self._scan_fields(query, ["doc_key"])}
+        return list(self._scan_fields(query, ["doc_key", *ANALYSED_FROM]))
+
+    def term_counts(self, terms: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """(field, term) -> the paragraphs holding it, a few thousand per `_msearch`."""
+        lexicon = OpenSearchLexicon(self)
+        batch: list[tuple[str, str]] = []
+        for key in terms:
+            batch.append(key)
+            if len(batch) == COUNTS_PER_REQUEST:
+                lexicon.fetch(batch, [])
+                batch = []
+        lexicon.fetch(batch, [])
+        return lexicon.counts
 
     def _scan_fields(self, query: dict, fields: list[str]) -> Iterator[dict]:
         after = None
@@ -416,7 +437,10 @@ class OpenSearchWriter:
     deleted, its vocabulary added, and its manifest document written last. A source with any
     failed document gets its manifest hash cleared at commit, so the next run sends it again.
     commit: with rebuild (or when the alias does not exist yet) the new index gets its replicas and
-    a refresh, then the alias moves to it in one request and the old index is deleted.
+    a refresh, then the alias moves to it in one request and the old index is deleted. An
+    incremental run then prunes the vocabulary: each term that a replaced or removed paragraph
+    held and no paragraph holds any more loses its vocabulary document (prefix* and fuzzy~ would
+    otherwise spend their expansions on words that find nothing).
     """
 
     def __init__(self, engine: OpenSearchEngine, rebuild: bool, send_actions=send):
@@ -427,6 +451,7 @@ class OpenSearchWriter:
         self._pending: list[dict] = []
         self._owner: dict[str, str] = {}  # doc id -> source_key, to map failures to sources
         self._seen = SeenTerms()
+        self._maybe_dead: set[tuple[str, str]] = set()  # (field, term) of paragraphs replaced or removed
         self._closed = False
         self.previous = engine.concrete_indices()
         self.swap = rebuild or not self.previous
@@ -444,7 +469,7 @@ class OpenSearchWriter:
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         key = source["source_key"]
-        stale = set() if self.swap else self.engine.paragraph_doc_ids(key)
+        stale = set() if self.swap else self._forget(key)
         for action in source_actions(source, paragraphs, self._seen, self.target):
             self._owner[action["_id"]] = key
             stale.discard(action["_id"])
@@ -456,9 +481,19 @@ class OpenSearchWriter:
         if len(self._pending) >= FLUSH_ACTIONS:
             self.flush()
 
+    def _forget(self, source_key: str) -> set[str]:
+        """The ids of a source's indexed paragraphs; their terms become candidates for pruning."""
+        ids = set()
+        for record in self.engine.indexed_paragraphs(source_key):
+            ids.add(record["doc_key"])
+            for field, tokens in analysed_terms(record).items():
+                self._maybe_dead.update((field, token[0]) for token in tokens)
+        return ids
+
     def remove_source(self, source_key: str) -> None:
         if self.swap:
             return  # the new index never held it
+        self._forget(source_key)
         self.flush()
         query = {"term": {"source_key": source_key}}  # its paragraphs and its manifest entry
         self.engine._call("remove a source", self.engine.client.delete_by_query, index=self.target,
@@ -483,10 +518,21 @@ class OpenSearchWriter:
                 self._swap()
             else:
                 self.engine._call("refresh", self.engine.client.indices.refresh, index=self.target)
+                self._prune_vocabulary()
         except BaseException:
             self.cancel()
             raise
         self._closed = True
+
+    def _prune_vocabulary(self) -> None:
+        counts = self.engine.term_counts(sorted(self._maybe_dead))
+        dead = [{"_op_type": "delete", "_id": vocabulary_doc_id(field, term), "_index": self.target}
+                for (field, term), count in counts.items() if count == 0]
+        self._maybe_dead.clear()
+        if dead:
+            report = self.send_actions(self.engine.client, dead)
+            self.report.add(report)  # a vocabulary document that stays only costs an expansion: counted, not fatal
+            self.engine._call("refresh", self.engine.client.indices.refresh, index=self.target)
 
     def _reopen_failed(self) -> None:
         """A source with a failed document must not look up to date: its manifest hash is cleared."""

@@ -355,3 +355,102 @@ def test_words_of_removed_and_changed_files_leave_the_vocabulary(own_engine, cor
     assert sync(own_engine, [folder]).removed == 1
     assert vocabulary("zyx") == []  # nor anything of the removed file's own words
     assert vocabulary(stem("dagordningen")) == [stem("dagordningen")]  # words other files hold stay
+
+
+REJECTED = {"error": {"root_cause": [{"type": "es_rejected_execution_exception", "reason": "rejected execution of "
+                                      "coordinating operation [search queue full]"}],
+                      "type": "es_rejected_execution_exception", "reason": "rejected execution"}, "status": 429}
+
+
+class Busy:
+    """The cluster's answer when it is overloaded (429, es_rejected_execution_exception), given to the
+    first `times` requests whose path ends with one of `endings` before they reach the node; the
+    rest go to the real node."""
+
+    def __init__(self, engine, endings: tuple[str, ...], times: int = 2):
+        import json
+
+        self.refused: list[str] = []
+        connection = engine.client.transport.connection_pool.connection
+        original = connection.perform_request
+
+        def perform_request(method, url, *args, **kwargs):
+            if url.split("?")[0].endswith(endings) and sum(u.endswith(url) for u in self.refused) < times:
+                self.refused.append(url)
+                connection._raise_error(429, json.dumps(REJECTED), "application/json")
+            return original(method, url, *args, **kwargs)
+
+        connection.perform_request = perform_request
+
+
+def test_a_busy_cluster_is_asked_again_with_back_off_for_searches_counts_and_deletes(own_engine, corpus_dir,
+                                                                                      tmp_path, monkeypatch):
+    import shutil
+
+    from bigsearch.engines import interface as q
+    from bigsearch.index.engine_sync import sync
+    from bigsearch.search.searcher import Searcher
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, folder)
+    assert not sync(own_engine, [folder]).failed
+    waits: list[float] = []
+    monkeypatch.setattr("time.sleep", waits.append)
+    busy = Busy(own_engine, ("/_search", "/_msearch", "/_count", "/_delete_by_query"))
+    with Searcher(tmp_path, engine=own_engine) as searcher:
+        assert searcher.search("f* Andersberg", limit=5).total == 3
+    assert own_engine.count(q.Term("year", 2024)) > 0
+    gone = sorted(folder.glob("*.txt"))[0]
+    key = str(gone.resolve())
+    gone.unlink()
+    assert sync(own_engine, [folder]).removed == 1
+    assert own_engine.count(q.Term("source_key", key)) == 0
+    assert {url.split("/")[-1].split("?")[0] for url in busy.refused} >= {"_search", "_msearch", "_count",
+                                                                           "_delete_by_query"}
+    assert waits and waits == sorted(waits[:2]) + waits[2:]  # backing off: waits grow
+
+
+def test_a_removal_that_meets_a_concurrent_write_is_finished_or_the_sync_fails(own_engine, corpus_dir, tmp_path):
+    """A real version conflict: while the cluster removes a file's paragraphs (slowed to one a second
+    so that the write lands in the middle), another client rewrites them. The removal must end with
+    none left, or the sync must fail; it must never report success with paragraphs left behind."""
+    import shutil
+    import threading
+
+    from bigsearch.engines import interface as q
+    from bigsearch.index.engine_sync import sync
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, folder)
+    assert not sync(own_engine, [folder]).failed
+    gone = sorted(folder.glob("*.txt"))[0]
+    key = str(gone.resolve())
+    paragraphs = own_engine.source_paragraphs(key)
+    assert len(paragraphs) > 4
+    delete_by_query = own_engine.client.delete_by_query
+    writers = []
+
+    def rewrite_meanwhile():
+        from bigsearch.engines.opensearch_docs import paragraph_doc_id, paragraph_document
+
+        for record in paragraphs[2:]:
+            doc = paragraph_document(record)
+            own_engine.client.index(index=own_engine.alias, id=paragraph_doc_id(key, record["id"]), body=doc)
+        own_engine.client.indices.refresh(index=own_engine.alias)
+
+    def slowed(*args, **kwargs):
+        if not writers:  # the first removal: rewrite its later paragraphs while it runs
+            writers.append(threading.Timer(1.0, rewrite_meanwhile))
+            writers[0].start()
+        return delete_by_query(*args, scroll_size=1, requests_per_second=2, **kwargs)
+
+    own_engine.client.delete_by_query = slowed
+    gone.unlink()
+    try:
+        report = sync(own_engine, [folder])
+    except Exception as failed:  # failing clearly is allowed; a re-run must then converge
+        assert "remove" in str(failed)
+        report = sync(own_engine, [folder])
+    writers[0].join()
+    assert report.removed == 1
+    assert own_engine.count(q.Term("source_key", key)) == 0

@@ -196,7 +196,8 @@ def incremental_cluster(existing_ids: list[str], bulk=bulk_answer) -> FakeCluste
             .on("POST", "/bigsearch/_search", (200, {"hits": {"total": {"value": len(hits)}, "hits": hits}}))
             .on("POST", "/_bulk", bulk)
             .on("POST", "/bigsearch/_update/.*", (200, {"result": "updated"}))
-            .on("POST", "/bigsearch/_delete_by_query", (200, {"deleted": 3}))
+            .on("POST", "/bigsearch/_delete_by_query", (200, {"deleted": 3, "version_conflicts": 0, "failures": []}))
+            .on("POST", "/bigsearch/_count", (200, {"count": 0}))
             .on("POST", "/bigsearch/_refresh", (200, {})))
 
 
@@ -211,14 +212,55 @@ def test_a_changed_source_overwrites_its_paragraphs_and_deletes_the_stale_ones(h
     writer.remove_source("/archive/gone.txt")
     writer.commit()
     assert cluster.lines() == ["GET /_alias/bigsearch", "POST /bigsearch/_search", "POST /bigsearch/_search",
-                               "POST /_bulk", "POST /bigsearch/_delete_by_query", "POST /bigsearch/_refresh"]
+                               "POST /_bulk", "POST /bigsearch/_refresh", "POST /bigsearch/_delete_by_query",
+                               "POST /bigsearch/_count", "POST /bigsearch/_refresh"]
     lines = cluster.requests[3].body
     ops = [(next(iter(line)), next(iter(line.values()))["_id"]) for line in lines if next(iter(line)) in ("index", "delete")
            and "_id" in next(iter(line.values()))]
     assert ops[0] == ("index", kept)
     assert ("delete", stale) in ops and ("delete", kept) not in ops
     assert ops.index(("delete", stale)) < len(ops) - 1 and ops[-1][1].startswith("f:")  # stale go before the manifest
-    assert cluster.requests[4].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[5].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[5].params["refresh"] in ("true", b"true")
+
+
+def test_a_delete_that_leaves_documents_is_run_again_and_then_an_error(helper_sleeps):
+    conflicted = (200, {"deleted": 1, "version_conflicts": 2, "failures": []})
+    cluster = incremental_cluster([])
+    cluster.routes = [r for r in cluster.routes if r[1].pattern not in ("/bigsearch/_delete_by_query", "/bigsearch/_count")]
+    cluster.on("POST", "/bigsearch/_delete_by_query", conflicted, (200, {"deleted": 2, "version_conflicts": 0}))
+    cluster.on("POST", "/bigsearch/_count", (200, {"count": 2}), (200, {"count": 0}))
+    writer = engine_on(cluster).writer()
+    writer.remove_source("/archive/gone.txt")  # the second attempt removes the rest
+    assert cluster.lines().count("POST /bigsearch/_delete_by_query") == 2 and helper_sleeps == [1.0]
+
+    stuck = incremental_cluster([])
+    stuck.routes = [r for r in stuck.routes if r[1].pattern != "/bigsearch/_count"]
+    stuck.on("POST", "/bigsearch/_count", (200, {"count": 2}))
+    writer = engine_on(stuck).writer()
+    with pytest.raises(OpenSearchError, match=r"could not remove /archive/gone.txt: 2 documents remain after 4 attempts"):
+        writer.remove_source("/archive/gone.txt")
+
+
+def test_searches_and_counts_a_busy_cluster_refused_are_asked_again_with_growing_waits(helper_sleeps):
+    from bigsearch.engines import interface as q
+
+    busy = (429, {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}, "status": 429})
+    cluster = (FakeCluster()
+               .on("POST", "/bigsearch/_count", busy, busy, (200, {"count": 7}))
+               .on("POST", "/bigsearch/_msearch", (200, {"responses": [
+                   {"status": 429, "error": {"type": "es_rejected_execution_exception"}},
+                   {"hits": {"total": {"value": 3}, "hits": []}}]}),
+                   (200, {"responses": [{"hits": {"total": {"value": 5}, "hits": []}}]})))
+    engine = engine_on(cluster)
+    assert engine.count(q.All()) == 7
+    assert helper_sleeps == [1.0, 2.0]
+    counts = engine.term_counts([("text", "a"), ("text", "b")])
+    assert counts == {("text", "a"): 5, ("text", "b"): 3}  # only the refused one was sent again
+    assert len(cluster.requests[-1].body) == 2
+    always = FakeCluster().on("POST", "/bigsearch/_count", busy)
+    with pytest.raises(OpenSearchError, match="too busy"):
+        engine_on(always).count(q.All())
 
 
 def test_a_source_with_a_refused_paragraph_is_marked_to_be_sent_again(helper_sleeps):

@@ -43,7 +43,9 @@ LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
 WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
 PIT_KEEP_ALIVE = "2m"  # how long a point in time outlives each page request
 LOOKUP_ROUNDS = 3
-COUNTS_PER_REQUEST = 2_000  # term counts per _msearch when pruning the vocabulary
+COUNTS_PER_REQUEST = 2_000
+BUSY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0)  # seconds between asking a busy (429) cluster again
+DELETE_ATTEMPTS = 4  # a delete_by_query that leaves documents behind is run again this often  # term counts per _msearch when pruning the vocabulary
 DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
@@ -81,30 +83,40 @@ class OpenSearchEngine:
     def _call(self, what: str, function, *args, missing_ok: bool = False, **kwargs):
         """A client call whose failure becomes a one-line error naming the cluster (never its credentials).
 
-        With missing_ok, a 404 answers None (the caller handles "not there").
+        A busy cluster (429) is asked again, waiting longer each time (BUSY_WAITS); with
+        missing_ok, a 404 answers None (the caller handles "not there").
         """
         from opensearchpy.exceptions import NotFoundError, OpenSearchException, TransportError
 
-        try:
-            return function(*args, **kwargs)
-        except NotFoundError as exc:
-            if missing_ok:
-                return None
-            raise IndexMissingError(
-                f"no index {self.alias!r} at {redact(self.url)} — run `bigsearch index --engine opensearch`"
-            ) from exc
-        except TransportError as exc:
-            status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
-            where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(_reason(exc))})"
-            if status == 400 and what in ("search", "count"):
-                raise QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)") from exc
-            if status in (401, 403):
-                raise OpenSearchError(
-                    f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
-                    "and the user's permissions on the index") from exc
-            raise OpenSearchError(f"{where} — check that the cluster is up and reachable") from exc
-        except OpenSearchException as exc:
-            raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
+        for attempt in range(len(BUSY_WAITS) + 1):
+            try:
+                return function(*args, **kwargs)
+            except NotFoundError as exc:
+                if missing_ok:
+                    return None
+                raise IndexMissingError(
+                    f"no index {self.alias!r} at {redact(self.url)} — run `bigsearch index --engine opensearch`"
+                ) from exc
+            except TransportError as exc:
+                status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
+                if status == 429 and attempt < len(BUSY_WAITS):
+                    time.sleep(BUSY_WAITS[attempt])
+                    continue
+                raise self._failure(what, status, _reason(exc)) from exc
+            except OpenSearchException as exc:
+                raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
+
+    def _failure(self, what: str, status, reason: str) -> BigsearchError:
+        where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(reason)})"
+        if "maxClauseCount" in reason or (status == 400 and what in ("search", "count")):
+            return QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)")
+        if status in (401, 403):
+            return OpenSearchError(
+                f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
+                "and the user's permissions on the index")
+        if status == 429:
+            return OpenSearchError(f"{where} — the cluster is too busy; try again later")
+        return OpenSearchError(f"{where} — check that the cluster is up and reachable")
 
     def close(self) -> None:
         if self._own_client:
@@ -194,21 +206,57 @@ class OpenSearchEngine:
         return self._result(first, out, sort, facets)
 
     def msearch(self, searches: list[dict]) -> list[dict]:
-        """Several searches in one request; their answers in order (a refused one raises)."""
-        if not searches:
-            return []
-        body: list[dict] = []
-        for search in searches:
-            body += [{}, search]
-        answers = self._call("search", self.client.msearch, index=self.alias, body=body)["responses"]
-        for answer in answers:
-            if "error" in answer and "max_result_window" in _error_reason(answer["error"]):
-                raise ConfigError(f"the index {self.alias!r} was made by an older bigsearch (its result window is too "
-                                  "small for vocabulary listings) — run `bigsearch index --rebuild`")
-            if "error" in answer:
-                raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to search "
-                                      f"({answer.get('status')}: {_short(_error_reason(answer['error']))})")
+        """Several searches in one request; their answers in order. A search the cluster was too busy
+        for (429) is sent again with the back-off of _call; any other refusal raises."""
+        answers: list[dict | None] = [None] * len(searches)
+        pending = list(range(len(searches)))
+        for attempt in range(len(BUSY_WAITS) + 1):
+            if not pending:
+                break
+            if attempt:
+                time.sleep(BUSY_WAITS[attempt - 1])
+            body: list[dict] = []
+            for number in pending:
+                body += [{}, searches[number]]
+            got = self._call("search", self.client.msearch, index=self.alias, body=body)["responses"]
+            busy = []
+            for number, answer in zip(pending, got, strict=True):
+                if "error" not in answer:
+                    answers[number] = answer
+                elif answer.get("status") == 429 and attempt < len(BUSY_WAITS):
+                    busy.append(number)
+                elif "max_result_window" in _error_reason(answer["error"]):
+                    raise ConfigError(f"the index {self.alias!r} was made by an older bigsearch (its result window is "
+                                      "too small for vocabulary listings) — run `bigsearch index --rebuild`")
+                else:
+                    raise self._failure("search", answer.get("status"), _error_reason(answer["error"]))
+            pending = busy
         return answers
+
+    def delete_matching(self, query: dict, what: str) -> int:
+        """Deletes every document the query matches and checks that none is left.
+
+        A delete that meets a write it conflicts with (version_conflicts), or shards that failed,
+        is run again; documents that still remain make it an error — never a silent success.
+        """
+        left, problems = 0, ""
+        for attempt in range(DELETE_ATTEMPTS):
+            if attempt:
+                time.sleep(BUSY_WAITS[min(attempt - 1, len(BUSY_WAITS) - 1)])
+            # What this run wrote must be searchable, or the delete (a search, then deletes) misses it.
+            self._call("refresh", self.client.indices.refresh, index=self.alias)
+            answer = self._call(what, self.client.delete_by_query, index=self.alias, body={"query": query},
+                                conflicts="proceed", refresh=True)
+            conflicts, failures = answer.get("version_conflicts", 0), answer.get("failures") or []
+            left = int(self._call("count", self.client.count, index=self.alias, body={"query": query})["count"])
+            if not left:
+                return int(answer.get("deleted", 0))
+            problems = f"{conflicts} version conflicts, {len(failures)} failures" + (
+                f": {_short(_error_reason(failures[0].get('cause') or failures[0]))}" if failures else "")
+        raise OpenSearchError(
+            f"OpenSearch at {redact(self.url)} could not {what}: {left} documents remain after {DELETE_ATTEMPTS} "
+            f"attempts ({problems}) — run `bigsearch index` again when nothing else writes to {self.alias!r}"
+        )
 
     def count(self, query: i.Q) -> int:
         answer = self._call("count", self.client.count, index=self.alias, body={"query": dsl.paragraph_query(query)})
@@ -495,9 +543,8 @@ class OpenSearchWriter:
             return  # the new index never held it
         self._forget(source_key)
         self.flush()
-        query = {"term": {"source_key": source_key}}  # its paragraphs and its manifest entry
-        self.engine._call("remove a source", self.engine.client.delete_by_query, index=self.target,
-                          body={"query": query}, conflicts="proceed", refresh=False)
+        # Its paragraphs and its manifest entry; a partial delete raises, so the run fails, not succeeds.
+        self.engine.delete_matching({"term": {"source_key": source_key}}, f"remove {source_key}")
 
     def flush(self) -> None:
         if not self._pending:

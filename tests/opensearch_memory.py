@@ -136,6 +136,7 @@ class MemoryCluster(FakeCluster):
         self.pits: dict[str, list[dict]] = {}  # point in time id -> the documents it saw
         for method, pattern, handler in (
             ("GET", r"/_alias/([^/]+)", self._get_alias),
+            ("GET", r"/([^/_][^/]*\*)", self._get_indices),
             ("HEAD", r"/([^/_][^/]*)", self._exists),
             ("PUT", r"/([^/_][^/]*)", self._create),
             ("DELETE", r"/([^/_][^/]*)", self._delete),
@@ -191,6 +192,11 @@ class MemoryCluster(FakeCluster):
         if name not in self.aliases:
             return 404, {"error": f"alias [{name}] missing", "status": 404}
         return 200, {index: {"aliases": {name: {}}} for index in self.aliases[name]}
+
+    def _get_indices(self, request, pattern):
+        import fnmatch
+
+        return 200, {name: {} for name in self.indices if fnmatch.fnmatchcase(name, pattern)}
 
     def _exists(self, request, name):
         return (200, None) if name in self.indices else (404, None)

@@ -293,3 +293,15 @@ def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, w
     assert report.unchanged == 5 and report.added == report.updated == 0
     with Searcher(corpus_dir, engine=engine) as searcher:
         assert searcher.search("Andersberg").total == whoosh.search("Andersberg").total == 3
+
+
+def test_a_killed_runs_unfinished_index_is_deleted_by_the_next_run_and_nothing_else(corpus_dir):
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.index.engine_sync import sync
+
+    memory = MemoryCluster()
+    memory.indices["bigsearch-20240101000000123456"] = {"p:x": {"kind": "p"}}  # a build that never got the alias
+    memory.indices["bigsearch-archive"] = {}  # someone else's index with a similar name
+    engine = OpenSearchEngine(URL, "bigsearch", client=memory.client(), clock=lambda: "20250101000000000000")
+    assert sync(engine, [corpus_dir]).added == 5
+    assert sorted(memory.indices) == ["bigsearch-20250101000000000000", "bigsearch-archive"]

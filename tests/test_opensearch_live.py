@@ -454,3 +454,83 @@ def test_a_removal_that_meets_a_concurrent_write_is_finished_or_the_sync_fails(o
     writers[0].join()
     assert report.removed == 1
     assert own_engine.count(q.Term("source_key", key)) == 0
+
+
+def _index_in_a_process(index_dir: Path, paths: list[Path], index_name: str):
+    import subprocess
+    import sys
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "bigsearch", "index", *map(str, paths), "--engine", "opensearch", "--url", LIVE_URL,
+         "--index-name", index_name, "--index-dir", str(index_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _indexed_operations(client, pattern: str) -> int:
+    stats = client.indices.stats(index=pattern, metric="indexing")
+    return stats["_all"]["primaries"].get("indexing", {}).get("index_total", 0) if stats.get("_all") else 0
+
+
+def _kill_once_writing(process, client, pattern: str, since: int = 0) -> None:
+    import signal
+    import time
+
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        if _indexed_operations(client, pattern) > since:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed: give it more files"
+
+
+@pytest.fixture(scope="module")
+def many_protocols(tmp_path_factory):
+    from bench.make_corpus import write_corpus
+
+    folder = tmp_path_factory.mktemp("protocols")
+    write_corpus(120, folder, seed=7)
+    return folder
+
+
+def test_a_sync_killed_mid_run_is_finished_by_the_next_without_duplicates_or_losses(many_protocols, tmp_path):
+    from bigsearch.engines import interface as q
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.index.writer import sync
+    from bigsearch.search.searcher import Searcher
+
+    name = unique_index_name("killed")
+    engine = OpenSearchEngine(LIVE_URL, name)
+    files = sorted(many_protocols.glob("*.txt"))
+    first, rest = files[:60], files[60:]
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    for path in first:
+        (folder / path.name).write_bytes(path.read_bytes())
+    try:
+        # 1. The first build killed: nothing is behind the alias yet; the next run builds it whole.
+        _kill_once_writing(_index_in_a_process(tmp_path / "ix", [folder], name), engine.client, f"{name}-*")
+        again = _index_in_a_process(tmp_path / "ix", [folder], name)
+        assert again.wait() == 0, again.stderr.read().decode()
+        # 2. An incremental run killed while it adds files; the next one finishes it.
+        for path in rest:
+            (folder / path.name).write_bytes(path.read_bytes())
+        before = _indexed_operations(engine.client, name)
+        _kill_once_writing(_index_in_a_process(tmp_path / "ix", [folder], name), engine.client, name, before)
+        again = _index_in_a_process(tmp_path / "ix", [folder], name)
+        assert again.wait() == 0, again.stderr.read().decode()
+
+        assert not sync(tmp_path / "whoosh", [folder]).failed
+        with Searcher(tmp_path / "whoosh") as whoosh:
+            expected = {hit.id for hit in whoosh.search_every("och OR att OR i OR mötet").hits}
+            paragraphs = whoosh.stats().paragraphs
+        ids = [record["id"] for record in engine._scan_fields(
+            {"bool": {"filter": [{"term": {"kind": "p"}}]}}, ["id"])]
+        assert len(ids) == len(set(ids)) == engine.count(q.All()) == paragraphs  # no duplicates, none lost
+        assert expected <= set(ids)
+        assert len(engine.sources()) == len(files)
+        assert engine.concrete_indices() == sorted(engine.client.indices.get(index=f"{name}-*"))  # no leftovers
+    finally:
+        for index in engine.client.indices.get(index=f"{name}-*"):
+            engine.client.indices.delete(index=index)
+        engine.close()

@@ -96,6 +96,7 @@ OLD = {"bigsearch-20240101000000": {"aliases": {"bigsearch": {}}}}
 def swap_cluster(alias_answer) -> FakeCluster:
     return (FakeCluster()
             .on("GET", "/_alias/bigsearch", alias_answer)
+            .on("GET", r"/bigsearch-\*", (200, {"bigsearch-20240101000000": {}}))
             .on("HEAD", "/bigsearch", (404, None))
             .on("GET", "/bigsearch-20240101000000/_settings", (200, {"bigsearch-20240101000000": {"settings": {
                 "index": {"number_of_shards": "3", "number_of_replicas": "2"}}}}))
@@ -127,6 +128,7 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
     writer.commit()
     assert cluster.lines() == [
         "GET /_alias/bigsearch",
+        "GET /bigsearch-*",
         "GET /bigsearch-20240101000000/_settings",
         "PUT /bigsearch-T1",
         "POST /_bulk",
@@ -135,17 +137,17 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
         "POST /_aliases",
         "DELETE /bigsearch-20240101000000",
     ]
-    created = cluster.requests[2].body
+    created = cluster.requests[3].body
     assert created["settings"]["index"]["refresh_interval"] == "-1"  # no refreshes while building
     # The old index's layout is kept; replicas come after the build.
     assert (created["settings"]["index"]["number_of_shards"], created["settings"]["index"]["number_of_replicas"]) == (3, 0)
     assert created["mappings"]["dynamic"] == "strict"
-    assert cluster.requests[4].body == {"index": {"number_of_replicas": 2, "refresh_interval": None}}
-    assert cluster.requests[6].body == {"actions": [
+    assert cluster.requests[5].body == {"index": {"number_of_replicas": 2, "refresh_interval": None}}
+    assert cluster.requests[7].body == {"actions": [
         {"remove": {"index": "bigsearch-20240101000000", "alias": "bigsearch"}},
         {"add": {"index": "bigsearch-T1", "alias": "bigsearch"}},
     ]}
-    sent = cluster.requests[3].body
+    sent = cluster.requests[4].body
     assert {line["index"]["_index"] for line in sent[0::2]} == {"bigsearch-T1"}
     assert sent[-1]["kind"] == "f"  # the manifest entry last
 
@@ -155,7 +157,7 @@ def test_the_first_build_adds_the_alias_without_removing_anything(helper_sleeps)
     writer = engine_on(cluster).writer()
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.commit()
-    assert cluster.lines()[:3] == ["GET /_alias/bigsearch", "HEAD /bigsearch", "PUT /bigsearch-T1"]
+    assert cluster.lines()[:4] == ["GET /_alias/bigsearch", "HEAD /bigsearch", "GET /bigsearch-*", "PUT /bigsearch-T1"]
     assert cluster.requests[-1].line == "POST /_aliases"
     assert cluster.requests[-1].body == {"actions": [{"add": {"index": "bigsearch-T1", "alias": "bigsearch"}}]}
 
@@ -165,7 +167,7 @@ def test_a_cancelled_rebuild_deletes_its_index_and_leaves_the_alias(helper_sleep
     writer = engine_on(cluster).writer(rebuild=True)
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.cancel()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-20240101000000/_settings", "PUT /bigsearch-T1",
+    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-*", "GET /bigsearch-20240101000000/_settings", "PUT /bigsearch-T1",
                                "DELETE /bigsearch-T1"]
 
 
@@ -193,6 +195,7 @@ def incremental_cluster(existing_ids: list[str], bulk=bulk_answer) -> FakeCluste
     hits = [{"_source": {"doc_key": d}, "sort": [d]} for d in existing_ids]
     return (FakeCluster()
             .on("GET", "/_alias/bigsearch", (200, OLD))
+            .on("GET", r"/bigsearch-\*", (200, {"bigsearch-20240101000000": {}}))
             .on("POST", "/bigsearch/_search", (200, {"hits": {"total": {"value": len(hits)}, "hits": hits}}))
             .on("POST", "/_bulk", bulk)
             .on("POST", "/bigsearch/_update/.*", (200, {"result": "updated"}))
@@ -211,17 +214,17 @@ def test_a_changed_source_overwrites_its_paragraphs_and_deletes_the_stale_ones(h
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.remove_source("/archive/gone.txt")
     writer.commit()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "POST /bigsearch/_search", "POST /bigsearch/_search",
+    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-*", "POST /bigsearch/_search", "POST /bigsearch/_search",
                                "POST /_bulk", "POST /bigsearch/_refresh", "POST /bigsearch/_delete_by_query",
                                "POST /bigsearch/_count", "POST /bigsearch/_refresh"]
-    lines = cluster.requests[3].body
+    lines = cluster.requests[4].body
     ops = [(next(iter(line)), next(iter(line.values()))["_id"]) for line in lines if next(iter(line)) in ("index", "delete")
            and "_id" in next(iter(line.values()))]
     assert ops[0] == ("index", kept)
     assert ("delete", stale) in ops and ("delete", kept) not in ops
     assert ops.index(("delete", stale)) < len(ops) - 1 and ops[-1][1].startswith("f:")  # stale go before the manifest
-    assert cluster.requests[5].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
-    assert cluster.requests[5].params["refresh"] in ("true", b"true")
+    assert cluster.requests[6].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[6].params["refresh"] in ("true", b"true")
 
 
 def test_a_delete_that_leaves_documents_is_run_again_and_then_an_error(helper_sleeps):

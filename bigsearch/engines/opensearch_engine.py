@@ -20,6 +20,7 @@ need. The cost: one small document per distinct term, written once per run.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 
@@ -133,6 +134,13 @@ class OpenSearchEngine:
                 )
             return []
         return sorted(found)
+
+    def unfinished_indices(self, current: list[str]) -> list[str]:
+        """Indices `<alias>-<timestamp>` that the alias does not point at: builds of runs that were killed."""
+        pattern = re.compile(re.escape(self.alias) + r"-\d{20}")
+        found = self._call("list the indices", self.client.indices.get, index=f"{self.alias}-*",
+                           expand_wildcards="open,closed", ignore_unavailable=True, allow_no_indices=True)
+        return sorted(name for name in found or {} if pattern.fullmatch(name) and name not in current)
 
     def _search(self, body: dict) -> dict:
         return self._call("search", self.client.search, index=self.alias, body=body)
@@ -502,6 +510,9 @@ class OpenSearchWriter:
         self._maybe_dead: set[tuple[str, str]] = set()  # (field, term) of paragraphs replaced or removed
         self._closed = False
         self.previous = engine.concrete_indices()
+        # One run per index at a time (README): an index no alias points at is a killed run's unfinished build.
+        for unfinished in engine.unfinished_indices(self.previous):
+            engine._call("delete an unfinished index", engine.client.indices.delete, index=unfinished, missing_ok=True)
         self.swap = rebuild or not self.previous
         if not self.swap and len(self.previous) > 1:
             raise ConfigError(

@@ -31,9 +31,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.engines import QUERY_MIX, BenchQuery, Fts5, RawTantivy  # noqa: E402
 from bench.make_corpus import write_corpus  # noqa: E402
+from bigsearch.engines.registry import ENGINES as ENGINE_TABLE  # noqa: E402
 
 PYTHON = sys.executable
-ENGINES = ("whoosh", "tantivy")
+ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded)  # built on this machine
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

@@ -1,3 +1,3 @@
-from bigsearch.entry import main
+from bigsearch.cli.entry import main
 
 main()

@@ -9,6 +9,8 @@
         ix.index(["more-protocols/"])                  # add or update; never removes other files
 
 Results are plain dataclasses (bigsearch.search.results) with character offsets for highlights.
+The filters are every facet's options (bigsearch/facets.py): year, date_from, date_to,
+principal, person, attendee, place, doc_type, body.
 """
 
 from __future__ import annotations
@@ -18,13 +20,11 @@ from pathlib import Path
 
 from bigsearch.search.results import Filters, Hit, SearchResult
 
-FILTER_NAMES = ("year", "date_from", "date_to", "principal", "person", "attendee", "place", "doc_type")
-
 
 class Index:
     def __init__(self, index_dir: Path, corpus: Path | None = None, build: bool = True,
                  notify: Callable[[str], None] | None = None):
-        from bigsearch.search.session import open_searcher
+        from bigsearch.session import open_searcher
 
         self.index_dir = Path(index_dir)
         self.corpus = corpus
@@ -46,10 +46,7 @@ class Index:
 
     def search(self, query: str, *, sort: str = "relevance", limit: int = 10, offset: int = 0, facets: bool = True,
                **filters: str | None) -> SearchResult:
-        """`filters` are year, date_from, date_to, principal, person, attendee, place, doc_type."""
-        unknown = set(filters) - set(FILTER_NAMES)
-        if unknown:
-            raise TypeError(f"unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(FILTER_NAMES)}")
+        """`filters` are the facets' options (year, date_from, principal, body, …); an unknown one is a TypeError."""
         return self.searcher.search(query, Filters(**filters), sort=sort, limit=limit, offset=offset, facets=facets)
 
     def paragraph(self, paragraph_id: str) -> Hit:
@@ -60,7 +57,7 @@ class Index:
 
     def index(self, paths: list[str | Path], rebuild: bool = False, **options):
         """Adds or updates the protocols under `paths`; returns the sync report."""
-        from bigsearch.index.writer import sync
+        from bigsearch.index.sync import sync
 
         self.searcher.close()
         try:
@@ -97,8 +94,10 @@ def opensearch_index_body(shards: int = 1, replicas: int = 1) -> dict:
     return index_body(shards, replicas)
 
 
-def opensearch_bulk_lines(paths: list[Path], warn: Callable[[str], None] | None = None, report=None):
-    """Bulk NDJSON (action + document lines) for the protocols under `paths`: `export --format opensearch`."""
-    from bigsearch.engines.opensearch_docs import export_lines
+def export_opensearch(paths: list[Path], out: Callable[[str], None], warn: Callable[[str], None] | None = None):
+    """Bulk NDJSON (action + document lines, each handed to `out`) for the protocols under `paths`,
+    written by the one sync: `export --format opensearch`. Returns the sync's report."""
+    from bigsearch.engines.opensearch_export import BulkExport
+    from bigsearch.index.sync import sync_engine
 
-    return export_lines(paths, warn=warn, report=report)
+    return sync_engine(BulkExport(out), [Path(p) for p in paths], warn=warn)

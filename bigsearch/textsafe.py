@@ -1,14 +1,19 @@
-"""Printing untrusted names safely: one line, no raw control characters, no undecodable bytes.
+"""Untrusted text made safe: names printed on one line, and what users type made plain.
 
 File names come from disk and may hold anything: bytes that are not UTF-8 (kept by Python as
 lone surrogates), newlines, ANSI escape sequences. Everything shown to a user or stored in the
-index passes through `printable` first. This module imports nothing from bigsearch: any layer
-may use it.
+index passes through `printable` first. A query or a filter value passes through `clean_input`.
+This module imports only bigsearch.errors: any layer may use it.
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
+
+from bigsearch.errors import QueryError
+
+MAX_QUERY_CHARS = 1000  # a query or a filter value
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
 
@@ -32,3 +37,14 @@ def printable(text: str) -> str:
 def safe_name(path: os.PathLike | str) -> str:
     """A path as it can be printed and stored (see `printable`)."""
     return printable(os.fspath(path))
+
+
+def clean_input(text: str, what: str = "query") -> str:
+    """Typed text made plain: NFKC, no control characters, soft hyphens or zero-width spaces, one
+    space between words; a QueryError naming `what` when it is longer than MAX_QUERY_CHARS."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
+    text = text.replace("\u00ad", "").replace("\u200b", "")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the {what} is {len(text):,} characters long — shorten it to at most {MAX_QUERY_CHARS}")
+    return " ".join(text.split())

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from bigsearch.engines.registry import ENGINES as ENGINE_TABLE
 from tests import opensearch_node
 from tests.opensearch_node import LIVE_URL
 
@@ -41,15 +42,16 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("BIGSEARCH_CORPUS", str(CORPUS))
 
 
-# Every test that searches the shared index runs on each engine (the conformance suite); opensearch
-# joins when a live cluster is given (BIGSEARCH_TEST_OPENSEARCH_URL: see tests/opensearch-node/).
-ENGINES = ("whoosh", "tantivy", *(("opensearch",) if LIVE_URL else ()))
+# Every test that searches the shared index runs on each engine of the engine table (the conformance
+# suite): the embedded ones always, opensearch when a live cluster is given (BIGSEARCH_TEST_OPENSEARCH_URL:
+# see tests/opensearch-node/). Offline, tests/test_opensearch_conformance.py runs it on a stand-in.
+ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded or (name == "opensearch" and LIVE_URL))
 
 
 @pytest.fixture(scope="session")
 def index_of(tmp_path_factory):
     """engine name -> the bundled corpus indexed by that engine, built once per session, read-only."""
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     built: dict[str, Path] = {}
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.registry import ENGINE_FILE
-from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def index_state(index_dir: Path) -> frozenset[tuple[str, str, str]]:
     ix = store.open_for_reading(index_dir)
     with ix.searcher() as searcher:
         paragraphs = list(searcher.documents(kind=KIND_PARAGRAPH))
-        files = {fields["source_key"]: fields["paragraphs"] for fields in searcher.documents(kind=KIND_FILE)}
+        files = {fields["source_key"]: fields["paragraphs"] for fields in searcher.documents(kind=KIND_SOURCE)}
     per_file: dict[str, int] = {}
     for fields in paragraphs:
         per_file[fields["source_key"]] = per_file.get(fields["source_key"], 0) + 1
@@ -62,11 +62,11 @@ def unreferenced_files(index_dir: Path) -> list[str]:
 SYNC_CHILD = """
 import sys
 from pathlib import Path
-from bigsearch.index import writer
-writer.PARALLEL_FROM = int(sys.argv[3])
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = int(sys.argv[3])
 def progress(done, total, name):
     print(f"progress {done}/{total}", flush=True)
-report = writer.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress)
+report = index_sync.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress)
 print("done", report.summary(), flush=True)
 """
 

@@ -31,9 +31,10 @@ def unique_index_name(purpose: str = "test") -> str:
 
 def build_index(index_dir: Path, paths: list[Path], url: str = "", index_name: str | None = None):
     """`bigsearch index --engine opensearch` into a fresh index of the live cluster; the folder remembers it."""
-    from bigsearch.index.engine_sync import index_opensearch
+    from bigsearch.index.sync import sync
 
-    return index_opensearch(index_dir, paths, url or LIVE_URL, index_name or unique_index_name())
+    return sync(index_dir, paths, engine="opensearch",
+                settings={"url": url or LIVE_URL, "index_name": index_name or unique_index_name()})
 
 
 def drop_index(index_dir: Path) -> None:

@@ -18,7 +18,7 @@ from bench.engines import (
 )
 from bench.make_corpus import write_corpus
 from bench.run import export_paragraphs
-from bigsearch.index.writer import sync
+from bigsearch.index.sync import sync
 from bigsearch.ingest.pipeline import ingest_file
 
 

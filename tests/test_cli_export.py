@@ -6,10 +6,10 @@ import sys
 
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 
 KEYS = ["id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "unit",
-        "persons", "places", "text", "section_prefix", "attendees"]
+        "persons", "places", "text", "section_prefix", "attendees", "body"]
 
 
 def test_export_jsonl_has_exactly_the_keys(corpus_dir):

@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 
 HIT_KEYS = {"id", "score", "date", "year", "doc_type", "source", "section", "section_title", "principal", "unit",
             "persons", "places", "text", "snippet", "highlights", "doc_title", "attendees", "title_highlights",
@@ -133,7 +133,7 @@ def test_index_syncs_added_changed_and_removed_files(tmp_path, corpus_dir):
 def test_index_from_another_schema_version_is_rebuilt(tmp_path, corpus_dir, monkeypatch):
     from bigsearch.engines import whoosh_schema as schema
     from bigsearch.engines import whoosh_store as store
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir = tmp_path / "ix"
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION - 1)

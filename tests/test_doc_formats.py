@@ -104,7 +104,7 @@ def test_pdf_page_furniture_and_source_pages(tmp_path):
 
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
     from tests.fixtures.make_fixtures import MINUTES_PDF_ITEMS, write_minutes_pdf
 
     path = write_minutes_pdf(tmp_path / "minutes.pdf")

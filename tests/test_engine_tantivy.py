@@ -315,7 +315,7 @@ def python_facets(matching: list[dict]) -> dict[str, Counter]:
     for name, key in FACET_KEYS.items():
         counter: Counter = Counter()
         for record in matching:
-            value = record[key]
+            value = record.get(key)  # a record may leave out a facet it has no value for
             if isinstance(value, list):
                 counter.update({v for v in value if v})
             elif value is not None and value != "" or name == "year":

@@ -8,8 +8,8 @@ import io
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
-from bigsearch.entry import fast_search
+from bigsearch.cli.app import app
+from bigsearch.cli.entry import fast_search
 
 
 @pytest.mark.parametrize(
@@ -47,11 +47,12 @@ def test_anything_unusual_goes_to_typer(argv):
 
 
 def test_both_parsers_take_every_declared_filter():
-    from bigsearch.entry import _parser
-    from bigsearch.options import FILTER_OPTIONS
+    from bigsearch.cli.entry import _parser
+    from bigsearch.cli.options import filter_flags
 
     help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).stdout
     quick = _parser()
-    for option in FILTER_OPTIONS:
+    for option in filter_flags():
+        value = option.choices[-1] if option.choices else "v"
         assert option.flag in help_text
-        assert getattr(quick.parse_args(["q", option.flag, "v"]), option.field) == "v"
+        assert getattr(quick.parse_args(["q", option.flag, value]), option.name) == value

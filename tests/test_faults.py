@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch import processes
+from bigsearch.cli.app import app
 from bigsearch.engines import whoosh_store as store
-from bigsearch.index import workers, writer
-from bigsearch.index.writer import sync
+from bigsearch.index import sync as index_sync
+from bigsearch.index.sync import sync
 from tests.index_helpers import (
     ROOT,
     Lines,
@@ -34,7 +35,7 @@ from tests.index_helpers import (
     unreferenced_files,
 )
 
-needs_workers = pytest.mark.skipif(not workers.supported(), reason="worker processes are used on Linux only")
+needs_workers = pytest.mark.skipif(not processes.supported(), reason="worker processes are used on Linux only")
 
 
 def lock_is_free(index_dir: Path) -> bool:
@@ -129,10 +130,10 @@ def test_sigkill_of_a_two_worker_run_kills_its_workers_and_frees_the_lock(tmp_pa
 
 CLI_CHILD = """
 import sys
-from bigsearch.index import writer
-writer.PARALLEL_FROM = 2
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = 2
 sys.argv = ["bigsearch", *sys.argv[1:]]
-from bigsearch.cli import main
+from bigsearch.cli.entry import main
 main()
 """
 
@@ -215,7 +216,7 @@ def test_full_disk_says_so_keeps_the_index_and_cleans_up(tmp_path, corpus_dir, m
     old_state = index_state(index_dir)
     files_before = sorted(os.listdir(index_dir))
     make_corpus(docs, corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2 if procs == 2 else 10**9)
     if where == "segment":  # in a worker when there are workers
         monkeypatch.setattr(Segment, "create_compound_file", _full_while_writing_segment)
     else:
@@ -408,10 +409,12 @@ def test_damage_found_only_while_reading_is_reported_and_rebuild_repairs_it(tmp_
     sync(index_dir, [corpus_dir])
     healthy = index_state(index_dir)
 
-    def damaged(ix):
+    from whoosh.searching import Searcher
+
+    def damaged(searcher, **kw):
         raise struct.error("unpack requires a buffer of 8 bytes")
 
-    monkeypatch.setattr(writer, "read_manifest", damaged)
+    monkeypatch.setattr(Searcher, "documents", damaged)
     runner = CliRunner()
     result = runner.invoke(app, ["index", str(corpus_dir), "--index-dir", str(index_dir)])
     assert result.exit_code == 2 and "Traceback" not in result.output
@@ -443,7 +446,7 @@ def test_a_failing_worker_neither_hangs_the_run_nor_loses_documents_silently(tmp
             os.kill(os.getpid(), signal.SIGKILL)  # dies without a word
         raise ValueError("a bug in a worker")
 
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     monkeypatch.setattr(Segment, "create_compound_file", fail_in_worker)
     result = CliRunner().invoke(app, ["index", str(docs), "--index-dir", str(index_dir)])
     assert result.exit_code == 2, result.output
@@ -462,7 +465,7 @@ def test_a_two_worker_run_from_a_thread(tmp_path, corpus_dir, monkeypatch):
     import threading
 
     docs = make_corpus(tmp_path / "docs", corpus_dir, 4)
-    monkeypatch.setattr(writer, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(index_sync, "PARALLEL_FROM", 2)
     outcome: list = []
     thread = threading.Thread(target=lambda: outcome.append(sync(tmp_path / "ix", [docs])))
     thread.start()

@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.errors import ReadError
 from bigsearch.ingest.pipeline import ingest_file
 from tests.fixtures.make_fixtures import ATTENDEES, LONG_POLICE, make_all

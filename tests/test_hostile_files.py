@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits, readers
 from bigsearch.ingest.pipeline import ingest_file, ingest_paths

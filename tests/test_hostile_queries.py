@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.errors import QueryError
 from bigsearch.search import expand
 from bigsearch.search.results import Filters
@@ -94,7 +94,7 @@ def test_fuzz_through_the_cli_entry_point_never_tracebacks_and_bounds_work(built
     import contextlib
     import io
 
-    from bigsearch.entry import fast_search
+    from bigsearch.cli.entry import fast_search
 
     argv = ["search", "--index-dir", str(built_index), "--limit", "3"]
     if flag:

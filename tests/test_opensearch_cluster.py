@@ -62,7 +62,7 @@ def test_a_node_restarted_mid_sync_leaves_a_finished_or_clearly_failed_sync_and_
         protocols, tmp_path, node):
     from bigsearch.engines import interface as q
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
     client = _client()

@@ -37,7 +37,7 @@ URL = "https://search.example.org:9200"
 @pytest.fixture(scope="module")
 def cluster(corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     memory = MemoryCluster()
     engine = OpenSearchEngine(URL, "bigsearch", client=memory.client(), clock=lambda: "t1")
@@ -156,14 +156,14 @@ def test_the_vocabulary_serves_prefixes_in_term_order(engine):
 @pytest.mark.parametrize("text", ["fritids*", "f* s* t*", "Andersbrg~2", "skolorna", "Satra", '"stolt och nykter"',
                                   "polisen trygghet"])
 def test_a_search_costs_at_most_three_requests(cluster, searcher, text):
-    assert searcher.vocabulary.principals  # read once per session
+    assert searcher.known("principal")  # the facet values a query resolves against: read once per session
     before = len(cluster.requests)
     searcher.search(text)
     assert len(cluster.requests) - before <= 3, cluster.lines()[before:]
 
 
 def test_an_unchanged_corpus_sends_nothing_and_a_rebuild_swaps_the_alias(cluster, engine, corpus_dir):
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     before = len(cluster.requests)
     report = sync(engine, [corpus_dir])
@@ -181,7 +181,7 @@ def test_a_changed_file_replaces_its_paragraphs_as_one_unit(tmp_path, corpus_dir
 
     from bigsearch.engines import interface as q
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus_dir, folder)
@@ -239,7 +239,7 @@ class RefusingCluster(MemoryCluster):
 
 def test_refused_documents_are_reported_and_their_file_is_sent_again(tmp_path, corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     path = sorted(corpus_dir.glob("*.txt"))[1]
     memory = RefusingCluster(str(path.resolve()))
@@ -255,15 +255,18 @@ def test_refused_documents_are_reported_and_their_file_is_sent_again(tmp_path, c
     assert len(engine.source_paragraphs(str(path.resolve()))) > 0
 
 
-def test_index_opensearch_remembers_the_cluster_in_the_index_folder(tmp_path, corpus_dir):
+def test_index_opensearch_remembers_the_cluster_in_the_index_folder(tmp_path, corpus_dir, monkeypatch):
+    """`bigsearch index --engine opensearch --url URL --index-name minutes`: the one sync, then engine.json."""
     import json
 
+    from bigsearch.engines import opensearch_engine
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
     from bigsearch.engines.registry import open_engine
-    from bigsearch.index.engine_sync import index_opensearch
+    from bigsearch.index.sync import sync as sync_index
 
     memory = MemoryCluster()
-    report = index_opensearch(tmp_path / "ix", [corpus_dir], URL, "minutes", client=memory.client())
+    monkeypatch.setattr(opensearch_engine, "make_client", lambda url: memory.client())
+    report = sync_index(tmp_path / "ix", [corpus_dir], engine="opensearch", settings={"url": URL, "index_name": "minutes"})
     assert report.added == 5
     assert json.loads((tmp_path / "ix" / "engine.json").read_text()) == {
         "engine": "opensearch", "url": URL, "index_name": "minutes"}
@@ -277,15 +280,17 @@ def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, w
     then `bigsearch index --engine opensearch` finds every file unchanged."""
     import json
 
-    from bigsearch.engines.opensearch_docs import export_lines
+    from bigsearch.api import export_opensearch
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
     from bigsearch.search.searcher import Searcher
 
     memory = MemoryCluster()
     memory.indices["minutes-1"] = {}
     memory.aliases["minutes"] = {"minutes-1"}
-    lines = [json.loads(line) for line in export_lines([corpus_dir])]
+    exported: list[str] = []
+    export_opensearch([corpus_dir], exported.append)
+    lines = [json.loads(line) for line in exported]
     for action, doc in zip(lines[0::2], lines[1::2], strict=True):
         memory.indices["minutes-1"][action["index"]["_id"]] = doc
     engine = OpenSearchEngine(URL, "minutes", client=memory.client())
@@ -297,7 +302,7 @@ def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, w
 
 def test_a_killed_runs_unfinished_index_is_deleted_by_the_next_run_and_nothing_else(corpus_dir):
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     memory = MemoryCluster()
     memory.indices["bigsearch-20240101000000123456"] = {"p:x": {"kind": "p"}}  # a build that never got the alias

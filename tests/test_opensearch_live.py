@@ -127,7 +127,7 @@ def test_a_long_group_of_alternatives_is_never_cut(engine):
 
 
 def test_a_paragraph_with_a_long_word_is_found_by_it_and_by_a_phrase_after_it(tmp_path, corpus_dir, whoosh):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
     from tests.opensearch_node import build_index, drop_index
 
@@ -152,7 +152,7 @@ def test_a_paragraph_with_a_long_word_is_found_by_it_and_by_a_phrase_after_it(tm
 
 def test_a_rebuild_moves_the_alias_to_a_new_index_and_drops_the_old(own_engine, corpus_dir):
     from bigsearch.engines import interface as q
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     engine = own_engine
     sync(engine, [corpus_dir])
@@ -180,7 +180,7 @@ def wide(tmp_path_factory, corpus_dir):
     """The corpus and 40 generated protocols (bench/make_corpus.py), on the cluster and on whoosh: a
     vocabulary wide enough that prefixes expand to their 128 words in the text and the titles."""
     from bench.make_corpus import write_corpus
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
     from tests.opensearch_node import build_index, drop_index
 
@@ -228,7 +228,7 @@ class RequestCounter:
                                    "Satra", '"stolt och nykter"', "polisen trygghet", "Bomhus OR Sätra -Andersberg"])
 def test_a_search_costs_at_most_three_round_trips(wide, query):
     searcher = wide[0]
-    assert searcher.vocabulary.principals  # the facet values a query resolves against: read once per session
+    assert searcher.known("principal")  # the facet values a query resolves against: read once per session
     counter = RequestCounter(searcher.engine)
     requests = counter.during(lambda: searcher.search(query, limit=10))
     assert len(requests) <= 3, requests
@@ -240,17 +240,25 @@ def _layout(engine) -> tuple[int, int]:
     return int(settings["number_of_shards"]), int(settings["number_of_replicas"])
 
 
-def test_a_rebuild_keeps_the_shards_and_replicas_the_index_was_made_with(own_engine, corpus_dir):
-    from bigsearch.engines import interface as q
-    from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.engine_sync import sync
+def test_a_rebuild_keeps_the_shards_and_replicas_the_index_was_made_with(own_engine, corpus_dir, tmp_path):
+    from typer.testing import CliRunner
 
-    six = OpenSearchEngine(LIVE_URL, own_engine.alias, shards=6, replicas=0)
-    assert not sync(six, [corpus_dir]).failed
+    from bigsearch.cli.app import app
+    from bigsearch.engines import interface as q
+
+    index = ["index", str(corpus_dir), "--index-dir", str(tmp_path / "ix")]
+    first = CliRunner().invoke(app, [*index, "--engine", "opensearch", "--url", LIVE_URL, "--index-name",
+                                     own_engine.alias, "--shards", "6", "--replicas", "0"])
+    assert first.exit_code == 0, first.output
     assert _layout(own_engine) == (6, 0)
-    sync(own_engine, [corpus_dir], rebuild=True)  # as `bigsearch index --rebuild`: no layout given
+    count = own_engine.count(q.All())
+    rebuilt = CliRunner().invoke(app, [*index, "--rebuild"])  # no layout given: the index's own is kept
+    assert rebuilt.exit_code == 0, rebuilt.output
     assert _layout(own_engine) == (6, 0)
-    assert own_engine.count(q.All()) == six.count(q.All()) > 0
+    assert own_engine.count(q.All()) == count > 0
+    again = CliRunner().invoke(app, [*index, "--rebuild", "--shards", "2"])  # given: taken
+    assert again.exit_code == 0, again.output
+    assert _layout(own_engine) == (2, 0)
 
 
 def test_deep_pages_read_one_point_in_time_while_the_index_changes(own_engine, corpus_dir, monkeypatch):
@@ -259,7 +267,7 @@ def test_deep_pages_read_one_point_in_time_while_the_index_changes(own_engine, c
     that refreshed at another moment)."""
     from bigsearch.engines import interface as q
     from bigsearch.engines import opensearch_engine
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     engine = own_engine
     assert not sync(engine, [corpus_dir]).failed
@@ -294,7 +302,7 @@ def test_deep_pages_read_one_point_in_time_while_the_index_changes(own_engine, c
 def test_an_impossible_date_is_refused_by_the_query_language_before_the_cluster_sees_it(index_of, query):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     result = CliRunner().invoke(app, ["search", query, "--index-dir", str(index_of("opensearch"))])
     assert result.exit_code == 2, result.output
@@ -305,7 +313,7 @@ def test_an_impossible_date_is_refused_by_the_query_language_before_the_cluster_
 def test_credentials_are_not_sent_over_plain_http_unless_insecure_is_asked_for(tmp_path, corpus_dir, monkeypatch):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
     from tests.opensearch_node import drop_index
 
     monkeypatch.setenv("BIGSEARCH_OPENSEARCH_USER", "admin")
@@ -332,7 +340,7 @@ def test_words_of_removed_and_changed_files_leave_the_vocabulary(own_engine, cor
     import shutil
 
     from bigsearch.analysis.stemming import stem
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus_dir, folder)
@@ -388,7 +396,7 @@ def test_a_busy_cluster_is_asked_again_with_back_off_for_searches_counts_and_del
     import shutil
 
     from bigsearch.engines import interface as q
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
     from bigsearch.search.searcher import Searcher
 
     folder = tmp_path / "corpus"
@@ -418,7 +426,7 @@ def test_a_removal_that_meets_a_concurrent_write_is_finished_or_the_sync_fails(o
     import threading
 
     from bigsearch.engines import interface as q
-    from bigsearch.index.engine_sync import sync
+    from bigsearch.index.sync import sync_engine as sync
 
     folder = tmp_path / "corpus"
     shutil.copytree(corpus_dir, folder)
@@ -496,7 +504,7 @@ def many_protocols(tmp_path_factory):
 def test_a_sync_killed_mid_run_is_finished_by_the_next_without_duplicates_or_losses(many_protocols, tmp_path):
     from bigsearch.engines import interface as q
     from bigsearch.engines.opensearch_engine import OpenSearchEngine
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
     name = unique_index_name("killed")

@@ -26,10 +26,10 @@ def body():
 
 def test_every_facet_of_the_registry_is_an_aggregatable_field(body):
     properties = body["mappings"]["properties"]
-    for facet in FACETS:
-        kind = properties[facet.record_key]["type"]
+    for facet in FACETS.counted():
+        kind = properties[facet.key]["type"]
         assert kind == ("short" if facet.name == "year" else "keyword"), facet.name
-        assert properties[facet.record_key].get("doc_values", True)
+        assert properties[facet.key].get("doc_values", True)
     assert set(FACET_KEYS.values()) <= set(properties)
 
 
@@ -136,7 +136,7 @@ def test_bulk_ndjson_is_an_action_line_then_a_document_line():
 def test_export_format_opensearch_writes_loadable_bulk_lines(tmp_path, corpus_dir):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     result = CliRunner().invoke(app, ["export", "--format", "opensearch", str(corpus_dir)])
     assert result.exit_code == 0, result.output
@@ -153,7 +153,7 @@ def test_export_format_opensearch_writes_loadable_bulk_lines(tmp_path, corpus_di
 def test_mapping_command_prints_the_body(corpus_dir):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app
+    from bigsearch.cli.app import app
 
     result = CliRunner().invoke(app, ["opensearch", "mapping", "--shards", "4", "--replicas", "0"])
     assert result.exit_code == 0, result.output

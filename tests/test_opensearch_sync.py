@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -9,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from bigsearch.index.engine_sync import sync
+from bigsearch.index.sync import sync_engine as sync
 
 
 class RecordingWriter:
     def __init__(self, engine, rebuild):
         self.engine, self.rebuild = engine, rebuild
+        self.failed_sources = {}
         self.replaced: list[str] = []
         self.removed: list[str] = []
         self.committed = self.cancelled = False
@@ -45,7 +47,10 @@ class ManifestEngine:
     def sources(self):
         return list(self.manifest.values())
 
-    def writer(self, rebuild=False):
+    def write_lock(self):
+        return contextlib.nullcontext()
+
+    def writer(self, rebuild=False, parallel=False):
         self.writers.append(RecordingWriter(self, rebuild))
         return self.writers[-1]
 

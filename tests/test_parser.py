@@ -89,7 +89,7 @@ def test_too_long_and_empty_queries():
 
 
 WORDS = st.sampled_from(["Andersberg", "polisen", "våld", "Sätra", "18KS36", "covid-19", "fritid", "och", "a"])
-FIELDS = st.sampled_from([None, "principal", "place", "title", "body", "person", "attendee", "type"])
+FIELDS = st.sampled_from([None, "principal", "place", "title", "text", "body", "person", "attendee", "type"])
 
 
 def leaves():

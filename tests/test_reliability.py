@@ -14,9 +14,9 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.engines import whoosh_store as store
-from bigsearch.index.writer import sync
+from bigsearch.index.sync import sync
 from bigsearch.search.searcher import Searcher
 from tests.index_helpers import Lines, index_state, make_corpus, sync_child
 

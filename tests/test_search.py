@@ -135,7 +135,7 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
 
     from bigsearch.engines import whoosh_store as store
     from bigsearch.engines.whoosh_docsets import matching_docs
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
     from bigsearch.search.searcher import Searcher
 
     index_dir = tmp_path / "ix"
@@ -150,3 +150,13 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
         result = fresh.search("Andersberg")
         assert result.total == 2 and "Polisen" not in result.facets["principal"]
         assert fresh.stats().paragraphs == sum(1 for _ in whoosh_searcher.docs_for_query(Term("kind", "p")))
+
+
+def test_stats_report_the_schema_version_of_the_engine_in_use(searcher):
+    from bigsearch.engines import tantivy_schema, version
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+
+    stats = searcher.stats()
+    assert stats.engine == searcher.engine.name
+    assert stats.schema_version == {"whoosh": version.SCHEMA_VERSION, "tantivy": tantivy_schema.SCHEMA_VERSION,
+                                    "opensearch": OpenSearchEngine.schema_version}[stats.engine]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
-from bigsearch.index import writer
-from bigsearch.index.writer import source_key, sync
+from bigsearch.cli.app import app
+from bigsearch.engines import records as index_records
+from bigsearch.index import sync as index_sync
+from bigsearch.index.sync import source_key, sync
 from tests.index_helpers import index_state, make_corpus
 
 
@@ -127,7 +128,7 @@ def test_every_outcome_is_counted(tmp_path, folder):
 def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monkeypatch):
     """A run streams: a file's bytes are read when its turn comes, not all before the first is written."""
     events: list[str] = []
-    real_ingest, real_records, real_read = writer.ingest_file, writer.paragraph_records, Path.read_bytes
+    real_ingest, real_records, real_read = index_sync.ingest_file, index_records.paragraph_records, Path.read_bytes
     ingesting = []
 
     def ingest(path):
@@ -146,8 +147,8 @@ def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monk
         events.append(f"write {Path(key).name}")
         return real_records(doc, key)
 
-    monkeypatch.setattr(writer, "ingest_file", ingest)
-    monkeypatch.setattr(writer, "paragraph_records", records)
+    monkeypatch.setattr(index_sync, "ingest_file", ingest)
+    monkeypatch.setattr(index_records, "paragraph_records", records)
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     sync(tmp_path / "ix", [folder])
     names = sorted(path.name for path in folder.iterdir())
@@ -160,7 +161,7 @@ def test_file_digest_is_streamed_and_exact(tmp_path):
     big = tmp_path / "big.txt"
     data = b"0123456789abcdef" * (1 << 17) + b"tail"  # 2 MiB and a bit: more than one block
     big.write_bytes(data)
-    assert writer._file_digest(big) == hashlib.sha256(data).hexdigest()
+    assert index_records.file_digest(big) == hashlib.sha256(data).hexdigest()
 
 
 def test_a_file_name_that_is_not_utf8_does_not_stop_the_run(tmp_path, corpus_dir):
@@ -187,8 +188,8 @@ def test_a_file_over_the_size_cap_is_not_read_to_plan_the_run(tmp_path, folder, 
     with open(big, "wb") as handle:  # sparse: takes no disk space
         handle.truncate(limits.MAX_FILE_BYTES + 1)
     hashed: list[str] = []
-    real = writer._file_digest
-    monkeypatch.setattr(writer, "_file_digest", lambda path: hashed.append(path.name) or real(path))
+    real = index_sync.file_digest
+    monkeypatch.setattr(index_sync, "file_digest", lambda path: hashed.append(path.name) or real(path))
     report = sync(tmp_path / "ix", [folder])
     assert "stor.txt" not in hashed and len(hashed) == 5
     assert report.added == 5 and [Path(path).name for path, _ in report.failed] == ["stor.txt"]
@@ -200,8 +201,8 @@ def test_a_file_still_there_but_no_longer_found_is_kept_with_a_warning(tmp_path,
     index_dir = tmp_path / "ix"
     sync(index_dir, [folder])
     left_out = sorted(folder.iterdir())[0]
-    real = writer.discover
-    monkeypatch.setattr(writer, "discover", lambda paths, **kw: [p for p in real(paths, **kw) if p != left_out])
+    real = index_sync.discover
+    monkeypatch.setattr(index_sync, "discover", lambda paths, **kw: [p for p in real(paths, **kw) if p != left_out])
     warnings: list[str] = []
     report = sync(index_dir, [folder], warn=warnings.append)
     assert report.removed == 0 and report.kept == 1 and source_key(left_out) in sources(index_dir)

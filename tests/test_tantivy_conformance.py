@@ -13,7 +13,7 @@ from bigsearch.search.results import Filters
 
 @pytest.fixture(scope="module")
 def tantivy_index(corpus_dir, tmp_path_factory):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     index_dir = tmp_path_factory.mktemp("tantivy")
     report = sync(index_dir, [corpus_dir], engine="tantivy")
@@ -98,7 +98,7 @@ def test_a_second_sync_changes_nothing_and_a_changed_file_is_replaced(corpus_dir
 
     from bigsearch.engines.interface import All
     from bigsearch.engines.tantivy_engine import TantivyEngine
-    from bigsearch.index.writer import sync as sync_index
+    from bigsearch.index.sync import sync as sync_index
     from bigsearch.ingest.pipeline import ingest_file
 
     folder = tmp_path / "corpus"

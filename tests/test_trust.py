@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bigsearch.analysis.analyzer import main_analyzer, terms
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 from bigsearch.search import expand
 from bigsearch.search.results import Filters
 
@@ -118,7 +118,7 @@ def test_piped_into_head_ends_quietly(tmp_path, built_index, args):
 
 @pytest.fixture(scope="module")
 def undated_index(tmp_path_factory):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     corpus = tmp_path_factory.mktemp("undated-corpus")
     for name in ("004_943a0a2b978b1b13.txt", "000_abf7e5c094538042.txt"):
@@ -160,7 +160,7 @@ def test_a_year_filter_says_how_many_undated_hits_it_left_out(undated_searcher):
     undated = sum(1 for hit in everything.hits if hit.date is None)
     filtered = undated_searcher.search("Andersberg", Filters(year="2024"), limit=100)
     assert filtered.undated_excluded == undated > 0
-    from bigsearch.render import format_search
+    from bigsearch.cli.render import format_search
 
     assert "odaterade" in format_search(filtered, color=False)
 
@@ -231,7 +231,7 @@ def test_document_title_and_dnr_are_searchable_and_shown(searcher, query):
     result = searcher.search(query, limit=50)
     yttrande = [hit for hit in result.hits if hit.doc_type == "yttrande"]
     assert yttrande and all("18KS36" in (hit.doc_title or "") for hit in yttrande)
-    from bigsearch.render import format_search
+    from bigsearch.cli.render import format_search
 
     assert "dnr 18KS36" in format_search(result, color=False)
 
@@ -260,7 +260,7 @@ def test_a_match_in_the_section_title_is_highlighted(searcher):
         assert hit.title_highlights
         start, end = hit.title_highlights[0]
         assert hit.section_title[start:end].lower() == "aktuellt"
-    from bigsearch.render import format_search
+    from bigsearch.cli.render import format_search
 
     assert "\x1b[1;30;43mAktuellt\x1b[0m" in format_search(result, color=True)
 

@@ -6,7 +6,7 @@ import pytest
 
 from bigsearch.search.results import Filters
 from bigsearch.search.searcher import Searcher
-from bigsearch.tui.app import make_app
+from bigsearch.tui.app import BrowseApp
 from bigsearch.tui.screens import HelpScreen, PersonScreen, PickPersonScreen, ProtocolScreen
 from bigsearch.tui.widgets.facet_sidebar import SEPARATOR, FacetSidebar
 from bigsearch.tui.widgets.preview import Preview
@@ -37,7 +37,7 @@ def preview_text(app) -> str:
 @pytest.fixture()
 def app(built_index):
     searcher = Searcher(built_index)
-    yield make_app(built_index, searcher=searcher)
+    yield BrowseApp(searcher)
     searcher.close()
 
 
@@ -165,7 +165,7 @@ def _wait(pilot):
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_main_screen_snapshot(snap_compare, whoosh_index, size):
     searcher = Searcher(whoosh_index)
-    app = make_app(whoosh_index, "Andersberg", searcher=searcher)
+    app = BrowseApp(searcher, "Andersberg")
     try:
         assert snap_compare(app, terminal_size=size, run_before=_wait)
     finally:
@@ -175,7 +175,7 @@ def test_main_screen_snapshot(snap_compare, whoosh_index, size):
 def test_browse_without_a_terminal_says_so(built_index):
     from typer.testing import CliRunner
 
-    from bigsearch.cli import app as cli
+    from bigsearch.cli.app import app as cli
 
     result = CliRunner().invoke(cli, ["browse", "Andersberg", "--index-dir", str(built_index)])
     assert result.exit_code == 2
@@ -217,7 +217,7 @@ async def test_cursor_stays_on_its_hit_when_a_facet_toggles(app):
 
 async def test_browse_with_a_principal_and_no_query_lists_its_paragraphs_newest_first(built_index):
     searcher = Searcher(built_index)
-    app = make_app(built_index, "", Filters(principal="polisen"), searcher=searcher)
+    app = BrowseApp(searcher, "", Filters(principal="polisen"))
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -303,7 +303,7 @@ def _open_person(pilot):
 @pytest.mark.parametrize("view", ["meeting", "person"])
 def test_view_snapshots(snap_compare, whoosh_index, view):
     searcher = Searcher(whoosh_index)
-    app = make_app(whoosh_index, "Andersberg", searcher=searcher)
+    app = BrowseApp(searcher, "Andersberg")
     try:
         assert snap_compare(app, terminal_size=(100, 30), run_before=_open_meeting if view == "meeting" else _open_person)
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bigsearch.cli import app
+from bigsearch.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +81,7 @@ def test_person_knows_who_chaired(run):
 
 def test_an_ambiguous_name_asks_which():
     from bigsearch.errors import QueryError
-    from bigsearch.search.query import resolve_person
+    from bigsearch.facets import resolve_person
 
     with pytest.raises(QueryError, match="could be Anna Berg, Anna Lind"):
         resolve_person("anna", ["Anna Berg", "Anna Lind", "Per Ek"])
@@ -139,7 +139,7 @@ def test_show_with_context_and_open(run, seed_docs, monkeypatch):
 
 
 def test_watch_shows_only_what_is_new_and_survives_reindexing(tmp_path):
-    from bigsearch.index.writer import sync
+    from bigsearch.index.sync import sync
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -1,104 +1,82 @@
-"""The engine interface: what the search core asks of an index, in plain Python types only.
+"""The engine interface: what the search core and the sync ask of an index, in plain Python types only.
 
 The search core (bigsearch/search) parses the user's query, resolves facet values and expands
 words into index terms (stems, variants, prefixes, fuzzy matches) itself; an engine receives a
-small query tree of already-analysed terms (`Q`) and answers with plain dicts. No Whoosh,
-tantivy or OpenSearch type ever crosses this module.
+small query tree of already-analysed terms (`Q`, bigsearch/querytree.py) and answers with plain
+dicts. No Whoosh, tantivy or OpenSearch type ever crosses this module. The sync
+(bigsearch/index/sync.py) writes through an engine's EngineWriter.
 
-Records. A paragraph is a dict with these keys (absent or None when unknown):
-    kind "p"; id; source (file name); source_key (the file's resolved path); doc_type;
-    date ("YYYY-MM-DD" or None); year (int or None); section; section_title; principal; unit;
-    persons, places, attendees (lists of names); text; position (int, order within the source);
-    title (the document's title); and `first` (True on the source's first paragraph).
+Records (built in records.py). A paragraph is a dict with these keys (absent or None when unknown):
+    kind "p"; id; source (file name); source_key (the file's resolved path); date ("YYYY-MM-DD" or
+    None); year (int or None); section_title; section_prefix; unit; text; position (int, order
+    within the source); title (the document's title); page, line (where in the original);
+    `first` (True on the source's first paragraph); and each facet's key (bigsearch/facets.py):
+    principal, persons, attendees, places, doc_type, body, section, … (multi-valued ones as lists).
 A source (one per file: the sync manifest) is a dict with: source_key, source, source_hash,
 source_stat, id_prefix, title, attendee_records (JSON list of {name, organisation, role}),
-paragraphs (count).
+paragraphs (count), named_body (the body named with `index --body`, or None).
 
-Fields a query may name (all analysed text fields hold our own analysis: see `analysed_fields`):
+Fields a query may name (the analysed text fields hold our own analysis: see analysis/tokens.py):
     text, section_title, doc_title, parts, folded, attendee_words  -- analysed text (terms are stems)
-    principal, persons, attendees, places, doc_type, section, id, source_key, undated ("1")  -- exact
+    KEYWORD_FIELDS: every keyword facet's key, id, source_key, undated ("1")  -- exact
     year (int), date (ISO string)  -- ranges
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bigsearch.facets import FACETS
-from bigsearch.options import SORTS as OPTION_SORTS
 
-# -- the query tree an engine receives -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Term:
-    field: str
-    value: str | int
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class Phrase:
-    field: str
-    terms: tuple[str, ...]
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class Range:
-    """Inclusive; an open end is None. year: ints; date: ISO strings."""
-
-    field: str
-    low: int | str | None
-    high: int | str | None
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple[Q, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Q, ...]
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class Not:
-    """Only inside an And (the core never sends a bare Not)."""
-
-    child: Q
-
-
-@dataclass(frozen=True)
-class Constant:
-    """Matches what `child` matches, every document with the same small score."""
-
-    child: Q
-    score: float
-
-
-@dataclass(frozen=True)
-class All:
-    """Every paragraph."""
-
-
-@dataclass(frozen=True)
-class Nothing:
-    pass
-
-
-Q = Term | Phrase | Range | And | Or | Not | Constant | All | Nothing
+# The query tree an engine receives (bigsearch/querytree.py): part of this contract.
+from bigsearch.querytree import All, And, Constant, Not, Nothing, Or, Phrase, Q, Range, Term  # noqa: E402, F401
 
 TEXT_FIELDS = ("text", "section_title", "doc_title", "parts", "folded", "attendee_words")
-KEYWORD_FIELDS = ("principal", "persons", "attendees", "places", "doc_type", "section", "id", "source_key", "undated")
 RANGE_FIELDS = ("year", "date")
-# Facets an engine counts: facet name -> record key (multi-valued keys hold lists).
-FACET_KEYS = {facet.name: facet.record_key for facet in FACETS}
-SORTS = OPTION_SORTS
+
+
+class _KeywordFields(Sequence):
+    """Exact fields: every keyword facet's key (bigsearch/facets.py) and the record's own. Read from
+    the facet registry on every use, so a facet registered later is one too."""
+
+    def _fields(self) -> tuple[str, ...]:
+        return (*(facet.key for facet in FACETS.keyword()), "id", "source_key", "undated")
+
+    def __getitem__(self, index):
+        return self._fields()[index]
+
+    def __len__(self) -> int:
+        return len(self._fields())
+
+    def __contains__(self, name) -> bool:
+        return name in self._fields()
+
+
+KEYWORD_FIELDS = _KeywordFields()
+
+
+class _FacetKeys(Mapping):
+    """Facets an engine counts: facet name -> record key (multi-valued keys hold lists). Read from
+    the facet registry on every use, so a facet registered later is counted too."""
+
+    def __getitem__(self, name: str) -> str:
+        facet = FACETS.get(name)
+        if facet is None or not facet.counted:
+            raise KeyError(name)
+        return facet.key
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([facet.name for facet in FACETS.counted()])
+
+    def __len__(self) -> int:
+        return len(FACETS.counted())
+
+
+FACET_KEYS = _FacetKeys()
+SORTS = ("relevance", "date", "-date")  # best first; by meeting date and position, oldest or newest first
 
 
 # -- what an engine answers -------------------------------------------------------------------------
@@ -130,6 +108,10 @@ class Lexicon(Protocol):
 
 
 class EngineWriter(Protocol):
+    # Sources whose paragraphs the index refused (source_key -> failures with .status and
+    # .reason): counted as failed and sent again on the next run. Empty for the embedded engines.
+    failed_sources: dict
+
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         """Adds a source and its paragraphs, replacing whatever the index held for its source_key."""
         ...
@@ -146,9 +128,21 @@ class EngineWriter(Protocol):
 
 class Engine(Protocol):
     name: str
+    schema_version: int  # the version of its index layout this engine reads and writes
 
-    def writer(self, rebuild: bool = False) -> EngineWriter:
-        """A writer; with rebuild the commit replaces the whole index."""
+    def write_lock(self) -> AbstractContextManager:
+        """Held by the sync from reading the manifest to the commit, so that two runs never plan on
+        the same state (a context that does nothing where the engine cannot lock)."""
+        ...
+
+    def writer(self, rebuild: bool = False, parallel: bool = False) -> EngineWriter:
+        """A writer; with rebuild the commit replaces the whole index. `parallel` says the run is
+        large enough for worker processes."""
+        ...
+
+    def settings(self) -> dict:
+        """What the index folder remembers about this engine besides its name (engine.json):
+        connection details, never credentials."""
         ...
 
     def search(

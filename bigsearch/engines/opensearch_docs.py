@@ -1,4 +1,4 @@
-"""Records (engines/records.py) as OpenSearch documents and bulk actions, and NDJSON for export.
+"""Records (engines/records.py) as OpenSearch documents and bulk actions, and as bulk NDJSON.
 
 Document ids are deterministic, so re-sending a source overwrites its paragraphs in place:
   paragraph  p:<hash of source_key>:<paragraph id>   (paragraph ids are unique per source)
@@ -145,36 +145,3 @@ def ndjson_lines(actions: Iterable[dict]) -> Iterator[str]:
         yield json.dumps({action["_op_type"]: meta}, ensure_ascii=False)
         if action["_op_type"] != "delete":
             yield json.dumps(action["_source"], ensure_ascii=False)
-
-
-def export_lines(paths, warn=None, report=None) -> Iterator[str]:
-    """`bigsearch export --format opensearch`: bulk NDJSON for every readable file under `paths`.
-
-    The same documents the engine indexes (paragraphs, vocabulary, manifest), so an index loaded
-    from it with `_bulk` is searchable by `bigsearch` through the opensearch engine.
-    """
-    from bigsearch.engines.opensearch_sync import file_digest
-    from bigsearch.engines.records import file_stat, paragraph_records, source_key, source_record
-    from bigsearch.errors import ReadError
-    from bigsearch.ingest.pipeline import LimitedWarnings, discover, ingest_bytes, make_ids_unique
-    from bigsearch.ingest.readers import read_file_bytes
-
-    seen = SeenTerms()
-    taken: dict[str, str] = {}
-    for path in discover(paths, on_skip=LimitedWarnings(warn).wrap(lambda path, reason: None)):
-        try:
-            data = read_file_bytes(path)  # size-capped, like every other read
-            doc = ingest_bytes(path.name, data, path.suffix)
-        except (OSError, ReadError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-            if report is not None:
-                report.skipped.append((str(path), reason))
-            if warn:
-                warn(f"skipped {path}: {reason}")
-            continue
-        if report is not None:
-            report.read += 1
-        key = source_key(path)
-        make_ids_unique(doc, taken, key)
-        source = source_record(doc, key, file_digest(data), file_stat(path))
-        yield from ndjson_lines(source_actions(source, paragraph_records(doc, key), seen))

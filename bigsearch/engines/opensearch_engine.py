@@ -19,10 +19,12 @@ need. The cost: one small document per distinct term, written once per run.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import opensearch_dsl as dsl
@@ -39,15 +41,16 @@ from bigsearch.engines.opensearch_docs import (
 from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, analysed_field, index_body
 from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
 
+DEFAULT_INDEX_NAME = "bigsearch"
 PAGE = 1000  # documents per request when reading many (search_after paging)
 LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
 WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
+LOOKUP_ROUNDS = 3  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
+COUNTS_PER_REQUEST = 2_000  # term counts per _msearch when pruning the vocabulary
 PIT_KEEP_ALIVE = "2m"  # how long a point in time outlives each page request
-LOOKUP_ROUNDS = 3
-COUNTS_PER_REQUEST = 2_000
 BUSY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0)  # seconds between asking a busy (429) cluster again
-DELETE_ATTEMPTS = 4  # a delete_by_query that leaves documents behind is run again this often  # term counts per _msearch when pruning the vocabulary
-DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
+DELETE_ATTEMPTS = 4  # a delete_by_query that leaves documents behind is run again this often
+DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
 _INTERNAL = ("doc_key", "undated")
@@ -67,6 +70,7 @@ def _timestamp() -> str:
 
 class OpenSearchEngine:
     name = "opensearch"
+    schema_version = 2  # of the mapping (opensearch_mapping.py): bump it when the mapping changes
 
     def __init__(self, url: str, index_name: str, client=None, clock: Callable[[], str] = _timestamp,
                  shards: int | None = None, replicas: int | None = None, word_list: list[str] | None = None):
@@ -78,6 +82,27 @@ class OpenSearchEngine:
         # None: as the index the alias points at (a rebuild keeps its layout), else DEFAULT_LAYOUT.
         self.shards, self.replicas = shards, replicas
         self.word_list = word_list
+
+    # -- the registry's table (engines/registry.py) -----------------------------------------
+
+    @staticmethod
+    def exists(index_dir: Path) -> bool:
+        return True  # taken on trust: the engine reports a missing index when asked
+
+    @staticmethod
+    def outdated(index_dir: Path) -> bool:
+        return False
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: dict, notify: Callable[[str], None] | None = None) -> OpenSearchEngine:
+        if not settings.get("url"):
+            raise ConfigError(f"no OpenSearch cluster is known for {index_dir} — run "
+                              "`bigsearch index --engine opensearch --url URL --index-name NAME`")
+        return cls(settings["url"], settings.get("index_name") or DEFAULT_INDEX_NAME,
+                   shards=settings.get("shards"), replicas=settings.get("replicas"))
+
+    def settings(self) -> dict:
+        return {"url": self.url, "index_name": self.alias}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -339,7 +364,10 @@ class OpenSearchEngine:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def writer(self, rebuild: bool = False) -> OpenSearchWriter:
+    def write_lock(self) -> contextlib.AbstractContextManager:
+        return contextlib.nullcontext()  # no lock on a cluster: one `bigsearch index` per index at a time
+
+    def writer(self, rebuild: bool = False, parallel: bool = False) -> OpenSearchWriter:
         return OpenSearchWriter(self, rebuild)
 
     def layout(self, previous: list[str]) -> tuple[int, int]:

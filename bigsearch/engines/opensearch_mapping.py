@@ -29,10 +29,11 @@ from __future__ import annotations
 import math
 
 from bigsearch.engines.interface import TEXT_FIELDS
+from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE  # noqa: F401 - the kinds a query names
 from bigsearch.facets import FACETS
 
 ANALYSED = "analysed"  # object holding the pre-analysed fields
-KIND_PARAGRAPH, KIND_SOURCE, KIND_VOCABULARY = "p", "f", "v"
+KIND_VOCABULARY = "v"  # besides records' KIND_PARAGRAPH and KIND_SOURCE
 MAX_RESULT_WINDOW = 25_000
 MAX_GROUP_CHARS = 1024 * 1024  # Lucene's limit for a tokenizer's max_token_length
 SEPARATOR = "|"  # between terms at one position; never inside a term (terms are \w+)
@@ -122,10 +123,9 @@ def _original_text() -> dict:
 
 
 def mappings() -> dict:
-    facet_keys = {facet.record_key for facet in FACETS}
     properties: dict = {name: {"type": "keyword"} for name in KEYWORDS}
-    for key in facet_keys:  # a facet declared in the registry is a keyword field with doc values
-        properties.setdefault(key, {"type": "keyword"})
+    for facet in FACETS.keyword():  # a facet declared in the registry is a keyword field with doc values
+        properties.setdefault(facet.key, {"type": "keyword"})
     properties["year"] = {"type": "short"}  # the one numeric facet: ranges and terms aggregations
     properties["date"] = {"type": "date", "format": "strict_date"}
     properties["position"] = {"type": "integer"}
@@ -137,7 +137,7 @@ def mappings() -> dict:
     properties["section_title"] = _original_text()
     properties["title"] = _original_text()
     # Kept in _source only: never searched, never aggregated.
-    for name in ("source_stat", "attendee_records"):
+    for name in ("source_stat", "attendee_records", "named_body"):
         properties[name] = {"type": "keyword", "index": False, "doc_values": False}
     properties[ANALYSED] = {
         "type": "object",

@@ -28,6 +28,7 @@ from tantivy import Occur
 
 from bigsearch.engines import tantivy_schema as ts
 from bigsearch.engines.interface import FACET_KEYS, KEYWORD_FIELDS, SORTS, EngineHit, EngineResult, Q
+from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.tantivy_check import damaged_file
 from bigsearch.engines.tantivy_query import translate
 from bigsearch.errors import (
@@ -39,6 +40,7 @@ from bigsearch.errors import (
     IndexReadOnlyError,
     QueryError,
 )
+from bigsearch.facets import FACETS
 
 WRITER_HEAP = 192_000_000
 WRITER_THREADS = 1  # one indexing thread keeps up with the Python side (which analyses) and leaves a core to ingest
@@ -67,6 +69,7 @@ def _damaged(index_dir: Path, exc: Exception) -> IndexCorruptError:
 
 class TantivyEngine:
     name = "tantivy"
+    schema_version = ts.SCHEMA_VERSION
 
     def __init__(self, index_dir: Path, lock_wait_seconds: float = 600.0,
                  on_wait: Callable[[str], None] | None = None) -> None:
@@ -78,11 +81,24 @@ class TantivyEngine:
         self._view: Path | None = None  # links to a read-only index (see _open_read_only)
         self._view_cleanup: weakref.finalize | None = None
 
-    # -- opening -----------------------------------------------------------------------------------
+    # -- the registry's table (engines/registry.py) ---------------------------------------------
 
     @staticmethod
     def exists(index_dir: Path) -> bool:
         return (Path(index_dir) / "meta.json").is_file()
+
+    @staticmethod
+    def outdated(index_dir: Path) -> bool:
+        return False  # an index of another version is reported when opened (IndexCorruptError: --rebuild)
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: dict, notify: Callable[[str], None] | None = None) -> TantivyEngine:
+        return cls(index_dir, on_wait=notify)
+
+    def settings(self) -> dict:
+        return {}
+
+    # -- opening -----------------------------------------------------------------------------------
 
     def _open(self) -> tantivy.Index:
         if self._index is None:
@@ -143,6 +159,7 @@ class TantivyEngine:
     def _check_version(self) -> None:
         meta = self._records(tantivy.Query.term_query(self.schema, "kind", ts.KIND_META), 1)
         version = meta[0].get("schema_version") if meta else None
+        layout = meta[0].get("facets") if meta else None
         if version is None and self._searcher().num_docs == 0:
             return  # created, nothing committed yet: an empty index of this version
         if version != ts.SCHEMA_VERSION:
@@ -151,6 +168,9 @@ class TantivyEngine:
                 f"the index at {self.index_dir} was built by another version of bigsearch "
                 f"(tantivy schema {version}, this version reads {ts.SCHEMA_VERSION}) — run {REBUILD}"
             )
+        if layout != FACETS.layout():
+            self._index = None
+            raise IndexCorruptError(f"the index at {self.index_dir} was built with other facets — run {REBUILD}")
 
     def verify(self) -> None:
         """Reads every file of the index against its checksum; IndexCorruptError names a damaged one."""
@@ -200,7 +220,7 @@ class TantivyEngine:
     def _scoped(self, query: Q, filter: Q | None) -> tantivy.Query:
         """Paragraphs only; the filter narrows without adding to any score."""
         clauses = [(Occur.Must, translate(self.schema, query)),
-                   (Occur.Must, tantivy.Query.const_score_query(self._kind(ts.KIND_PARAGRAPH), 0.0))]
+                   (Occur.Must, tantivy.Query.const_score_query(self._kind(KIND_PARAGRAPH), 0.0))]
         if filter is not None:
             clauses.append((Occur.Must, tantivy.Query.const_score_query(translate(self.schema, filter), 0.0)))
         return tantivy.Query.boolean_query(clauses)
@@ -263,18 +283,18 @@ class TantivyEngine:
     def values(self, field: str) -> list[str]:
         if field not in KEYWORD_FIELDS or field == "undated":
             raise QueryError(f"{field}: values exist for keyword fields only")
-        if field in ts.FACETED:
+        if field in ts.fast_fields():
             # From the columns of live paragraphs (the term dictionary keeps deleted documents' terms).
-            answer = self._run(self._searcher().aggregate, self._kind(ts.KIND_PARAGRAPH),
+            answer = self._run(self._searcher().aggregate, self._kind(KIND_PARAGRAPH),
                                {"v": {"terms": {"field": field, "size": FACET_BUCKETS}}})
             return sorted(str(bucket["key"]) for bucket in answer["v"]["buckets"])
         searcher = self._searcher()
-        terms = self._run(searcher.terms_with_prefix, field, "", filter_query=self._kind(ts.KIND_PARAGRAPH))
+        terms = self._run(searcher.terms_with_prefix, field, "", filter_query=self._kind(KIND_PARAGRAPH))
         return sorted(term for term, _ in terms)
 
     def paragraph(self, paragraph_id: str) -> dict | None:
         query = tantivy.Query.boolean_query([
-            (Occur.Must, self._kind(ts.KIND_PARAGRAPH)),
+            (Occur.Must, self._kind(KIND_PARAGRAPH)),
             (Occur.Must, tantivy.Query.term_query(self.schema, "id", paragraph_id)),
         ])
         found = self._records(query, 1)
@@ -282,14 +302,14 @@ class TantivyEngine:
 
     def source_paragraphs(self, source_key: str) -> list[dict]:
         query = tantivy.Query.boolean_query([
-            (Occur.Must, self._kind(ts.KIND_PARAGRAPH)),
+            (Occur.Must, self._kind(KIND_PARAGRAPH)),
             (Occur.Must, tantivy.Query.term_query(self.schema, "source_key", source_key)),
         ])
         records = self._records(query)
         return sorted(records, key=lambda record: record.get("position") or 0)
 
     def sources(self) -> list[dict]:
-        records = self._records(self._kind(ts.KIND_SOURCE))
+        records = self._records(self._kind(KIND_SOURCE))
         return sorted(records, key=lambda record: record["source_key"])
 
     def size_bytes(self) -> int:
@@ -303,7 +323,11 @@ class TantivyEngine:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def writer(self, rebuild: bool = False) -> TantivyWriter:
+    def write_lock(self) -> contextlib.AbstractContextManager:
+        """tantivy's writer lock is taken by writer(), after the sync has read the manifest."""
+        return contextlib.nullcontext()
+
+    def writer(self, rebuild: bool = False, parallel: bool = False) -> TantivyWriter:
         index = self._open_for_writing(rebuild)
         deadline = time.monotonic() + self.lock_wait_seconds
         warned = False
@@ -379,6 +403,7 @@ def remove_uncommitted_files(index_dir: Path) -> list[str]:
 
 class TantivyWriter:
     def __init__(self, engine: TantivyEngine, writer: tantivy.IndexWriter, rebuild: bool) -> None:
+        self.failed_sources: dict = {}  # tantivy refuses no single document: a failure fails the run
         self.engine = engine
         self._writer: tantivy.IndexWriter | None = writer
         self.schema = engine.schema

@@ -2,9 +2,10 @@
 
 Analysed fields are handed to tantivy already analysed by our own chain
 (bigsearch.analysis.tokens), so stems, compound parts, folding and positions are exactly the
-same as every other engine's (see Stream). Keyword fields are indexed whole ("raw"); the faceted ones are also
-fast fields, so counts over every hit come from columns, not stored documents. The whole record
-is stored as JSON and returned unchanged.
+same as every other engine's (see Stream). Keyword fields are indexed whole ("raw"): every keyword
+facet of the registry (bigsearch/facets.py), the counted ones also as fast fields, so counts over
+every hit come from columns, not stored documents. The whole record is stored as JSON and
+returned unchanged.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import tantivy
 from bigsearch.analysis.compounds import compound_parts
 from bigsearch.analysis.stemming import fold, stem
 from bigsearch.analysis.tokens import WORD, analyse, words
+from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
+from bigsearch.facets import FACETS
 
-# Bump whenever fields or analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+# Bump whenever the fixed fields or the analysis change: an index of another version must be
+# rebuilt. A change of facets is told by the registry's layout, stored beside it.
+SCHEMA_VERSION = 2
 
-KIND_PARAGRAPH = "p"
-KIND_SOURCE = "f"  # one per file: the sync manifest, committed with its paragraphs
-KIND_META = "m"  # one per index: which schema version wrote it
+KIND_META = "m"  # one per index: which schema version and facet layout wrote it
 
 # Analysed field -> the record text it is built from ("attendee_words": the attendees' names).
 ANALYSED_SOURCES = {
@@ -35,8 +37,6 @@ ANALYSED_SOURCES = {
     "folded": "text",
     "attendee_words": "attendees",
 }
-FACETED = ("principal", "persons", "attendees", "places", "doc_type")
-KEYWORDS = ("kind", "id", "source_key", "section", "undated", *FACETED)
 RECORD = "record"
 SORT_KEY = "order"  # date (yyyymmdd) and position in one column: "date then position" in one sort
 POSITION_BITS = 20
@@ -50,13 +50,19 @@ def terms_analyzer() -> tantivy.TextAnalyzer:
     return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
 
 
+def fast_fields() -> tuple[str, ...]:
+    """The keyword fields counted from columns: every counted keyword facet's."""
+    return tuple(facet.key for facet in FACETS.keyword() if facet.counted)
+
+
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ANALYSED_SOURCES:
         # Documents arrive analysed: the tokenizer only splits our terms (see Stream).
         builder.add_text_field(name, tokenizer_name=TERMS_TOKENIZER, index_option="position")
-    for name in KEYWORDS:
-        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name in FACETED)
+    faceted = fast_fields()
+    for name in ("kind", "id", "source_key", "undated", *(facet.key for facet in FACETS.keyword())):
+        builder.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=name in faceted)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("date", indexed=True, fast=True)  # yyyymmdd
     builder.add_unsigned_field("position", fast=True)
@@ -166,13 +172,14 @@ def paragraph_document(record: dict) -> tantivy.Document:
     doc.add_text("kind", KIND_PARAGRAPH)
     for field, (text, stream) in analysed(record).items():
         _add_stream(doc, field, text, stream)
-    for name in ("id", "source_key", "section", "principal", "doc_type"):
-        value = record.get(name)
-        if value:
-            doc.add_text(name, str(value))
-    for name in ("persons", "attendees", "places"):
-        for value in _distinct(record.get(name)):
-            doc.add_text(name, value)
+    for name in ("id", "source_key"):
+        doc.add_text(name, str(record[name]))
+    for facet in FACETS.keyword():
+        if facet.multi:
+            for value in _distinct(record.get(facet.key)):
+                doc.add_text(facet.key, value)
+        elif record.get(facet.key):
+            doc.add_text(facet.key, str(record[facet.key]))
     year = record.get("year")
     if year is None:
         doc.add_text("undated", "1")
@@ -202,7 +209,8 @@ def source_document(source: dict) -> tantivy.Document:
 def meta_document() -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("kind", KIND_META)
-    doc.add_bytes(RECORD, encode({"engine": "tantivy", "schema_version": SCHEMA_VERSION}))
+    doc.add_bytes(RECORD, encode({"engine": "tantivy", "schema_version": SCHEMA_VERSION,
+                                  "facets": FACETS.layout()}))
     return doc
 
 

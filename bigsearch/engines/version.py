@@ -1,3 +1,3 @@
 """The index format's version: bump it whenever fields or analysis change, and indexes are rebuilt."""
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7

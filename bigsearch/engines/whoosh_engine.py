@@ -1,12 +1,16 @@
-"""The whoosh engine: the default, pure Python. Reading side of the Engine interface.
+"""The whoosh engine: the default, pure Python.
 
 Top-k comes from Whoosh's scorer; the total and the facet counts from block-wise document sets
-(whoosh_docsets) and per-document columns (whoosh_facets), never from stored fields.
+(whoosh_docsets) and per-document columns (whoosh_facets), never from stored fields. The index
+is opened when first read; writing goes through WhooshWriter (whoosh_writer.py) under the
+engine's write lock (whoosh_store.write_lock).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from whoosh import query as q
@@ -14,22 +18,22 @@ from whoosh.query.qcore import QueryError as WhooshQueryError
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import whoosh_store as store
+from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
+from bigsearch.engines.version import SCHEMA_VERSION
 from bigsearch.engines.whoosh_docsets import matching_docs
 from bigsearch.engines.whoosh_facets import FacetCounter
 from bigsearch.engines.whoosh_query import to_whoosh
-from bigsearch.engines.whoosh_schema import KIND_FILE, KIND_PARAGRAPH
-from bigsearch.errors import QueryError
-from bigsearch.facets import year_value
-
-_LISTS = ("persons", "places", "attendees")
+from bigsearch.errors import IndexCorruptError, QueryError
+from bigsearch.facets import FACETS, year_value
 
 
 def record_from_fields(fields: dict) -> dict:
     record = dict(fields)
-    for key in _LISTS:
-        record[key] = [v for v in (fields.get(key) or "").split(",") if v]
+    for facet in FACETS.keyword():
+        value = fields.get(facet.key)
+        record[facet.key] = [v for v in (value or "").split(",") if v] if facet.multi else (value or None)
     record["year"] = year_value(fields.get("year"))
-    for key in ("date", "section", "section_title", "principal", "unit", "title"):
+    for key in ("date", "section_title", "unit", "title"):
         record[key] = fields.get(key) or None
     record.setdefault("doc_type", "")
     record["position"] = record.pop("order", 0) or 0
@@ -56,15 +60,46 @@ class WhooshLexicon:
 
 class WhooshEngine:
     name = "whoosh"
+    schema_version = SCHEMA_VERSION
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, notify: Callable[[str], None] | None = None):
         self.index_dir = Path(index_dir)
-        self.ix = store.open_for_reading(self.index_dir)
-        self.searcher = self.ix.searcher()
+        self.notify = notify
+        self._searcher = None
         self._facets: FacetCounter | None = None
 
+    # -- the registry's table (engines/registry.py) ---------------------------------------------
+
+    @staticmethod
+    def exists(index_dir: Path) -> bool:
+        return store.exists(Path(index_dir))
+
+    @staticmethod
+    def outdated(index_dir: Path) -> bool:
+        """Built by another version of bigsearch: the next build replaces it."""
+        return bool(store.other_versions(Path(index_dir)))
+
+    @classmethod
+    def open(cls, index_dir: Path, settings: dict, notify: Callable[[str], None] | None = None) -> WhooshEngine:
+        return cls(index_dir, notify=notify)
+
+    def settings(self) -> dict:
+        return {}
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    @property
+    def searcher(self):
+        """The committed index, opened (and checked for damage) when first read."""
+        if self._searcher is None:
+            self._searcher = store.open_for_reading(self.index_dir).searcher()
+        return self._searcher
+
     def close(self) -> None:
-        self.searcher.close()
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+            self._facets = None
 
     @property
     def facet_counter(self) -> FacetCounter:
@@ -117,7 +152,7 @@ class WhooshEngine:
 
     def paragraph(self, paragraph_id: str) -> dict | None:
         fields = self.searcher.document(id=paragraph_id)
-        if not fields or fields.get("kind") == KIND_FILE or "text" not in fields:
+        if not fields or fields.get("kind") == KIND_SOURCE or "text" not in fields:
             return None
         return record_from_fields(fields)
 
@@ -128,7 +163,39 @@ class WhooshEngine:
         return [record_from_fields(r.fields()) for r in results]
 
     def sources(self) -> list[dict]:
-        return [dict(fields) for fields in self.searcher.documents(kind=KIND_FILE)]
+        searcher = self.searcher
+        try:
+            return [dict(fields) for fields in searcher.documents(kind=KIND_SOURCE)]
+        except OSError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged segment the open-time checks missed can make Whoosh raise anything
+            raise IndexCorruptError(
+                f"the index at {self.index_dir} cannot be read ({type(exc).__name__}: {exc}) — "
+                "`bigsearch index --rebuild` repairs it"
+            ) from None
 
     def size_bytes(self) -> int:
         return store.index_size(self.index_dir)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write_lock(self):
+        """One run at a time, held from reading the manifest to the commit (an OS lock: it dies with its process)."""
+        with store.write_lock(self.index_dir, on_wait=self.notify):
+            started = time.time()
+            # What killed or failed runs left behind goes before this run writes anything.
+            store.remove_leftovers(self.index_dir, older_than=started)
+            yield
+
+    def writer(self, rebuild: bool = False, parallel: bool = False):
+        """A writer; call it inside write_lock(). With `parallel`, worker processes analyse and write segments."""
+        from bigsearch.engines.whoosh_writer import WhooshWriter
+
+        self.close()  # this run's commit replaces what was read
+        if store.other_versions(self.index_dir) and self.notify:
+            self.notify(f"the index at {self.index_dir} was built by another version of bigsearch — rebuilding it")
+        ix = store.open_for_writing(self.index_dir, rebuild=rebuild)
+        if rebuild and not store.readable(ix):
+            ix = store.create(self.index_dir)  # damage the open-time checks missed: start afresh
+        return WhooshWriter(self.index_dir, ix, rebuild, parallel)

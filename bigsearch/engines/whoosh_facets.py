@@ -1,6 +1,6 @@
-"""Facet counts (year, principal, person, place, doc_type) over all hits of a query.
+"""Facet counts over all hits of a query: every counted facet of the registry (bigsearch/facets.py).
 
-Counted from per-document columns, so many hits cost no stored-field reads.
+Counted from per-document columns (whoosh_schema.facet_column), so many hits cost no stored-field reads.
 """
 
 from __future__ import annotations
@@ -9,13 +9,8 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
 
-from bigsearch.facets import FACETS as REGISTRY
-from bigsearch.facets import year_value
-
-# facet name -> (column, multi-valued): the Whoosh schema keeps multi-valued facets in byte columns.
-COLUMNS = {"year": "year", "principal": "principal", "persons": "persons_facet", "attendees": "attendees_facet",
-           "places": "places_facet", "doc_type": "doc_type"}
-FACETS = {facet.name: (COLUMNS[facet.record_key], facet.multi) for facet in REGISTRY}
+from bigsearch.engines.whoosh_schema import facet_column
+from bigsearch.facets import FACETS, year_value
 
 
 def _decode(value, multi: bool):
@@ -68,8 +63,9 @@ class FacetCounter:
         """Facet values -> paragraph counts; year values are ints, None for undated paragraphs."""
         docnums = docnums if isinstance(docnums, list) else list(docnums)
         counts: dict[str, dict] = {}
-        for name in names if names is not None else FACETS:
-            column, multi = FACETS[name]
+        for name in names if names is not None else [facet.name for facet in FACETS.counted()]:
+            facet = FACETS[name]
+            column, multi = facet_column(facet), facet.multi
             counter: Counter = Counter()
             values = self._values(column, multi, docnums)
             if multi:  # one C-level pass over every value of every hit

@@ -1,5 +1,7 @@
-"""Fixes to two hot paths in Whoosh, applied once when the index package is imported.
+"""Four fixes to Whoosh, applied by apply() when the whoosh schema is first imported
+(whoosh_schema.py), before any Whoosh index is opened or written.
 
+Two hot paths:
 - Whoosh looks up a field's length column for every posting it writes or scores; for fields
   that have no length column (unscored ones such as persons) the answer "none" was not
   cached, so each lookup asked the file system again (~15% of an index build).
@@ -12,7 +14,7 @@ And two more:
   failed once an index had such a segment. Every segment now takes part, the missing ones
   with their default value, as a single segment does.
 - Every commit stores a fingerprint of each segment file in the table of contents, so that an
-  open can tell a damaged file (see integrity.py).
+  open can tell a damaged file (see whoosh_integrity.py).
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ def _cached_reader(self, fieldname, column):
         reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
         self._readers[fieldname] = reader
     return reader
-
-
 
 
 class _MemoryReader:

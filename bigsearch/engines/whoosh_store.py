@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bigsearch.engines import whoosh_integrity as integrity
+from bigsearch.engines.records import KIND_SOURCE
 from bigsearch.engines.whoosh_schema import SCHEMA_VERSION, make_schema
 from bigsearch.errors import (
     IndexBusyError,
@@ -26,13 +27,16 @@ from bigsearch.errors import (
     IndexMissingError,
     IndexReadOnlyError,
 )
+from bigsearch.facets import FACETS
+from bigsearch.processes import HELD_LOCK_FDS
 
 LOCK_NAME = ".bigsearch.lock"
 INDEX_PREFIX = "bigsearch_v"
 
 
 def index_name(version: int = SCHEMA_VERSION) -> str:
-    return f"{INDEX_PREFIX}{version}"
+    """The index's name in its files: the schema version, and the facets' layout (a new facet makes a new index)."""
+    return f"{INDEX_PREFIX}{version}_{FACETS.layout()}"
 
 
 def _toc_pattern(name: str) -> re.Pattern:
@@ -100,6 +104,20 @@ def open_for_writing(index_dir: Path, rebuild: bool = False):
             if not rebuild:
                 raise
     return storage.create_index(make_schema(), indexname=index_name())
+
+
+def readable(ix) -> bool:
+    """Whether the index's file records can all be read: damage the open-time checks cannot see
+    (a segment larger than what they hash whole) can make Whoosh fail anywhere while reading."""
+    try:
+        with ix.searcher() as searcher:
+            for _ in searcher.documents(kind=KIND_SOURCE):
+                pass
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged segment can make Whoosh raise anything
+        return False
+    return True
 
 
 def create(index_dir: Path):
@@ -208,11 +226,6 @@ def ensure_writable(index_dir: Path) -> None:
         )
 
 
-# Lock descriptors this process holds: a forked worker closes its copies, so that only this
-# process holds the lock and it is free the moment this process dies.
-HELD_LOCK_FDS: set[int] = set()
-
-
 @contextlib.contextmanager
 def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> Iterator[None]:
     """One writer at a time. An OS lock (flock) dies with its process, so a killed run leaves no stale lock."""
@@ -243,7 +256,7 @@ def write_lock(index_dir: Path, wait_seconds: float = 600.0, on_wait=None) -> It
                             f"an index run is in progress on {index_dir} — try again when it has finished"
                         ) from None
                     time.sleep(0.2)
-        HELD_LOCK_FDS.add(handle.fileno())
+        HELD_LOCK_FDS.add(handle.fileno())  # a forked worker closes its copy (bigsearch/processes.py)
         yield
     finally:
         HELD_LOCK_FDS.discard(handle.fileno())

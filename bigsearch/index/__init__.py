@@ -1,1 +1,1 @@
-"""The one sync for every engine (writer.py), its worker processes, and engine_sync for an engine at hand."""
+"""The one sync for every engine (sync.py), and its ingest worker process (ingest_worker.py)."""

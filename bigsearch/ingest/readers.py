@@ -18,8 +18,6 @@ from bigsearch.ingest import limits
 from bigsearch.ingest.model import RawText
 from bigsearch.ingest.zipsafe import member_names
 
-MAX_FILE_BYTES = limits.MAX_FILE_BYTES  # kept for callers of the old name
-MAX_LINE_CHARS = limits.MAX_LINE_CHARS
 SUPPORTED_SUFFIXES = (
     ".txt", ".text", ".docx", ".docm", ".dotx", ".doc", ".dot", ".odt", ".ott", ".rtf", ".html", ".htm", ".pdf",
 )

@@ -164,12 +164,11 @@ def segment(blocks: list[Block], registry: Registry, double_spaced: bool, body_f
     else:
         # A statement: its title block is the header; its short headings are its sections.
         body_start = 0
-        first = blocks[0] if blocks and not body_from_start and len(blocks) > 1 else []
+        first = blocks[0] if blocks and len(blocks) > 1 else []
         # A title block: a few short lines, not a sentence. Longer text is body, never header.
         if first and len(first) <= 3 and not _SENTENCE_END.search(first[-1]) and all(len(t.split()) <= 15 for t in first):
             body_start = len(first)
-        if not body_from_start:
-            body_start = max(body_start, _field_blocks_end(blocks))
+        body_start = max(body_start, _field_blocks_end(blocks))
     header = [HeaderLine(line.text, line.block) for line in lines[:body_start]]
 
     end = len(lines)

@@ -1,4 +1,5 @@
-"""The query language as a small typed tree: what the parser builds and every engine reads.
+"""The query language as a small typed tree: what the parser builds and the compiler reads
+(compile.py turns it into the engines' query tree of index terms, bigsearch/querytree.py).
 
 `to_text` prints a tree back as query text; parsing that text gives the same tree again.
 """

@@ -22,8 +22,10 @@ from bigsearch.analysis.stemming import fold, stem
 from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Lexicon
 from bigsearch.errors import QueryError
+from bigsearch.facets import Known
 from bigsearch.search import ast
 from bigsearch.search.expand import Budget, fuzzy_terms, prefix_terms, variant_stems
+from bigsearch.search.fields import query_field
 from bigsearch.search.highlight import MatchedTerms
 
 _TOKEN = re.compile(r"\w+")
@@ -32,18 +34,6 @@ _DIACRITICS = re.compile(r"[åäöÅÄÖéèüæøá]")
 WEIGHTS = {"text": 1.0, "section_title": 0.5, "doc_title": 0.3, "parts": 0.3, "folded": 0.2, "attendee_words": 0.2}
 VARIANT_WEIGHT = 0.8
 PRINCIPAL_SCORE = 0.05
-
-
-@dataclass
-class Resolvers:
-    """Facet values as typed → as indexed (each raises QueryError with a hint)."""
-
-    principal: Callable[[str], str]
-    person: Callable[[str], str]
-    attendee: Callable[[str], str]
-    place: Callable[[str], str]
-    doc_type: Callable[[str], str]
-    names_principal: Callable[[str], str | None]  # free text that names a principal, else None
 
 
 @dataclass
@@ -61,9 +51,13 @@ def _or(clauses: list[q.Q], boost: float = 1.0) -> q.Q:
 
 
 class Compiler:
-    def __init__(self, lexicon: Lexicon, resolvers: Resolvers):
+    """`known` gives the values the index holds (facets resolve typed values against them);
+    `names_principal` the principal free text names, if any ("polisen" -> Polisen)."""
+
+    def __init__(self, lexicon: Lexicon, known: Known, names_principal: Callable[[str], str | None] = lambda text: None):
         self.lexicon = lexicon
-        self.resolvers = resolvers
+        self.known = known
+        self.names_principal = names_principal
         self.budget = Budget()
         self.matched = MatchedTerms()
         self.positive = True
@@ -97,12 +91,10 @@ class Compiler:
     # -- leaves -----------------------------------------------------------------------------
 
     def range(self, node: ast.Range) -> q.Q:
-        if node.field == "year":
-            return q.Range("year", int(node.low) if node.low else None, int(node.high) if node.high else None)
-        return q.Range("date", node.low, node.high)
+        return query_field(node.field).facet.between(node.low, node.high)
 
     def word(self, node: ast.Word) -> q.Q:
-        if node.field in (None, "body", "title"):
+        if node.field in (None, "text", "title"):
             tokens = [t.lower() for t in _TOKEN.findall(node.text)]
             if not tokens:
                 return q.Nothing()
@@ -115,24 +107,11 @@ class Compiler:
         return self.facet(node.field, node.text)
 
     def facet(self, fieldname: str, value: str) -> q.Q:
-        r = self.resolvers
-        if fieldname == "principal":
-            return q.Term("principal", r.principal(value))
-        if fieldname == "person":
-            name = r.person(value)
-            return q.Or((q.Term("persons", name), q.Term("attendees", name)))
-        if fieldname == "attendee":
-            return q.Term("attendees", r.attendee(value))
-        if fieldname == "place":
-            return q.Term("places", r.place(value))
-        if fieldname == "type":
-            return q.Term("doc_type", r.doc_type(value))
-        if fieldname == "section":
-            return q.Term("section", value.lstrip("§").strip())
-        raise QueryError(f"{fieldname}: cannot be searched this way")
+        """`field:value`: the facet of that name resolves and matches it (bigsearch/facets.py)."""
+        return query_field(fieldname).facet.query(value, self.known)
 
     def _fields(self, node_field: str | None) -> tuple[str, ...]:
-        if node_field == "body":
+        if node_field == "text":
             return ("text", "parts", "folded")
         if node_field == "title":
             return ("section_title", "doc_title")
@@ -178,7 +157,7 @@ class Compiler:
         if "attendee_words" in fields:
             clauses.append(q.Term("attendee_words", stems[0], boost=WEIGHTS["attendee_words"]))
         if node.field is None:
-            principal = self.resolvers.names_principal(token)
+            principal = self.names_principal(token)
             if principal:
                 clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
         return clauses
@@ -190,7 +169,7 @@ class Compiler:
         return not any(self.lexicon.df("text", s) for s in stems)
 
     def phrase(self, node: ast.Phrase) -> q.Q:
-        if node.field not in (None, "body", "title"):
+        if node.field not in (None, "text", "title"):
             return self.facet(node.field, " ".join(node.words))
         tokens = [t.lower() for word in node.words for t in _TOKEN.findall(word)]
         if not tokens:
@@ -213,7 +192,7 @@ class Compiler:
                 if self.positive:
                     self.matched.phrases.setdefault("folded", []).append(folded)
         if node.field is None:
-            principal = self.resolvers.names_principal(" ".join(node.words))
+            principal = self.names_principal(" ".join(node.words))
             if principal:
                 clauses.append(q.Constant(q.Term("principal", principal), PRINCIPAL_SCORE))
         return self._boosted(_or(clauses), node.boost)

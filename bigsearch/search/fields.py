@@ -1,4 +1,5 @@
-"""The fields a query may name (`principal:polisen`), declared once: name, aliases, kind.
+"""The fields a query may name (`principal:polisen`): the two text fields declared here, and every
+facet's query names from the facet registry (bigsearch/facets.py), read when a query is parsed.
 
 kinds: "text" (analysed words), "facet" (a value resolved against the index's values),
 "range" (year or date, single value or range).
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bigsearch.facets import FACETS, Facet
+
 
 @dataclass(frozen=True)
 class QueryField:
@@ -15,27 +18,26 @@ class QueryField:
     aliases: tuple[str, ...]
     kind: str
     help: str
+    example: str
+    facet: Facet | None = None
 
 
-QUERY_FIELDS = (
-    QueryField("body", ("text", "brödtext"), "text", "the paragraph's text only"),
-    QueryField("title", ("rubrik",), "text", "the § title or the document's title"),
-    QueryField("principal", ("huvudman",), "facet", "the principal that reported"),
-    QueryField("person", ("personer",), "facet", "a person mentioned or present"),
-    QueryField("attendee", ("deltagare", "närvarande"), "facet", "a person present at the meeting"),
-    QueryField("place", ("plats",), "facet", "a place mentioned"),
-    QueryField("type", ("typ",), "facet", "protokoll, yttrande or dokument"),
-    QueryField("section", ("paragraf",), "facet", "a § number"),
-    QueryField("year", ("år", "ar"), "range", "a year or a range: 2019, 2019..2022, [2019 TO 2022]"),
-    QueryField("date", ("datum",), "range", "a date or a range: 2020-01-01..2020-06-30"),
+TEXT_FIELDS = (
+    QueryField("text", ("brödtext",), "text", "the paragraph's text only", "text:fritidsgård"),
+    QueryField("title", ("rubrik",), "text", "the § title or the document's title", "title:trygghet"),
 )
 
-_BY_ALIAS = {alias: f for f in QUERY_FIELDS for alias in (f.name, *f.aliases)}
+
+def query_fields() -> tuple[QueryField, ...]:
+    facets = tuple(QueryField(facet.query_names[0], facet.query_names[1:], "range" if facet.ranged else "facet",
+                              facet.query_help, facet.query_example, facet) for facet in FACETS)
+    return TEXT_FIELDS + facets
 
 
 def query_field(name: str) -> QueryField | None:
-    return _BY_ALIAS.get(name.casefold())
+    wanted = name.casefold()
+    return next((f for f in query_fields() if wanted in (f.name, *f.aliases)), None)
 
 
 def field_names() -> str:
-    return ", ".join(f"{f.name}:" for f in QUERY_FIELDS)
+    return ", ".join(f"{f.name}:" for f in query_fields())

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from bigsearch.errors import QueryError
 from bigsearch.search import ast
 from bigsearch.search.fields import field_names, query_field
+from bigsearch.textsafe import clean_input
 
-MAX_QUERY_CHARS = 1000
 MAX_LEAVES = 64
 MAX_EDITS = 2
 MAX_DEPTH = 32
@@ -41,15 +40,6 @@ class _Token:
     field: str | None = None  # for a phrase or range written as field:"…" / field:[…]
     raw_field: str | None = None
     boost: str | None = None
-
-
-def clean_input(text: str, what: str = "query") -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch if ch.isprintable() or ch == " " else " " for ch in text)
-    text = text.replace("\u00ad", "").replace("\u200b", "")
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"the {what} is {len(text):,} characters long — shorten it to at most {MAX_QUERY_CHARS}")
-    return " ".join(text.split())
 
 
 def _error(message: str, pos: int, fix: str) -> QueryError:
@@ -110,11 +100,7 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _example(field: str) -> str:
-    return {
-        "principal": "principal:polisen", "person": "person:Jennehag", "attendee": "attendee:Jennehag",
-        "place": "place:Andersberg", "type": "type:protokoll", "section": "section:7", "year": "year:2019",
-        "date": "date:2020-01-01..2020-06-30", "title": "title:trygghet", "body": "body:fritidsgård",
-    }.get(field, f"{field}:VALUE")
+    return query_field(field).example
 
 
 def _phrase(text: str, i: int, tokens: list[_Token], field: str | None, raw: str | None) -> int:

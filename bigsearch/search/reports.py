@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bigsearch.analysis.stemming import fold
 from bigsearch.engines import interface as q
 from bigsearch.errors import QueryError
-from bigsearch.search import query as query_mod
+from bigsearch.facets import FACETS, resolve_person
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher, hit_from_record
 
@@ -61,7 +61,8 @@ class Meeting:
         return data
 
 
-def _attendees(source: dict) -> list[Attendee]:
+def attendees_of(source: dict) -> list[Attendee]:
+    """Who attended a meeting, from its source record."""
     try:
         people = json.loads(source.get("attendee_records") or "[]")
     except ValueError:
@@ -75,26 +76,9 @@ def _attendees(source: dict) -> list[Attendee]:
     return out
 
 
-_DOC_WORD = re.compile(r"^(?:protokoll|minnesanteckningar|anteckningar|mötesanteckningar|sammanträdesprotokoll)$", re.I)
-_FILLER = {"fört", "förda", "förd", "vid", "från", "för", "med", "i", "den", "över", "ett", "en", "-", "–"}
-_MEETING_WORD = re.compile(r"(?:möte|mötet|sammanträde|sammanträdet)$", re.IGNORECASE)
-_DATE_TAIL = re.compile(r"\s+(?:den\s+)?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+\w+\s+\d{4}|\d{1,2}/\d{1,2}\s+\d{4}|\d{4}).*$")
-
-
-def body_from_title(title: str | None) -> str | None:
-    """The body that met, from a title: "Protokoll fört vid ledningsgruppsmöte BIG 2024-02-09" -> "BIG"."""
-    words = _DATE_TAIL.sub("", (title or "").strip()).split()
-    if not words or not _DOC_WORD.match(words[0]):
-        return None
-    words = words[1:]
-    while words and (words[0].casefold() in _FILLER or _MEETING_WORD.search(words[0])):
-        words = words[1:]
-    return " ".join(words) or None
-
-
-def body_of(record: dict, source: dict) -> str | None:
-    """The body that met (BIG, Kommunstyrelsen …): a record's own field, else from the title."""
-    return record.get("body") or body_from_title(source.get("title") or record.get("title"))
+def body_of(record: dict) -> str | None:
+    """The body that met (BIG, Kommunstyrelsen …), as the body facet indexed it."""
+    return record.get(FACETS["body"].key) or None
 
 
 class Reports:
@@ -121,8 +105,8 @@ class Reports:
         prefix = source.get("id_prefix") or (first.get("id", "").rsplit("-", 2)[0] if first else "")
         return Meeting(
             id=prefix, source_key=source["source_key"], source=source.get("source", ""), date=first.get("date"),
-            title=source.get("title") or None, doc_type=first.get("doc_type") or "", body=body_of(first, source),
-            attendees=_attendees(source), paragraphs=[hit_from_record(r) for r in paragraphs],
+            title=source.get("title") or None, doc_type=first.get("doc_type") or "", body=body_of(first),
+            attendees=attendees_of(source), paragraphs=[hit_from_record(r) for r in paragraphs],
         )
 
     def meeting(self, key: str, query: str | None = None) -> tuple[Meeting, set[str]]:
@@ -150,11 +134,11 @@ class Reports:
     # -- people -------------------------------------------------------------------------------
 
     def resolve_person(self, name: str) -> str:
-        people = sorted(set(self.searcher.vocabulary.people) | set(self._attendee_names()))
-        return query_mod.resolve_person(name, people)
+        people = sorted(set(FACETS["person"].people(self.searcher.known)) | set(self._attendee_names()))
+        return resolve_person(name, people)
 
     def _attendee_names(self) -> list[str]:
-        return [a.name for s in self.engine.sources() for a in _attendees(s)]
+        return [a.name for s in self.engine.sources() for a in attendees_of(s)]
 
     def person(self, name: str, filters: Filters | None = None) -> dict:
         """A person's record by meeting: attended (role), chaired, kept the minutes, reported, mentioned."""
@@ -194,7 +178,7 @@ class Reports:
         if not organisation:
             return None
         try:
-            return query_mod.resolve_principal(organisation, self.searcher.vocabulary)
+            return FACETS["principal"].resolve(organisation, self.searcher.known)
         except QueryError:
             return None
 
@@ -202,7 +186,7 @@ class Reports:
 
     def present_without_report(self, principal: str, filters: Filters | None = None) -> list[Meeting]:
         """Meetings where the principal was present (an attendee of theirs) but reported nothing."""
-        period = Filters(year=filters.year, date_from=filters.date_from, date_to=filters.date_to) if filters else None
+        period = filters.only(FACETS.period()) if filters else None
         out = []
         for meeting in self.meetings(period):
             present = any((a.principal or self._principal_of(a.organisation)) == principal for a in meeting.attendees)

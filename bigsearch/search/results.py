@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from bigsearch.facets import FACETS
+
 
 @dataclass
 class Hit:
@@ -39,11 +41,14 @@ class Hit:
     doc_title_highlights: list[tuple[int, int]] = field(default_factory=list)
     # The source file's key in the index (its resolved path): groups hits by protocol; not shown.
     source_key: str = field(default="", repr=False)
+    # Values of facets that have no attribute above (a facet registered later): facet key -> value.
+    extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = asdict(self)
         data.pop("snippet_highlights")
         data.pop("source_key")
+        data.update(data.pop("extra"))
         data["highlights"] = [list(span) for span in self.highlights]
         data["title_highlights"] = [list(span) for span in self.title_highlights]
         data["doc_title_highlights"] = [list(span) for span in self.doc_title_highlights]
@@ -74,17 +79,44 @@ class SearchResult:
         }
 
 
-@dataclass
 class Filters:
-    """Filters as the user gave them; `query.build_filter` validates and resolves them."""
+    """Filters as the user gave them, by option name: every facet's options (bigsearch/facets.py) —
+    year, date_from, date_to, principal, person, attendee, place, doc_type, body, … — read as
+    attributes (None when not given); and `facets`, the values picked in a facet sidebar (facet
+    name -> value, exact as counted). search/filters.py validates and resolves them."""
 
-    year: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    principal: str | None = None
-    person: str | None = None
-    attendee: str | None = None
-    place: str | None = None
-    doc_type: str | None = None
-    # Values picked in a facet sidebar: field -> value (exact, canonical).
-    facets: dict[str, str] = field(default_factory=dict)
+    def __init__(self, facets: dict[str, str] | None = None, **given) -> None:
+        names = FACETS.option_names()
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise TypeError(f"unknown filter(s) {', '.join(unknown)}; use {', '.join(names)}")
+        self.given: dict = {name: value for name, value in given.items() if value is not None}
+        self.facets: dict[str, str] = dict(facets or {})
+
+    def __getattr__(self, name: str):
+        given = self.__dict__.get("given", {})
+        if name in given:
+            return given[name]
+        if name in FACETS.option_names():
+            return None
+        raise AttributeError(name)
+
+    def replace(self, facets: dict[str, str] | None = None, **changes) -> Filters:
+        """A copy with some values changed (None drops one)."""
+        return Filters(self.facets if facets is None else facets, **{**self.given, **changes})
+
+    def only(self, names) -> Filters:
+        """A copy with only the options named (and no picked values)."""
+        return Filters(**{name: value for name, value in self.given.items() if name in names})
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Filters) and (self.given, self.facets) == (other.given, other.facets)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        picked = f", facets={self.facets!r}" if self.facets else ""
+        return f"Filters({', '.join(f'{k}={v!r}' for k, v in self.given.items())}{picked})"
+
+    def to_json(self) -> dict:
+        return {**self.given, **({"facets": self.facets} if self.facets else {})}

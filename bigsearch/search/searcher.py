@@ -1,31 +1,30 @@
 """The search core: queries with filters, facets, highlights and suggestions; listings and reports.
 
 Engine-neutral: it parses the query (parser.py), expands and resolves it against the engine's
-vocabulary (compile.py, query.py) and asks the engine (engines/interface.py) for top hits, totals
-and facet counts. Nothing here knows which engine answers.
+vocabulary (compile.py, filters.py) and asks the engine (engines/interface.py) for top hits,
+totals and facet counts. Nothing here knows which engine answers.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from bigsearch.analysis.stemming import stem
 from bigsearch.engines import interface as q
 from bigsearch.engines.interface import Engine
-from bigsearch.engines.version import SCHEMA_VERSION
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
-from bigsearch.search import query as query_mod
+from bigsearch.search import filters as filters_mod
 from bigsearch.search.expand import Budget, closest_term
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.results import Filters, Hit, SearchResult
 
 SORTS = q.SORTS
-ALL_FACETS = tuple(facet.name for facet in FACETS)
+_HIT_FIELDS = {f.name for f in fields(Hit)}
 
 
 @dataclass
@@ -105,7 +104,13 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         page=record.get("page") or None,
         line=record.get("line") or None,
         source_key=record.get("source_key") or "",
+        extra={facet.key: record.get(facet.key) for facet in FACETS if facet.key not in _HIT_FIELDS},
     )
+
+
+def counted() -> tuple[str, ...]:
+    """The facets counted over every hit of a search (bigsearch/facets.py)."""
+    return tuple(facet.name for facet in FACETS.counted())
 
 
 class Searcher:
@@ -116,7 +121,7 @@ class Searcher:
 
         self.index_dir = Path(index_dir)
         self.engine = engine or open_engine(self.index_dir)
-        self._vocabulary: query_mod.Vocabulary | None = None
+        self.known = filters_mod.KnownValues(self.engine.values)
 
     def close(self) -> None:
         self.engine.close()
@@ -127,17 +132,11 @@ class Searcher:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    @property
-    def vocabulary(self) -> query_mod.Vocabulary:
-        if self._vocabulary is None:
-            self._vocabulary = query_mod.Vocabulary(self.engine.values)
-        return self._vocabulary
-
     # -- search -------------------------------------------------------------------------------
 
     def _restriction(self, filters: Filters, *extra: q.Q) -> q.Q | None:
         """The filters (and any extra conditions) as one engine query, or None when there are none."""
-        parts = [*query_mod.build_filters(filters, self.vocabulary), *extra]
+        parts = [*filters_mod.build_filters(filters, self.known), *extra]
         return q.And(tuple(parts)) if parts else None
 
     def search(
@@ -155,16 +154,16 @@ class Searcher:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(SORTS)}")
         if limit < 0 or offset < 0:
             raise QueryError("--limit and --offset must be 0 or more")
-        compiled, notes = query_mod.parse_query(text, self.engine.lexicon(), self.vocabulary)
+        compiled, notes = filters_mod.parse_query(text, self.engine.lexicon(), self.known)
         filters = filters or Filters()
         extra = (within,) if within is not None else ()
         restriction = self._restriction(filters, *extra)
-        result = self.engine.search(compiled.query, restriction, sort, limit, offset, ALL_FACETS if facets else ())
+        result = self.engine.search(compiled.query, restriction, sort, limit, offset, counted() if facets else ())
         undated_excluded = 0
-        if filters.year or filters.date_from or filters.date_to:
+        period = FACETS.period()
+        if any(filters.given.get(name) for name in period):
             # Undated paragraphs that pass every other filter: the year or date filter alone left them out.
-            undated = self._restriction(replace(filters, year=None, date_from=None, date_to=None), *extra,
-                                        q.Term("undated", "1"))
+            undated = self._restriction(filters.replace(**dict.fromkeys(period)), *extra, q.Term("undated", "1"))
             undated_excluded = self.engine.count(q.And((compiled.query, undated)))
         hits = []
         for engine_hit in result.hits:
@@ -190,7 +189,7 @@ class Searcher:
         restriction = self._restriction(filters)
         if restriction is None:
             raise QueryError("give a query or a filter (--principal, --year, …) to list paragraphs")
-        result = self.engine.search(q.All(), restriction, sort, limit, offset, ALL_FACETS if facets else ())
+        result = self.engine.search(q.All(), restriction, sort, limit, offset, counted() if facets else ())
         hits = []
         for engine_hit in result.hits:
             hit = hit_from_record(engine_hit.record)
@@ -309,8 +308,8 @@ class Searcher:
 
     def principal_report(self, name: str, filters: Filters | None = None) -> tuple[str, dict[str, list[Hit]]]:
         """Everything a principal reported, grouped by meeting date (newest first)."""
-        canonical = query_mod.resolve_principal(name, self.vocabulary)
-        filters = replace(filters or Filters(), principal=canonical)  # the caller's filters stay as given
+        canonical = FACETS["principal"].resolve(name, self.known)
+        filters = (filters or Filters()).replace(principal=canonical)  # the caller's filters stay as given
         grouped: dict[str, list[dict]] = {}
         for record in self.records(filters):
             key = record.get("date") or f"{record.get('source')} (utan datum)"
@@ -322,7 +321,7 @@ class Searcher:
 
     def listing(self, facet: str) -> list[Listing]:
         """Facet values with paragraph counts and year span; for persons also the meetings attended."""
-        field = {"principal": "principal", "person": "persons", "place": "places"}[facet]
+        field = FACETS[facet].key
         rows: dict[str, Listing] = {}
         for name in self.engine.values(field):
             result = self.engine.search(q.Term(field, name), limit=0, facets=("year",))
@@ -392,7 +391,7 @@ class Searcher:
             paragraphs=self.engine.count(q.All()),
             years=[int(year) for year in counts if year != UNDATED],
             index_bytes=self.engine.size_bytes(),
-            schema_version=SCHEMA_VERSION,
+            schema_version=self.engine.schema_version,
             index_dir=str(self.index_dir),
             undated=counts.get(UNDATED, 0),
             engine=self.engine.name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bigsearch.errors import ConfigError, QueryError
@@ -83,7 +83,7 @@ class Watches:
             raise QueryError("a saved search needs a name — pass --name NAME")
         if self.db.execute("SELECT 1 FROM watch WHERE name = ?", (name,)).fetchone():
             raise QueryError(f"a saved search named {name!r} exists — pick another --name or `bigsearch watch remove {name}`")
-        watch = Watch(name, query, {k: v for k, v in asdict(filters).items() if v}, time.time(), time.time())
+        watch = Watch(name, query, {k: v for k, v in filters.to_json().items() if v}, time.time(), time.time())
         hits, total = self._all_ids(searcher, watch)  # validates the query and filters first
         with self.db:
             self.db.execute("INSERT INTO watch VALUES (?, ?, ?, ?, ?)",

@@ -5,7 +5,6 @@ Uses the same search library as the CLI; widgets talk through messages, the app 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from textual import work
@@ -92,7 +91,7 @@ class BrowseApp(App):
 
     def filters(self) -> Filters:
         """The filters the browser started with, and the facets picked since."""
-        return replace(self.base_filters, facets=dict(self.facet_filters))
+        return self.base_filters.replace(facets=dict(self.facet_filters))
 
     def run_search(self) -> None:
         if not self.query_text.strip() and not self._has_filters():
@@ -194,7 +193,7 @@ class BrowseApp(App):
 
     @work(thread=True, exclusive=True, group="lookup")
     def _meeting_worker(self, hit) -> None:
-        from bigsearch.search.reports import _attendees
+        from bigsearch.search.reports import attendees_of
 
         try:
             key = self.searcher.source_key_of(hit.id)
@@ -204,7 +203,7 @@ class BrowseApp(App):
             self.call_from_thread(self._show_message, str(exc))
             return
         title = info.get("title") or hit.source
-        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", _attendees(info))
+        screen = ProtocolScreen(hit, paragraphs, f"{title}  ({hit.source})", attendees_of(info))
         self.call_from_thread(self.push_screen, screen)
 
     def _show_message(self, message: str) -> None:
@@ -289,7 +288,3 @@ class BrowseApp(App):
         if event.key == "escape" and isinstance(self.focused, SearchBox):
             event.stop()
             self.query_one(ResultsList).focus()
-
-
-def make_app(index_dir: Path, query: str = "", filters: Filters | None = None, searcher: Searcher | None = None) -> BrowseApp:
-    return BrowseApp(searcher or Searcher(index_dir), query=query, filters=filters)

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-from bigsearch.render import highlighted, where
+from bigsearch.display import highlighted, where
 from bigsearch.search.results import Hit
 
 HELP = """\

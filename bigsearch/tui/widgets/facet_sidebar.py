@@ -1,4 +1,4 @@
-"""The facet sidebar: counts for year, principal, person and place; selecting toggles a filter."""
+"""The facet sidebar: counts for every listed facet (bigsearch/facets.py); selecting toggles a filter."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from bigsearch.facets import FACETS
-from bigsearch.render import FACET_TITLES
 from bigsearch.tui.messages import FacetToggled
 
-FACET_ORDER = tuple(facet.name for facet in FACETS if facet.name != "doc_type")
 SEPARATOR = "\x1f"
 
 
@@ -23,15 +21,16 @@ class FacetSidebar(OptionList):
         self.active = dict(active)
         self.clear_options()
         options: list[Option] = []
-        for facet in FACET_ORDER:
+        for listed in FACETS.listed():
+            facet = listed.name
             values = facets.get(facet) or {}
             chosen = active.get(facet)
             if chosen and chosen not in values:
                 values = {chosen: 0, **values}
             if not values:
                 continue
-            options.append(Option(Text(FACET_TITLES[facet], style="bold underline"), disabled=True))
-            items = list(values.items()) if facet == "year" else list(values.items())[:top]
+            options.append(Option(Text(listed.title, style="bold underline"), disabled=True))
+            items = list(values.items()) if listed.ranged else list(values.items())[:top]
             for value, count in items:
                 selected = chosen == value
                 label = Text()

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from bigsearch.render import highlighted, where
+from bigsearch.display import highlighted, where
 from bigsearch.search.results import Hit
 
 

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from bigsearch.render import HIGHLIGHT, where
+from bigsearch.display import HIGHLIGHT, where
 from bigsearch.search.results import Hit
 from bigsearch.tui.messages import HitHighlighted, HitOpened
 

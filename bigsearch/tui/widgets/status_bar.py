@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from bigsearch.render import FACET_TITLES
+from bigsearch.facets import FACETS
 
 
 class StatusBar(Static):
@@ -18,7 +18,8 @@ class StatusBar(Static):
             line.append(f"{total} träffar", style="bold")
         if filters:
             line.append("   Filter: ", style="bold")
-            line.append(" · ".join(f"{FACET_TITLES.get(k, k)}={v}" for k, v in filters.items()), style="green")
+            titles = FACETS.titles()
+            line.append(" · ".join(f"{titles.get(k, k)}={v}" for k, v in filters.items()), style="green")
         if note:
             line.append(f"   {note}", style="yellow")
         self.update(line)

@@ -1,0 +1,46 @@
+"""The typer app: every command but the quick `search` path (cli/entry.py) starts here.
+
+Commands live in cli/commands/, one module per group; this module only gathers them (make_app).
+Each runs under `guarded`: a BigsearchError is one line on stderr and its exit code, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bigsearch.cli.commands import browse, index, opensearch, reports, search, watch
+from bigsearch.cli.params import command
+
+
+def _version(value: bool) -> None:
+    if value:
+        from bigsearch import __version__
+
+        print(f"bigsearch {__version__}")
+        raise typer.Exit()
+
+
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """Search the minutes of BIG – Brottsförebyggarna i Gävle."""
+
+
+def make_app() -> typer.Typer:
+    """The app, its options read from the facet registry and the engine table as they are now."""
+    app = typer.Typer(name="bigsearch", help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
+                      no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False,
+                      rich_markup_mode=None)
+    app.callback()(_root)
+    for group in (search, reports, browse, index):
+        for name, function in group.COMMANDS.items():
+            command(app, name, function)
+    app.add_typer(watch.group(), name="watch")
+    app.add_typer(opensearch.group(), name="opensearch")
+    return app
+
+
+app = make_app()

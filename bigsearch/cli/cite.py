@@ -1,0 +1,72 @@
+"""Search hits as citations: Markdown ready to paste into a report, CSV, JSON lines or plain text.
+
+Each hit carries date, body, § number and title, principal, paragraph id, the quote with the
+match marked, and the source file with page (PDF) or line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from bigsearch.display import marked
+from bigsearch.search.results import Hit, SearchResult
+
+FORMATS = ("text", "md", "csv", "json")
+CSV_COLUMNS = ("id", "date", "body", "section", "section_title", "principal", "quote", "source", "page", "line", "score")
+
+
+def location(hit: Hit) -> str:
+    """Where in the original: the file, with its page (PDF) or line."""
+    where = hit.source
+    if hit.page:
+        where += f", s. {hit.page}"
+    elif hit.line:
+        where += f", rad {hit.line}"
+    return where
+
+
+def reference(hit: Hit) -> str:
+    parts = [part for part in (hit.body, hit.doc_type if hit.doc_type != "protokoll" else "protokoll",
+                               hit.date or (str(hit.year) if hit.year else "odaterat")) if part]
+    head = ", ".join(parts)
+    if hit.section:
+        head += f", {hit.section_prefix} § {hit.section}" if hit.section_prefix else f", § {hit.section}"
+    if hit.section_title:
+        head += f" {hit.section_title}"
+    if hit.principal:
+        head += f" ({hit.principal})"
+    return head
+
+
+def markdown(result: SearchResult) -> str:
+    lines = [f"**{result.total} träffar för** `{result.query}`", ""]
+    for hit in result.hits:
+        quote = marked(hit.snippet, hit.snippet_highlights, "**", "**").replace("\n", " ")
+        lines.append(f"> {quote}")
+        lines.append(">")
+        lines.append(f"> — {reference(hit)}. Källa: {location(hit)}. Id: `{hit.id}`")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def csv_text(result: SearchResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for hit in result.hits:
+        writer.writerow([hit.id, hit.date or "", hit.body or "", hit.section or "", hit.section_title or "",
+                         hit.principal or "", marked(hit.snippet, hit.snippet_highlights, "[", "]"), hit.source,
+                         hit.page or "", hit.line or "", hit.score])
+    return buffer.getvalue()
+
+
+def json_lines(result: SearchResult) -> str:
+    rows = []
+    for hit in result.hits:
+        data = hit.to_json()
+        data.update(reference=reference(hit), location=location(hit),
+                    quote=marked(hit.snippet, hit.snippet_highlights, "«", "»"))
+        rows.append(json.dumps(data, ensure_ascii=False))
+    return "\n".join(rows) + ("\n" if rows else "")

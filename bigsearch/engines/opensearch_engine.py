@@ -8,13 +8,15 @@ writes through the alias, source by source (see OpenSearchWriter).
 The index holds three kinds of documents (field `kind`): paragraphs "p", the sync manifest "f"
 (one per source file, as in the embedded engines) and the vocabulary "v" (one per analysed term).
 
-Lexicon (what prefix*, fuzzy~ and did-you-mean read, in the search core): `prefixed` pages
-through the vocabulary documents in term order (a prefix filter on a keyword, search_after), and
-`df` counts the paragraphs a term query matches. Why not the alternatives: a terms aggregation
-with an `include` regex needs fielddata on a text field (heap the size of the vocabulary on
-every node), `_terms_enum` exists in Elasticsearch but not in OpenSearch, and the term suggester
-answers "words within N edits", not the ordered prefix listing the core's bounded expansions
-need. The cost: one small document per distinct term, written once per run.
+Lexicon (what prefix*, fuzzy~ and did-you-mean read, in the search core): `prefixed` lists the
+vocabulary documents in term order (a prefix filter on a keyword), and `df` counts the
+paragraphs a term query matches; both are batched into one `_msearch` per lookahead round
+(search/lookahead.py), so a search costs at most three requests. Why not the alternatives: a
+terms aggregation with an `include` regex needs fielddata on a text field (heap the size of the
+vocabulary on every node), `_terms_enum` exists in Elasticsearch but not in OpenSearch, and the
+term suggester answers "words within N edits", not the ordered prefix listing the core's
+bounded expansions need. The cost: one small document per distinct term, written once per run
+and pruned when no paragraph holds the term any more.
 """
 
 from __future__ import annotations

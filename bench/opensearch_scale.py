@@ -6,10 +6,13 @@
 Generates the protocols (bench/make_corpus.py, the corpus bench/run.py uses), builds them with
 `bigsearch index --engine tantivy` and `--engine opensearch` (ingest included; CPU-seconds of the
 bigsearch process tree and of the cluster's JVMs, read from their PIDs in the node work folder),
-reports index size (primaries, and with replicas), and query latency p50/p95 through the public
-API over bench/engines.py's query mix with facets — the two engines measured in alternating
-rounds, so that load on the shared cores falls on both alike — with the HTTP requests per search.
-Writes bench/opensearch_scale.json and prints a table. Deletes its cluster index at the end.
+reports index size once the replicas are in place (primaries, and with replicas), and query
+latency p50/p95 through the public API over bench/engines.py's query mix with facets — the two
+engines measured in alternating rounds, so that load on the shared cores falls on both alike —
+with the HTTP requests and the CPU milliseconds (bigsearch's process, the cluster's JVMs) per
+search: CPU time, unlike wall time, does not grow when other work shares the cores, and the
+load average is recorded beside it. Writes bench/opensearch_scale.json and prints a table.
+Deletes its cluster index at the end.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -110,6 +114,11 @@ def main() -> None:
             build["paragraphs_per_s"] = paragraphs / build["seconds"]
             row: dict = {"build": build, "index_dir": str(index_dir)}
             if engine == "opensearch":
+                waited = time.perf_counter()
+                health = client.cluster.health(index=alias, wait_for_status="green", params={"timeout": "1800s"},
+                                               request_timeout=1900)
+                row["seconds_to_green"] = time.perf_counter() - waited
+                row["status"] = health["status"]
                 row["index_bytes"] = store_bytes(client, alias)
             else:
                 row["index_bytes"] = {"primaries": folder_bytes(index_dir), "total": folder_bytes(index_dir)}
@@ -120,17 +129,24 @@ def main() -> None:
         apis = {engine: Api(Path(row["index_dir"])) for engine, row in results["engines"].items()}
         counter = Counted(apis["opensearch"])
         samples: dict[str, list[dict]] = {engine: [] for engine in apis}
+        results["load_average_before_queries"] = os.getloadavg()
         for _ in range(args.repeat):  # alternating rounds: both engines see the same load
             for engine, api in apis.items():
-                before = counter.requests
-                samples[engine].append(latency(lambda q, api=api: api.search(q), QUERY_MIX, 1))
+                before, cpu, jvm = counter.requests, time.process_time(), cluster_cpu_seconds()
+                sample = latency(lambda q, api=api: api.search(q), QUERY_MIX, 1)
+                searches = 2 * len(QUERY_MIX)  # latency() warms up with the mix, then runs it once
+                sample["client_cpu_ms_per_search"] = (time.process_time() - cpu) * 1000 / searches
+                sample["cluster_cpu_ms_per_search"] = (cluster_cpu_seconds() - jvm) * 1000 / searches
                 if engine == "opensearch":
-                    # latency() warms up once, then runs the mix once: two passes per round
-                    samples[engine][-1]["requests_per_search"] = (counter.requests - before) / (2 * len(QUERY_MIX))
+                    sample["requests_per_search"] = (counter.requests - before) / searches
+                samples[engine].append(sample)
+        results["load_average_after_queries"] = os.getloadavg()
         for engine, rounds in samples.items():
             row = results["engines"][engine]
             row["query_p50_ms"] = sorted(r["p50_ms"] for r in rounds)[len(rounds) // 2]
             row["query_p95_ms"] = sorted(r["p95_ms"] for r in rounds)[len(rounds) // 2]
+            for key in ("client_cpu_ms_per_search", "cluster_cpu_ms_per_search"):
+                row[key] = sorted(r[key] for r in rounds)[len(rounds) // 2]
             if engine == "opensearch":
                 row["requests_per_search"] = max(r["requests_per_search"] for r in rounds)
             apis[engine].index.close()
@@ -139,18 +155,26 @@ def main() -> None:
             client.indices.delete(index=index)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print()
+    print(f"load average: {results['load_average_before_queries'][0]:.1f} before the queries, "
+          f"{results['load_average_after_queries'][0]:.1f} after ({results['cores']} cores)")
     print(f"{'engine':>10} | {'build s':>7} {'par./s':>7} {'CPU s':>7} {'JVM CPU s':>9} {'RSS MiB':>7} | "
-          f"{'MB prim.':>8} {'MB total':>8} {'B/par.':>6} | {'p50 ms':>6} {'p95 ms':>6} {'req/q':>5}")
+          f"{'MB prim.':>8} {'MB total':>8} {'B/par.':>6} | {'p50 ms':>6} {'p95 ms':>6} {'req/q':>5} "
+          f"{'CPU ms/q':>8} {'JVM ms/q':>8}")
     for engine, row in results["engines"].items():
         build, size = row["build"], row["index_bytes"]
         print(f"{engine:>10} | {build['seconds']:>7.0f} {build['paragraphs_per_s']:>7.0f} {build['cpu_seconds']:>7.0f} "
               f"{build['cluster_cpu_seconds']:>9.0f} {build['peak_tree_rss_mib']:>7.0f} | {size['primaries'] / 1e6:>8.0f} "
               f"{size['total'] / 1e6:>8.0f} {size['primaries'] / paragraphs:>6.0f} | {row['query_p50_ms']:>6.1f} "
-              f"{row['query_p95_ms']:>6.1f} {row.get('requests_per_search', 0):>5.1f}")
+              f"{row['query_p95_ms']:>6.1f} {row.get('requests_per_search', 0):>5.1f} "
+              f"{row['client_cpu_ms_per_search']:>8.1f} {row['cluster_cpu_ms_per_search']:>8.1f}")
     tantivy, cluster = results["engines"]["tantivy"], results["engines"]["opensearch"]
     print(f"opensearch / tantivy: build rate {cluster['build']['paragraphs_per_s'] / tantivy['build']['paragraphs_per_s']:.2f}, "
           f"p95 {cluster['query_p95_ms'] / tantivy['query_p95_ms']:.2f}, "
           f"size {cluster['index_bytes']['primaries'] / tantivy['index_bytes']['primaries']:.2f}")
+    cpu = cluster["build"]["cpu_seconds"] + cluster["build"]["cluster_cpu_seconds"]
+    print(f"build CPU: tantivy {paragraphs / tantivy['build']['cpu_seconds']:.0f} paragraphs per CPU-second, "
+          f"opensearch {paragraphs / cpu:.0f} (bigsearch {paragraphs / cluster['build']['cpu_seconds']:.0f}, "
+          f"cluster {paragraphs / max(cluster['build']['cluster_cpu_seconds'], 1e-9):.0f})")
     print(f"at this build rate 100,000 protocols would take "
           f"{100_000 * paragraphs / args.protocols / cluster['build']['paragraphs_per_s'] / 60:.0f} minutes")
 

@@ -3,11 +3,11 @@
     tests/opensearch-node/start --nodes 3          # three loopback nodes (prints the URL)
     nice python bench/opensearch_scale.py --url http://127.0.0.1:19200 [--protocols 10000] [--shards 3]
 
-Generates the protocols (bench/make_corpus.py, the corpus bench/run.py uses), builds them with
+Generates the protocols (bench/run.py's corpus, reused while the generator is unchanged), builds them with
 `bigsearch index --engine tantivy` and `--engine opensearch` (ingest included; CPU-seconds of the
 bigsearch process tree and of the cluster's JVMs, read from their PIDs in the node work folder),
 reports index size once the replicas are in place (primaries, and with replicas), and query
-latency p50/p95 through the public API over bench/engines.py's query mix with facets — the two
+latency p50/p95 through the public API over bench/queries.py's query mix with facets — the two
 engines measured in alternating rounds, so that load on the shared cores falls on both alike —
 with the HTTP requests and the CPU milliseconds (bigsearch's process, the cluster's JVMs) per
 search: CPU time, unlike wall time, does not grow when other work shares the cores, and the
@@ -29,9 +29,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.engines import QUERY_MIX  # noqa: E402
-from bench.make_corpus import write_corpus  # noqa: E402
-from bench.run import Api, export_paragraphs, folder_bytes, latency, run_measured  # noqa: E402
+from bench import measure  # noqa: E402
+from bench.queries import QUERY_MIX, BenchQuery  # noqa: E402
+from bench.run import ensure_corpus, folder_bytes, ingest  # noqa: E402
+from bench.systems import bench_env  # noqa: E402
 
 PYTHON = sys.executable
 NODE_WORK = Path(os.environ.get("BIGSEARCH_OPENSEARCH_WORK") or ROOT / "tests" / "opensearch-node" / "work")
@@ -54,6 +55,30 @@ def cluster_cpu_seconds() -> float:
 def store_bytes(client, alias: str) -> dict:
     stats = client.indices.stats(index=alias, metric="store")["_all"]
     return {"primaries": stats["primaries"]["store"]["size_in_bytes"], "total": stats["total"]["store"]["size_in_bytes"]}
+
+
+class Api:
+    """bigsearch's public API on one index, answering a BenchQuery with facets."""
+
+    def __init__(self, index_dir: Path) -> None:
+        import bigsearch
+
+        self.index = bigsearch.open_index(index_dir, build=False)
+
+    def search(self, query: BenchQuery) -> None:
+        self.index.search(query.text, limit=10, year=query.year_option, principal=query.principal)
+
+
+def latency(api: Api) -> dict:
+    """The query mix once to warm up, then once timed: p50 and p95 in milliseconds."""
+    for query in QUERY_MIX:
+        api.search(query)
+    times = []
+    for query in QUERY_MIX:
+        start = time.perf_counter()
+        api.search(query)
+        times.append((time.perf_counter() - start) * 1000)
+    return {"p50_ms": measure.quantile(times, 0.5), "p95_ms": measure.quantile(times, 0.95)}
 
 
 class Counted:
@@ -87,14 +112,12 @@ def main() -> None:
     client = make_client(args.url)
     nodes = client.cat.nodes(format="json")
     base = args.workdir / f"n{args.protocols}"
-    corpus = base / "corpus"
-    if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != args.protocols:
-        shutil.rmtree(corpus, ignore_errors=True)
-        write_corpus(args.protocols, corpus, seed=1)
-    paragraphs = export_paragraphs(corpus, base / "paragraphs.jsonl")
+    base.mkdir(parents=True, exist_ok=True)
+    corpus = ensure_corpus(base, args.protocols, seed=1)
+    _, paragraphs = ingest(corpus, base / "paragraphs.jsonl")
     print(f"{args.protocols} protocols, {paragraphs} paragraphs; {len(nodes)} OpenSearch nodes", flush=True)
     cli = [PYTHON, "-m", "bigsearch"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = bench_env()
     alias = f"bench-scale-{args.protocols}"
     results: dict = {"protocols": args.protocols, "paragraphs": paragraphs, "nodes": len(nodes),
                      "cores": os.cpu_count(), "shards": args.shards, "replicas": args.replicas, "engines": {}}
@@ -109,9 +132,10 @@ def main() -> None:
             index_dir = base / f"scale-index-{engine}"
             shutil.rmtree(index_dir, ignore_errors=True)
             jvm_before = cluster_cpu_seconds()
-            build = run_measured([*cli, "index", str(corpus), "--index-dir", str(index_dir), *options], env)
-            build["cluster_cpu_seconds"] = cluster_cpu_seconds() - jvm_before if engine == "opensearch" else 0.0
-            build["paragraphs_per_s"] = paragraphs / build["seconds"]
+            run = measure.run([*cli, "index", str(corpus), "--index-dir", str(index_dir), *options], env, tree=True)
+            build = {"seconds": run.wall_s, "cpu_seconds": run.cpu_s, "peak_tree_rss_mib": run.peak_rss_mib,
+                     "paragraphs_per_s": paragraphs / run.wall_s,
+                     "cluster_cpu_seconds": cluster_cpu_seconds() - jvm_before if engine == "opensearch" else 0.0}
             row: dict = {"build": build, "index_dir": str(index_dir)}
             if engine == "opensearch":
                 waited = time.perf_counter()
@@ -133,7 +157,7 @@ def main() -> None:
         for _ in range(args.repeat):  # alternating rounds: both engines see the same load
             for engine, api in apis.items():
                 before, cpu, jvm = counter.requests, time.process_time(), cluster_cpu_seconds()
-                sample = latency(lambda q, api=api: api.search(q), QUERY_MIX, 1)
+                sample = latency(api)
                 searches = 2 * len(QUERY_MIX)  # latency() warms up with the mix, then runs it once
                 sample["client_cpu_ms_per_search"] = (time.process_time() - cpu) * 1000 / searches
                 sample["cluster_cpu_ms_per_search"] = (cluster_cpu_seconds() - jvm) * 1000 / searches

@@ -1,20 +1,34 @@
-"""The benchmark: bigsearch's engines (whoosh, tantivy) against SQLite FTS5, raw tantivy-py and stock
-Whoosh over the same paragraphs, in one run on one machine.
+"""The benchmark: bigsearch's engines against baselines doing the same work, in one run on one machine.
 
-    python bench/run.py [--sizes 1000,10000] [--repeat 3] [--workdir bench/work]
+    python bench/run.py --quick                  # 300 protocols, 1 round: a few minutes, for development
+    python bench/run.py                          # 1,000 and 10,000 protocols, 5 rounds (results.json)
+    python bench/run.py --with-30k               # and the tantivy engine's p95 at 30,000 protocols
+    python bench/run.py --sizes 1000 --systems tantivy,raw-tantivy --out /tmp/r.json
 
-For each corpus size and engine it measures: the build from the protocol files (`bigsearch index
---engine E`, ingest included) as paragraphs/s and CPU-seconds, peak memory of the whole process
-tree (workers summed), index size, a no-op and a one-file re-index, query latency p50/p95 over the
-fixed mix in-process through the public API (with facets, and without), and `bigsearch search` end
-to end over the whole mix. The baselines build from the already-ingested paragraphs. Start-up is
-timed against `python -c "import tantivy"` and `import whoosh…`. Ratios come from the same run.
-Prints a table and writes bench/results.json.
+For each size:
+1. ingest: bigsearch's ingest of the generated protocol files into paragraph records, timed in
+   its own process: every baseline's "ingest" CPU-seconds (bench/ingest.py);
+2. build: each engine with `bigsearch index --engine E` from the files (ingest included; its
+   "engine" share is the total less the separately timed ingest), each baseline from the
+   records (its "engine" share), Recoll with recollindex over the files; CPU-seconds of the
+   whole process tree, wall time, peak memory, index size; a no-op and a one-file re-index;
+3. in process: every system in its own long-lived process; an untimed pass checks that the
+   like-for-like systems find the same totals and facet counts as bigsearch, then several
+   rounds in which, query by query, every system answers in turn (order rotating), with and
+   without facets, each timed (CPU and wall) inside the process that searches;
+4. end to end: `bigsearch search Q` (a fresh process) for the whole query mix and each engine,
+   interleaved with `python -c "import tantivy"` and `python -c pass`; then `search och` and
+   `search RAREWORD` for every system (the baselines through bench/cli.py, Recoll through
+   recollq), CPU-seconds and peak memory of the process tree, exit codes checked.
+Queries without hits are reported and left out of every system's statistics. Targets (issue
+25) are printed with their measured figure and met/missed. Results go to --out (JSON; read by
+bench/report.py, which prints the README's tables).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -22,106 +36,78 @@ import shutil
 import subprocess
 import sys
 import time
-from multiprocessing import Pool
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.engines import QUERY_MIX, BenchQuery, Fts5, RawTantivy  # noqa: E402
+from bench import measure  # noqa: E402
 from bench.make_corpus import write_corpus  # noqa: E402
-from bigsearch.engines.registry import ENGINES as ENGINE_TABLE  # noqa: E402
+from bench.queries import COMMON_WORD, QUERY_MIX, BenchQuery, rare_word  # noqa: E402
+from bench.systems import (  # noqa: E402
+    BY_NAME,
+    SYSTEMS,
+    System,
+    bench_env,
+    bigsearch_command,
+    build_command,
+    clean_env,
+    recoll_available,
+    search_command,
+)
 
-PYTHON = sys.executable
-ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded)  # built on this machine
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-# -- measuring --------------------------------------------------------------------------------------
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            tree.setdefault(int(fields[1]), []).append(int(entry))
-        except (OSError, IndexError, ValueError):
-            continue
-    return tree
+SCHEMA = 1
+PRESETS = {
+    "quick": {"sizes": [300], "rounds": 1, "e2e_rounds": 1, "cli_rounds": 1},
+    "full": {"sizes": [1000, 10000], "rounds": 5, "e2e_rounds": 3, "cli_rounds": 5},
+}
+REFERENCE = "tantivy"  # the totals and facets every like-for-like system is checked against
+STARTUP = {"python": ["-c", "pass"], "import tantivy": ["-c", "import tantivy"]}
 
 
-def _tree_rss(root: int) -> int:
-    tree, total, todo = _children(), 0, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * PAGE
-        except (OSError, ValueError, IndexError):
-            pass
-        todo.extend(tree.get(pid, []))
-    return total
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def measured(args: list[str], env=None) -> dict:
-    """Wall and CPU seconds (the process and every child it reaped) and the peak RSS of the whole tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.05)
-    wall = time.perf_counter() - start
-    usage = __import__("resource").getrusage(__import__("resource").RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-2000:]}")
-    return {"seconds": wall, "cpu_total_children": usage.ru_utime + usage.ru_stime, "peak_tree_rss_mib": peak / 2**20}
+def rotated(items: list, shift: int) -> list:
+    """The same items starting elsewhere, so that no system always goes first (or after another)."""
+    if not items:
+        return items
+    shift %= len(items)
+    return items[shift:] + items[:shift]
 
 
-def run_measured(args: list[str], env=None) -> dict:
-    """`measured`, with CPU-seconds of this command alone (the difference of the children totals)."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = measured(args, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result["cpu_seconds"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    result.pop("cpu_total_children")
-    return result
+# -- corpus and ingest --------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+def _generator_digest(seed: int, size: int) -> str:
+    digest = hashlib.sha256(f"{size}:{seed}".encode())
+    inputs = [HERE / "make_corpus.py", *sorted((ROOT / "corpus").glob("*.txt")),
+              *(ROOT / "bigsearch" / "data" / name for name in ("principals.toml", "places.toml", "firstnames.txt"))]
+    for path in inputs:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def latency(search, queries: list[BenchQuery], repeat: int) -> dict:
-    for query in queries:  # warm up: caches, columns, vocabulary
-        search(query)
-    times: list[float] = []
-    for _ in range(repeat):
-        for query in queries:
-            start = time.perf_counter()
-            search(query)
-            times.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95), "samples": len(times)}
+def ensure_corpus(base: Path, size: int, seed: int) -> Path:
+    """The generated corpus of `size` protocols, reused while the generator and its inputs are unchanged."""
+    corpus, stamp = base / "corpus", base / "corpus.stamp"
+    digest = _generator_digest(seed, size)
+    if not (stamp.exists() and stamp.read_text() == digest and corpus.is_dir()):
+        shutil.rmtree(corpus, ignore_errors=True)
+        log(f"[{size}] generating {size} protocols")
+        write_corpus(size, corpus, seed=seed)
+        stamp.write_text(digest)
+    return corpus
 
 
-def command_times(commands: list[list[str]], repeat: int, env=None) -> dict:
-    times = []
-    for _ in range(repeat):
-        for args in commands:
-            start = time.perf_counter()
-            subprocess.run(args, capture_output=True, env=env)
-            times.append((time.perf_counter() - start) * 1000)
-    return {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95), "samples": len(times)}
+def ingest(corpus: Path, jsonl: Path) -> tuple[dict, int]:
+    run = measure.run([sys.executable, "-m", "bench.ingest", str(corpus), str(jsonl)], bench_env())
+    return run.as_dict(), json.loads(run.stdout)["paragraphs"]
+
+
+# -- builds -----------------------------------------------------------------------------------------
 
 
 def folder_bytes(path: Path) -> int:
@@ -130,216 +116,351 @@ def folder_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-# -- corpus ------------------------------------------------------------------------------------------
+def build(system: System, base: Path, corpus: Path, jsonl: Path, ingest_cpu: float) -> dict:
+    index = system.index_path(base)
+    if index.is_dir():
+        shutil.rmtree(index)
+    index.unlink(missing_ok=True)
+    args, env = build_command(system, base, corpus, jsonl)
+    run = measure.run(args, env, tree=True)
+    row = run.as_dict()
+    if system.engine:  # ingest and indexing in one run: the engine share is what the ingest alone does not cost
+        row.update(total_cpu_s=run.cpu_s, ingest_cpu_s=ingest_cpu, engine_cpu_s=run.cpu_s - ingest_cpu,
+                   analysis_cpu_s=None)
+    elif system.name == "recoll":  # its own extraction from the files: not separable
+        row.update(total_cpu_s=run.cpu_s, ingest_cpu_s=None, engine_cpu_s=None, analysis_cpu_s=None)
+    else:
+        info = json.loads(run.stdout)
+        row.update(total_cpu_s=ingest_cpu + run.cpu_s, ingest_cpu_s=ingest_cpu, engine_cpu_s=run.cpu_s,
+                   analysis_cpu_s=info["analysis_cpu_s"])
+    data = index / "xapiandb" if system.name == "recoll" else index
+    row["index_mb"] = folder_bytes(data) / 1e6
+    return row
 
 
-def _export_one(path: str) -> list[str]:
-    from bigsearch.ingest.pipeline import ingest_file
-
-    doc = ingest_file(Path(path))
-    attendees = [a.name for a in doc.attendees]
-    return [json.dumps({**p.to_export(), "attendees": attendees}, ensure_ascii=False) for p in doc.paragraphs]
-
-
-def export_paragraphs(corpus: Path, jsonl: Path) -> int:
-    """The ingested paragraphs the baselines index (bigsearch ingests them itself while indexing)."""
-    files = sorted(str(p) for p in corpus.glob("*.txt"))
-    count = 0
-    with Pool(min(2, os.cpu_count() or 1)) as pool, jsonl.open("w", encoding="utf-8") as out:
-        for lines in pool.imap(_export_one, files, chunksize=16):
-            for line in lines:
-                out.write(line + "\n")
-            count += len(lines)
-    return count
+def reindex(system: System, base: Path, corpus: Path) -> dict:
+    """A no-op re-index and one with one file changed, through `bigsearch index` (the engine is remembered)."""
+    args = [bigsearch_command(), "index", str(corpus), "--index-dir", str(system.index_path(base))]
+    noop = measure.run(args, clean_env())
+    victim = sorted(corpus.glob("*.txt"))[len(list(corpus.glob("*.txt"))) // 2]
+    original = victim.read_bytes()
+    victim.write_bytes(original.replace("Dagordningen godkändes.".encode(), "Dagordningen godkändes med en ändring.".encode()))
+    try:
+        changed = measure.run(args, clean_env())
+    finally:
+        victim.write_bytes(original)
+        measure.run(args, clean_env())  # back to the state every other measurement sees
+    return {"noop": noop.as_dict(), "one_changed": changed.as_dict()}
 
 
-# -- the engines through the public API ---------------------------------------------------------------
+# -- in process ---------------------------------------------------------------------------------------
 
 
-class Api:
-    def __init__(self, index_dir: Path) -> None:
-        import bigsearch
+class Worker:
+    """One system's long-lived search process (bench/worker.py)."""
 
-        self.index = bigsearch.open_index(index_dir, build=False)
+    def __init__(self, system: System, index: Path, logs: Path) -> None:
+        self.system = system
+        self.log = (logs / f"worker-{system.name}.log").open("w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.worker", system.name, str(index)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=bench_env(), text=True, encoding="utf-8")
+        self.opened = self._reply()
 
-    def search(self, query: BenchQuery, limit: int = 10, facets: bool = True):
-        year = f"{query.year[0]}..{query.year[1]}" if query.year else None
-        result = self.index.search(query.text, limit=limit, facets=facets, year=year, principal=query.principal)
-        return [hit.id for hit in result.hits], result.total, result.facets
+    def _reply(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {self.system.name} worker stopped; see {self.log.name}")
+        return json.loads(line)
+
+    def ask(self, **request) -> dict:
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return self._reply()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+        self.log.close()
 
 
-def search_args(query: BenchQuery) -> list[str]:
-    args = ["search", query.text, "--limit", "10"]
-    if query.year:
-        args += ["--year", f"{query.year[0]}..{query.year[1]}"]
-    if query.principal:
-        args += ["--principal", query.principal]
-    return args
+def _facet_fingerprint(facets: dict | None) -> dict:
+    return {name: sorted((str(k), v) for k, v in values.items() if v) for name, values in (facets or {}).items()}
 
 
-STOCK_WHOOSH_LATENCY = """
-import json, sys, time
-sys.path.insert(0, {root!r})
-from pathlib import Path
-from bench.engines import QUERY_MIX, StockWhoosh
-from bench.run import latency
-stock = StockWhoosh(Path({index!r}))  # no bigsearch module is imported: Whoosh as shipped, no patches
-print(json.dumps(latency(lambda q: stock.search(q), QUERY_MIX, {repeat})))
-"""
+def agreement(details: dict[str, list[dict]], reference: str) -> dict:
+    """Queries on which a like-for-like system's total or facet counts differ from the reference's."""
+    out = {}
+    for name, answers in details.items():
+        if name == reference or not BY_NAME[name].like_for_like:
+            continue
+        totals, facets, overlap = [], [], []
+        for query, mine, theirs in zip(QUERY_MIX, answers, details[reference], strict=True):
+            if mine["total"] != theirs["total"]:
+                totals.append(f"{query.label}: {mine['total']} vs {theirs['total']}")
+            elif mine["facets"] is not None and _facet_fingerprint(mine["facets"]) != _facet_fingerprint(theirs["facets"]):
+                facets.append(query.label)
+            if theirs["ids"]:
+                overlap.append(len(set(mine["ids"]) & set(theirs["ids"])) / len(theirs["ids"]))
+        out[name] = {"totals_differ": totals, "facets_differ": facets,
+                     "top10_overlap": sum(overlap) / len(overlap) if overlap else None}
+    return out
+
+
+def in_process(systems: list[System], base: Path, rounds: int, protocols: int) -> dict:
+    logs = base / "logs"
+    logs.mkdir(exist_ok=True)
+    workers = {s.name: Worker(s, s.index_path(base), logs) for s in systems if s.in_process}
+    faceted = {name for name, w in workers.items() if w.system.counts_facets(protocols)}
+    try:
+        # An untimed pass: warms every system's caches and records what each one finds.
+        details = {name: [w.ask(query=i, facets=name in faceted, details=True) for i in range(len(QUERY_MIX))]
+                   for name, w in workers.items()}
+        reference = REFERENCE if REFERENCE in details else next(iter(details), None)
+        zero = [i for i, answer in enumerate(details[reference]) if answer["total"] == 0] if reference else []
+        samples: dict = {name: {"facets": [], "no_facets": []} for name in workers}
+        turn = 0
+        for _ in range(rounds):
+            for i in range(len(QUERY_MIX)):
+                for mode in ("facets", "no_facets"):
+                    names = [n for n in workers if mode == "no_facets" or n in faceted]
+                    for name in rotated(names, turn):
+                        reply = workers[name].ask(query=i, facets=mode == "facets")
+                        samples[name][mode].append((i, reply["wall_ms"], reply["cpu_ms"], reply["total"]))
+                    turn += 1
+        peaks = {name: w.ask(stats=True)["peak_rss_mib"] for name, w in workers.items()}
+    finally:
+        for worker in workers.values():
+            worker.close()
+    out: dict = {"reference": reference, "zero_hit_queries": [QUERY_MIX[i].label for i in zero],
+                 "agreement": agreement(details, reference) if reference else {}, "systems": {}}
+    for name, modes in samples.items():
+        row: dict = {"open": workers[name].opened, "peak_rss_mib": peaks[name],
+                     "totals": {q.label: d["total"] for q, d in zip(QUERY_MIX, details[name], strict=True)},
+                     "no_hits": [q.label for q, d in zip(QUERY_MIX, details[name], strict=True) if not d["total"]]}
+        for mode, rows in modes.items():
+            if not rows:
+                continue
+            kept = [r for r in rows if r[0] not in zero]
+            per_query: dict = {}
+            for i, _, cpu, _ in kept:
+                per_query.setdefault(QUERY_MIX[i].label, []).append(cpu)
+            row[mode] = {"cpu_ms": measure.spread([r[2] for r in kept]), "wall_ms": measure.spread([r[1] for r in kept]),
+                         "per_query_cpu_ms": {label: measure.median(v) for label, v in per_query.items()}}
+        out["systems"][name] = row
+    return out
+
+
+# -- end to end ----------------------------------------------------------------------------------------
+
+
+def _summary(runs: list[measure.Run]) -> dict:
+    return {"cpu_s": measure.spread([r.cpu_s for r in runs]), "wall_s": measure.spread([r.wall_s for r in runs]),
+            "peak_rss_mib": max((r.peak_rss_mib for r in runs), default=float("nan"))}
+
+
+def _hits(system: System | None, run: measure.Run) -> bool:
+    if system is not None and system.name == "recoll":  # recollq exits 0 either way; it prints the count
+        first = run.stdout.decode("utf-8", "replace").splitlines()[1:2]
+        return bool(first) and not first[0].startswith("0 results")
+    return run.exit_code == 0
+
+
+def end_to_end_mix(engines: list[System], base: Path, rounds: int) -> dict:
+    """`bigsearch search Q` for the whole mix, per engine, interleaved with Python's own start-up."""
+    runs: dict[str, list[measure.Run]] = {name: [] for name in [*(s.name for s in engines), *STARTUP]}
+    no_hits: dict[str, set] = {s.name: set() for s in engines}
+    turn = 0
+    for _ in range(rounds):
+        for query in QUERY_MIX:
+            entries = [(s, *search_command(s, base, query)) for s in engines]
+            entries += [(None, [sys.executable, *args], clean_env()) for args in STARTUP.values()]
+            names = [*(s.name for s in engines), *STARTUP]
+            for (system, args, env), name in rotated(list(zip(entries, names, strict=True)), turn):
+                run = measure.run(args, env, ok=(0, 1))
+                if system is not None and not _hits(system, run):
+                    no_hits[name].add(query.label)  # reported, and left out: it would time the suggestion path
+                    continue
+                runs[name].append(run)
+            turn += 1
+    out = {name: _summary(r) for name, r in runs.items()}
+    for name, labels in no_hits.items():
+        out[name]["no_hits"] = sorted(labels)
+    return out
+
+
+def end_to_end_words(systems: list[System], base: Path, rare: str, rounds: int, protocols: int) -> dict:
+    """`search och` and `search RAREWORD` in a fresh process for every system, interleaved."""
+    words = {"och": BenchQuery(COMMON_WORD), "rare": BenchQuery(rare)}
+    runs: dict = {key: {s.name: [] for s in systems} | {"import tantivy": []} for key in words}
+    hits: dict = {key: {s.name: True for s in systems} for key in words}
+    turn = 0
+    for _ in range(rounds):
+        for key, query in words.items():
+            entries = [(s, *search_command(s, base, query, s.counts_facets(protocols))) for s in systems]
+            entries.append((None, [sys.executable, *STARTUP["import tantivy"]], clean_env()))
+            for system, args, env in rotated(entries, turn):
+                run = measure.run(args, env, ok=(0, 1))
+                name = system.name if system else "import tantivy"
+                runs[key][name].append(run)
+                if system is not None:
+                    hits[key][name] = hits[key][name] and _hits(system, run)
+            turn += 1
+    out: dict = {"words": {"och": COMMON_WORD, "rare": rare}}
+    for key in words:
+        out[key] = {name: _summary(r) | ({"hits": hits[key][name]} if name in hits[key] else {})
+                    for name, r in runs[key].items()}
+    return out
 
 
 # -- one size ----------------------------------------------------------------------------------------
 
 
-def bench_size(size: int, workdir: Path, repeat: int, e2e_repeat: int) -> dict:
+def bench_size(size: int, systems: list[System], workdir: Path, options: argparse.Namespace) -> dict:
     base = workdir / f"n{size}"
-    corpus = base / "corpus"
-    if not corpus.is_dir() or len(list(corpus.glob("*.txt"))) != size:
-        shutil.rmtree(corpus, ignore_errors=True)
-        write_corpus(size, corpus, seed=1)
+    base.mkdir(parents=True, exist_ok=True)
+    started, load = time.perf_counter(), os.getloadavg()
+    corpus = ensure_corpus(base, size, options.seed)
     jsonl = base / "paragraphs.jsonl"
-    paragraphs = export_paragraphs(corpus, jsonl)
-    print(f"[{size}] {paragraphs} paragraphs", flush=True)
-    result: dict = {"protocols": size, "paragraphs": paragraphs, "engines": {}, "baselines": {}}
-    cli = [PYTHON, "-m", "bigsearch"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-    for engine in ENGINES:
-        index_dir = base / f"index-{engine}"
-        shutil.rmtree(index_dir, ignore_errors=True)
-        build = run_measured([*cli, "index", str(corpus), "--index-dir", str(index_dir), "--engine", engine], env)
-        build["paragraphs_per_s"] = paragraphs / build["seconds"]
-        build["paragraphs_per_cpu_s"] = paragraphs / build["cpu_seconds"]
-        row: dict = {"build": build, "index_bytes": folder_bytes(index_dir)}
-        print(f"[{size}] {engine} build {build['seconds']:.1f}s ({build['paragraphs_per_s']:.0f}/s)", flush=True)
-        noop = run_measured([*cli, "index", str(corpus), "--index-dir", str(index_dir)], env)
-        victim = sorted(corpus.glob("*.txt"))[size // 2]
-        original = victim.read_text("utf-8")
-        victim.write_text(original.replace("Dagordningen godkändes.", "Dagordningen godkändes med en ändring."), "utf-8")
-        one = run_measured([*cli, "index", str(corpus), "--index-dir", str(index_dir)], env)
-        victim.write_text(original, "utf-8")
-        subprocess.run([*cli, "index", str(corpus), "--index-dir", str(index_dir)], capture_output=True, env=env,
-                       check=True)
-        row["reindex"] = {"noop_s": noop["seconds"], "one_changed_s": one["seconds"]}
-        api = Api(index_dir)
-        row["query_in_process"] = {
-            "facets": latency(lambda q, api=api: api.search(q), QUERY_MIX, repeat),
-            "no_facets": latency(lambda q, api=api: api.search(q, facets=False), QUERY_MIX, repeat),
-        }
-        api.index.close()
-        engine_env = {**env, "BIGSEARCH_INDEX": str(index_dir)}
-        row["search_end_to_end"] = command_times([[*cli, *search_args(q)] for q in QUERY_MIX], e2e_repeat, engine_env)
-        result["engines"][engine] = row
-        print(f"[{size}] {engine} queries p95 {row['query_in_process']['facets']['p95_ms']:.1f} ms", flush=True)
-
-    baselines = {
-        "fts5": ("fts5_build", base / "fts5.sqlite"),
-        "raw_tantivy": ("raw_tantivy_build", base / "raw-tantivy"),
-        "stock_whoosh": ("stock_whoosh_build", base / "stock-whoosh"),
-    }
-    for name, (function, output) in baselines.items():
-        shutil.rmtree(output, ignore_errors=True) if output.is_dir() else output.unlink(missing_ok=True)
-        code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
-                f"from bench.engines import {function}; {function}(Path({str(jsonl)!r}), Path({str(output)!r}))")
-        build = run_measured([PYTHON, "-c", code])
-        build["paragraphs_per_s"] = paragraphs / build["seconds"]
-        result["baselines"][name] = {"build": build, "index_bytes": folder_bytes(output)}
-        print(f"[{size}] {name} build {build['seconds']:.1f}s", flush=True)
-    fts, raw = Fts5(base / "fts5.sqlite"), RawTantivy(base / "raw-tantivy")
-    result["baselines"]["fts5"]["query_in_process"] = {
-        "facets": latency(lambda q: fts.search(q), QUERY_MIX, repeat),
-        "no_facets": latency(lambda q: fts.search(q, facets=False), QUERY_MIX, repeat),
-    }
-    result["baselines"]["raw_tantivy"]["query_in_process"] = {
-        "facets": latency(lambda q: raw.search(q), QUERY_MIX, repeat),
-        "no_facets": latency(lambda q: raw.search(q, facets=False), QUERY_MIX, repeat),
-    }
-    stock = subprocess.run([PYTHON, "-c", STOCK_WHOOSH_LATENCY.format(root=str(ROOT), index=str(base / "stock-whoosh"),
-                                                                     repeat=repeat)],
-                           capture_output=True, text=True, check=True)
-    result["baselines"]["stock_whoosh"]["query_in_process"] = {"no_facets": json.loads(stock.stdout.splitlines()[-1])}
+    ingest_row, paragraphs = ingest(corpus, jsonl)
+    rare = rare_word(jsonl)
+    log(f"[{size}] ingest: {paragraphs} paragraphs, {ingest_row['cpu_s']:.1f} CPU-s; rare word {rare!r}")
+    result: dict = {"protocols": size, "paragraphs": paragraphs, "rare_word": rare, "ingest": ingest_row,
+                    "build": {}, "reindex": {}}
+    for system in systems:
+        row = build(system, base, corpus, jsonl, ingest_row["cpu_s"])
+        result["build"][system.name] = row
+        log(f"[{size}] build {system.name}: {row['total_cpu_s']:.1f} CPU-s ({row['wall_s']:.1f} s wall), "
+            f"{row['peak_rss_mib']:.0f} MiB, {row['index_mb']:.1f} MB")
+    for system in systems:
+        if system.engine:
+            result["reindex"][system.name] = reindex(system, base, corpus)
+    log(f"[{size}] in process: {options.rounds} round(s) of {len(QUERY_MIX)} queries")
+    result["in_process"] = in_process(systems, base, options.rounds, size)
+    for name, row in result["in_process"]["systems"].items():
+        facets = row.get("facets", {}).get("cpu_ms", {})
+        with_facets = f"{facets['p95']:.1f} ms with facets, " if facets.get("n") else ""
+        log(f"[{size}] {name}: p95 {with_facets}{row['no_facets']['cpu_ms']['p95']:.1f} ms without (CPU)")
+    engines = [s for s in systems if s.engine]
+    log(f"[{size}] end to end: the mix, {options.e2e_rounds} round(s)")
+    result["end_to_end_mix"] = end_to_end_mix(engines, base, options.e2e_rounds)
+    log(f"[{size}] end to end: och and {rare!r}, {options.cli_rounds} round(s)")
+    result["end_to_end"] = end_to_end_words(systems, base, rare, options.cli_rounds, size)
+    result["load_average"] = {"start": load, "end": os.getloadavg()}
+    result["bench_seconds"] = time.perf_counter() - started
     return result
 
 
-def startup(workdir: Path, size: int, repeat: int) -> dict:
-    cli = [PYTHON, "-m", "bigsearch"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = {
-        "bare_python": command_times([[PYTHON, "-c", "pass"]], repeat),
-        "import_tantivy": command_times([[PYTHON, "-c", "import tantivy"]], repeat),
-        "import_whoosh": command_times([[PYTHON, "-c", "import whoosh.index, whoosh.qparser, whoosh.searching"]], repeat),
-        "bigsearch_help": command_times([[*cli, "--help"]], repeat, env),
-    }
-    for engine in ENGINES:
-        engine_env = {**env, "BIGSEARCH_INDEX": str(workdir / f"n{size}" / f"index-{engine}")}
-        out[f"bigsearch_search_{engine}"] = command_times([[*cli, "search", "Andersberg"]], repeat, engine_env)
-    return out
+def tantivy_30k(workdir: Path, options: argparse.Namespace) -> dict:
+    """The tantivy engine alone at 30,000 protocols: its build and its in-process p95."""
+    size, system = 30_000, BY_NAME["tantivy"]
+    base = workdir / f"n{size}"
+    base.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    corpus = ensure_corpus(base, size, options.seed)
+    index = system.index_path(base)
+    shutil.rmtree(index, ignore_errors=True)
+    args, env = build_command(system, base, corpus, base / "unused.jsonl")
+    row = measure.run(args, env, tree=True).as_dict()
+    row["index_mb"] = folder_bytes(index) / 1e6
+    log(f"[30000] build tantivy: {row['cpu_s']:.1f} CPU-s")
+    measured = in_process([system], base, options.rounds, size)
+    return {"protocols": size, "build": row, "in_process": measured, "bench_seconds": time.perf_counter() - started}
 
 
-def ratios(results: dict) -> dict:
-    out: dict = {}
-    for size, row in results["sizes"].items():
-        fts, raw = row["baselines"]["fts5"], row["baselines"]["raw_tantivy"]
-        entry = {}
-        for engine, data in row["engines"].items():
-            q = data["query_in_process"]["facets"]
-            entry[engine] = {
-                "query_p95_over_fts5": q["p95_ms"] / fts["query_in_process"]["facets"]["p95_ms"],
-                "query_p95_over_raw_tantivy": q["p95_ms"] / raw["query_in_process"]["facets"]["p95_ms"],
-                "index_size_over_fts5": data["index_bytes"] / fts["index_bytes"],
-                "build_rate_over_fts5": data["build"]["paragraphs_per_s"] / fts["build"]["paragraphs_per_s"],
-                "search_end_to_end_over_import_tantivy":
-                    data["search_end_to_end"]["p50_ms"] / results["startup"]["import_tantivy"]["p50_ms"],
-            }
-        out[size] = entry
-    return out
+# -- the run ---------------------------------------------------------------------------------------
 
 
-def print_table(results: dict) -> None:
-    print()
-    header = (f"{'size':>6} {'engine':>12} | {'build p/s':>9} {'CPU s':>6} {'RSS MiB':>7} {'MB':>6} | {'no-op s':>7} "
-              f"{'1 chg s':>7} | {'p50 ms':>7} {'p95 ms':>7} {'p95 nf':>7} | {'e2e p50':>7}")
-    print(header)
-    for size, row in results["sizes"].items():
-        for name, data in [*row["engines"].items(), *row["baselines"].items()]:
-            build = data["build"]
-            q = data.get("query_in_process", {})
-            facets, plain = q.get("facets", {}), q.get("no_facets", {})
-            reindex = data.get("reindex", {})
-            e2e = data.get("search_end_to_end", {})
-            print(f"{size:>6} {name:>12} | {build['paragraphs_per_s']:>9.0f} {build['cpu_seconds']:>6.1f} "
-                  f"{build['peak_tree_rss_mib']:>7.0f} {data['index_bytes'] / 1e6:>6.1f} | "
-                  f"{reindex.get('noop_s', float('nan')):>7.2f} {reindex.get('one_changed_s', float('nan')):>7.2f} | "
-                  f"{facets.get('p50_ms', float('nan')):>7.1f} {facets.get('p95_ms', float('nan')):>7.1f} "
-                  f"{plain.get('p95_ms', float('nan')):>7.1f} | {e2e.get('p50_ms', float('nan')):>7.0f}")
-    print()
-    print("start-up p50 ms: " + ", ".join(f"{k} {v['p50_ms']:.0f}" for k, v in results["startup"].items()))
-    for size, row in results["ratios"].items():
-        for engine, values in row.items():
-            print(f"ratios {size} {engine}: " + ", ".join(f"{k} {v:.2f}" for k, v in values.items()))
+def versions() -> dict:
+    import importlib.metadata as meta
+    import sqlite3
+
+    found = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version}
+    for package in ("bigsearch", "tantivy", "whoosh-reloaded"):
+        try:
+            found[package] = meta.version(package)
+        except meta.PackageNotFoundError:
+            found[package] = None
+    if shutil.which("recollq"):
+        found["recoll"] = subprocess.run(["recollq", "-v"], capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "bigsearch"],
+                           capture_output=True, text=True)
+    found["commit"] = commit.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    return found
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--e2e-repeat", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="300 protocols, 1 round (a few minutes)")
+    parser.add_argument("--sizes", help="comma-separated protocol counts (full: 1000,10000)")
+    parser.add_argument("--rounds", type=int, help="in-process rounds over the mix (full: 5)")
+    parser.add_argument("--e2e-rounds", type=int, help="end-to-end rounds over the mix (full: 3)")
+    parser.add_argument("--cli-rounds", type=int, help="rounds of `search och` / RAREWORD (full: 5)")
+    parser.add_argument("--with-30k", action="store_true", help="also the tantivy engine at 30,000 protocols")
+    parser.add_argument("--systems", help=f"comma-separated subset of: {', '.join(s.name for s in SYSTEMS)}")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=HERE / "work")
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    parser.add_argument("--out", type=Path, help="results JSON (full: bench/results.json; quick: "
+                                                 "bench/work/results-quick.json)")
+    options = parser.parse_args(argv)
+    preset = PRESETS["quick" if options.quick else "full"]
+    options.sizes = [int(s) for s in options.sizes.split(",")] if options.sizes else preset["sizes"]
+    for key in ("rounds", "e2e_rounds", "cli_rounds"):
+        if getattr(options, key) is None:
+            setattr(options, key, preset[key])
+    if options.out is None:
+        options.out = options.workdir / "results-quick.json" if options.quick else HERE / "results.json"
+    return options
+
+
+def select_systems(names: str | None) -> tuple[list[System], dict[str, str]]:
+    wanted = names.split(",") if names else [s.name for s in SYSTEMS]
+    unknown = [n for n in wanted if n not in BY_NAME]
+    if unknown:
+        raise SystemExit(f"unknown system(s) {', '.join(unknown)}; use {', '.join(BY_NAME)}")
+    skipped = {}
+    reason = recoll_available()
+    if "recoll" in wanted and reason:
+        skipped["recoll"] = reason
+        wanted.remove("recoll")
+    return [s for s in SYSTEMS if s.name in wanted], skipped
+
+
+def main(argv: list[str] | None = None) -> None:
+    from bench import report
+    from bench.targets import evaluate
+
+    options = parse_args(argv)
+    systems, skipped = select_systems(options.systems)
+    for name, reason in skipped.items():
+        log(f"skipping {name}: {reason}")
+    started = time.perf_counter()
     results: dict = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "query_mix": [q.label for q in QUERY_MIX],
+        "schema": SCHEMA,
+        "run": {"mode": "quick" if options.quick else "full", "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "rounds": options.rounds, "e2e_rounds": options.e2e_rounds, "cli_rounds": options.cli_rounds,
+                "cpus": os.cpu_count(), "platform": platform.platform(), "versions": versions(),
+                "systems": {s.name: {"label": s.label, "engine": s.engine, "like_for_like": s.like_for_like,
+                                     "facets": s.facets, "facets_up_to": s.facets_up_to, "note": s.note}
+                            for s in systems},
+                "skipped": skipped},
+        "query_mix": [{"label": q.label, "kind": q.kind} for q in QUERY_MIX],
         "sizes": {},
     }
-    for size in sizes:
-        results["sizes"][str(size)] = bench_size(size, args.workdir, args.repeat, args.e2e_repeat)
-        results["startup"] = startup(args.workdir, sizes[0], 10)
-        results["ratios"] = ratios(results)
-        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    print_table(results)
-    print(f"\nwrote {args.out}")
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    for size in options.sizes:
+        results["sizes"][str(size)] = bench_size(size, systems, options.workdir, options)
+        results["targets"] = evaluate(results)
+        options.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    if options.with_30k:
+        results["tantivy_30k"] = tantivy_30k(options.workdir, options)
+    results["targets"] = evaluate(results)
+    results["run"]["seconds"] = time.perf_counter() - started
+    options.out.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print()
+    print(report.render(results))
+    log(f"wrote {options.out} ({results['run']['seconds'] / 60:.1f} min)")
 
 
 if __name__ == "__main__":

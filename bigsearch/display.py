@@ -14,6 +14,15 @@ def where(section: str | None, title: str | None) -> str:
     return title or ""
 
 
+def ocr_note(hit: Hit) -> str:
+    """"(OCR, page 3, 91%)" for a paragraph read by OCR from a scan; "" for one read from text."""
+    if not hit.ocr:
+        return ""
+    parts = ["OCR", f"page {hit.page}" if hit.page else "",
+             f"{hit.ocr_confidence}%" if hit.ocr_confidence is not None else ""]
+    return "(" + ", ".join(part for part in parts if part) + ")"
+
+
 def title_offset(section: str | None) -> int:
     """Where the § title starts in `where(section, title)`: title highlights shift by this much."""
     return len(f"§ {section} ") if section else 0

@@ -39,6 +39,7 @@ class Option:
     name: str  # Filters.principal, Index.search(principal=…)
     help: str
     choices: tuple[str, ...] | None = None
+    switch: bool = False  # a yes/no flag pair (--ocr/--no-ocr): its value is True or False
 
 
 class Facet:
@@ -315,6 +316,34 @@ class Body(Facet):
                          "for the paragraph's text use text:")
 
 
+class Ocr(Facet):
+    """Read by OCR from a scanned page ("ja") or from a text ("nej"): a filter, not counted."""
+
+    name, title = "ocr", "OCR"
+    counted = listed = False
+    query_names = ("ocr",)
+    query_help = "read by OCR from a scan: ocr:ja, or from a text: ocr:nej"
+    query_example = "ocr:ja"
+    options = (Option("--ocr", "ocr", "Only paragraphs read by OCR from scans (--ocr), or only those from text "
+                      "(--no-ocr).", switch=True),)
+    YES, NO = "ja", "nej"
+
+    def extract(self, paragraph, doc) -> str:
+        return self.YES if paragraph.ocr else self.NO
+
+    def resolve(self, typed: str, known: Known) -> str:
+        value = clean_input(str(typed), self.name).casefold()
+        if value in ("ja", "yes", "true", "1"):
+            return self.YES
+        if value in ("nej", "no", "false", "0"):
+            return self.NO
+        raise QueryError(f"ocr:{value}: use ocr:ja (read by OCR from a scan) or ocr:nej (from a text)")
+
+    def filter(self, given: dict, known: Known) -> Q | None:
+        wanted = given.get("ocr")
+        return None if wanted is None else self.matches(self.YES if wanted else self.NO)
+
+
 class Section(Facet):
     name, title = "section", "Paragraf"
     counted = listed = False
@@ -439,4 +468,4 @@ class Registry:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
-FACETS = Registry(Year(), Principal(), Person(), Attendee(), Place(), DocType(), Body(), Section(), Date())
+FACETS = Registry(Year(), Principal(), Person(), Attendee(), Place(), DocType(), Body(), Section(), Date(), Ocr())

@@ -11,6 +11,7 @@ from pathlib import Path
 from bigsearch.engines import whoosh_store as store
 from bigsearch.engines.records import KIND_PARAGRAPH, KIND_SOURCE
 from bigsearch.engines.registry import ENGINE_FILE
+from bigsearch.ingest.ocr import CACHE_FOLDER as OCR_CACHE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def unreferenced_files(index_dir: Path) -> list[str]:
     name = store.index_name()
     generation = store.latest_generation(index_dir)
     toc = TOC.read(FileStorage(str(index_dir)), name, gen=generation)
-    wanted = {f"_{name}_{generation}.toc", store.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE}
+    wanted = {f"_{name}_{generation}.toc", store.LOCK_NAME, f"{name}_WRITELOCK", ENGINE_FILE, OCR_CACHE}
     wanted |= {segment.make_filename(segment.COMPOUND_EXT) for segment in toc.segments}
     return sorted(set(os.listdir(index_dir)) - wanted)
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bigsearch.cli.app import app
 
 KEYS = ["id", "source", "doc_type", "date", "year", "section", "section_title", "principal", "unit",
-        "persons", "places", "text", "section_prefix", "attendees", "body"]
+        "persons", "places", "text", "section_prefix", "attendees", "body", "ocr", "ocr_confidence"]
 
 
 def test_export_jsonl_has_exactly_the_keys(corpus_dir):

@@ -13,7 +13,7 @@ from bigsearch.cli.app import app
 
 HIT_KEYS = {"id", "score", "date", "year", "doc_type", "source", "section", "section_title", "principal", "unit",
             "persons", "places", "text", "snippet", "highlights", "doc_title", "attendees", "title_highlights",
-            "doc_title_highlights", "matched_attendees", "body", "page", "line", "section_prefix"}
+            "doc_title_highlights", "matched_attendees", "body", "page", "line", "section_prefix", "ocr", "ocr_confidence"}
 
 
 @pytest.fixture()

@@ -53,6 +53,12 @@ def test_both_parsers_take_every_declared_filter():
     help_text = CliRunner().invoke(app, ["search", "--help"], terminal_width=200).stdout
     quick = _parser()
     for option in filter_flags():
-        value = option.choices[-1] if option.choices else "v"
         assert option.flag in help_text
+        if option.switch:  # --ocr / --no-ocr
+            assert f"--no-{option.flag[2:]}" in help_text
+            assert getattr(quick.parse_args(["q", option.flag]), option.name) is True
+            assert getattr(quick.parse_args(["q", f"--no-{option.flag[2:]}"]), option.name) is False
+            assert getattr(quick.parse_args(["q"]), option.name) is None
+            continue
+        value = option.choices[-1] if option.choices else "v"
         assert getattr(quick.parse_args(["q", option.flag, value]), option.name) == value

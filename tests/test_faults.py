@@ -513,3 +513,127 @@ def test_full_disk_with_the_tantivy_engine(tmp_path, corpus_dir):
         assert shutil.disk_usage(disk).used <= used_before + 64 * 1024  # what the run wrote is gone again
         with Searcher(index_dir) as searcher:
             assert searcher.search("Dagordningen", limit=100).total == before
+
+
+# -- a run that is reading scans by OCR ---------------------------------------------------------------
+
+
+def _ocr_ready() -> str | None:
+    """Why runs that OCR cannot be tested here, or None."""
+    from bench.scans import font_path
+    from bigsearch.ingest.ocr.available import ocr_status
+
+    status = ocr_status()
+    if not status.available:
+        return f"OCR not available here: {status.reason}"
+    return None if font_path() is not None else "no DejaVu font to draw scans with — apt-get install fonts-dejavu-core"
+
+
+needs_ocr = pytest.mark.skipif(_ocr_ready() is not None, reason=str(_ocr_ready()))
+
+
+def ocr_helpers(pid: int) -> set[int]:
+    """The OCR helper processes under a run: its children, or its ingest worker's."""
+    found, todo = set(), [pid]
+    while todo:
+        for child in children(todo.pop()):
+            todo.append(child)
+            try:
+                if b"bigsearch.ingest.ocr.worker" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.add(child)
+            except OSError:
+                pass
+    return found
+
+
+def _scan_pdf(corpus_dir: Path, pages: int) -> bytes:
+    from bench import scans
+
+    text = (corpus_dir / "000_abf7e5c094538042.txt").read_text("utf-8")
+    return scans.pdf_of([scans.degrade(page.image, seed=n, speckle=0.02) for n, page in
+                         enumerate(scans.scan_pages(text)[:pages])])
+
+
+def _wait_for_helpers(proc, limit: float = 120.0) -> set[int]:
+    deadline = time.monotonic() + limit
+    while proc.poll() is None and time.monotonic() < deadline:
+        helpers = ocr_helpers(proc.pid)
+        if helpers:
+            return helpers
+        time.sleep(0.01)
+    return set()
+
+
+OCR_SYNC_CHILD = """
+import sys
+from pathlib import Path
+from bigsearch.index import sync as index_sync
+index_sync.PARALLEL_FROM = 2  # even a small run ingests in the worker process (engines that use one)
+def progress(done, total, name):
+    print(f"progress {done}/{total}", flush=True)
+report = index_sync.sync(Path(sys.argv[1]), [Path(sys.argv[2])], progress=progress, engine=sys.argv[3])
+print("done", report.summary(), flush=True)
+"""
+
+
+@needs_ocr
+@needs_workers
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])  # OCR helpers of the run itself, of its ingest worker
+def test_sigkill_of_a_run_that_is_ocring_kills_its_ocr_helpers_and_keeps_the_index(tmp_path, corpus_dir, engine):
+    from bigsearch.search.searcher import Searcher
+
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [docs], engine=engine)
+    with Searcher(index_dir) as searcher:
+        before = searcher.search("Andersberg", limit=0).total
+    (docs / "zz-scan.pdf").write_bytes(_scan_pdf(corpus_dir, 2))  # sorted last: read after the text files
+    (docs / "c000_001_15d56eff24d3047a.txt").write_text("Protokoll BIG 2024-03-01\n\n§ 1 Nytt\n\nText.", "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", OCR_SYNC_CHILD, str(index_dir), str(docs), engine],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    helpers = _wait_for_helpers(proc)
+    assert helpers, f"no OCR helper started: {proc.communicate()}"
+    if engine == "tantivy":
+        assert not helpers & children(proc.pid), "the helpers should belong to the ingest worker"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not wait_until_gone(helpers), "OCR helpers outlived the killed run"
+    with Searcher(index_dir) as searcher:  # the previous index, whole
+        assert searcher.search("Andersberg", limit=0).total == before
+        assert searcher.search("Nytt", limit=0).total == 0
+    if engine == "whoosh":
+        assert lock_is_free(index_dir)
+    # The next run reads the scan (what the killed run OCRed is in the cache) and leaves nothing behind.
+    report = sync(index_dir, [docs])
+    assert report.updated == 1 and report.added == 1 and report.ocr_read + report.ocr_cached == 2
+    from bigsearch.search.results import Filters
+
+    with Searcher(index_dir) as searcher:
+        assert searcher.search("välkommen", Filters(ocr=True), limit=0).total == 1
+        assert searcher.search("Andersberg", Filters(ocr=False), limit=0).total == before
+    if engine == "whoosh":
+        assert unreferenced_files(index_dir) == []
+
+
+@needs_ocr
+def test_ctrl_c_of_a_run_that_is_ocring_ends_quietly(tmp_path, corpus_dir):
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 1)
+    index_dir = tmp_path / "ix"
+    sync(index_dir, [docs])
+    old_state = index_state(index_dir)
+    (docs / "zz-scan.pdf").write_bytes(_scan_pdf(corpus_dir, 3))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", CLI_CHILD, "index", str(docs), "--index-dir", str(index_dir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    helpers = _wait_for_helpers(proc)
+    assert helpers, f"no OCR helper started: {proc.communicate()}"
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group (helpers have their own)
+    out, err = proc.communicate()
+    assert proc.returncode == 130, err
+    assert err.strip() == "interrupted", err
+    assert not wait_until_gone(helpers)
+    assert lock_is_free(index_dir)
+    assert index_state(index_dir) == old_state

@@ -131,11 +131,11 @@ def test_files_are_read_one_at_a_time_as_they_are_written(tmp_path, folder, monk
     real_ingest, real_records, real_read = index_sync.ingest_file, index_records.paragraph_records, Path.read_bytes
     ingesting = []
 
-    def ingest(path):
+    def ingest(path, ocr=None):
         events.append(f"read {path.name}")
         ingesting.append(path)
         try:
-            return real_ingest(path)
+            return real_ingest(path, ocr)
         finally:
             ingesting.pop()
 

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from bigsearch.display import marked
+from bigsearch.display import marked, ocr_note
 from bigsearch.search.results import Hit, SearchResult
 
 FORMATS = ("text", "md", "csv", "json")
@@ -18,9 +18,12 @@ CSV_COLUMNS = ("id", "date", "body", "section", "section_title", "principal", "q
 
 
 def location(hit: Hit) -> str:
-    """Where in the original: the file, with its page (PDF) or line."""
+    """Where in the original: the file, with its page (PDF) or line; a scan's page says it was read by OCR
+    and how confident OCR was: "scan.pdf (OCR, page 3, 91%)"."""
     where = hit.source
-    if hit.page:
+    if hit.ocr:
+        where += f" {ocr_note(hit)}"
+    elif hit.page:
         where += f", s. {hit.page}"
     elif hit.line:
         where += f", rad {hit.line}"

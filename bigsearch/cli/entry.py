@@ -28,7 +28,10 @@ def _parser() -> _Parser:
     parser = _Parser(prog="bigsearch search", add_help=False, allow_abbrev=False)
     parser.add_argument("query")
     for option in filter_flags():
-        parser.add_argument(option.flag, dest=option.name, choices=option.choices)
+        if option.switch:
+            parser.add_argument(option.flag, dest=option.name, action=argparse.BooleanOptionalAction)
+        else:
+            parser.add_argument(option.flag, dest=option.name, choices=option.choices)
     parser.add_argument("--sort", choices=SORTS, default=SORTS[0])
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
     parser.add_argument("--offset", type=int, default=0)

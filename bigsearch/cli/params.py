@@ -57,6 +57,8 @@ def guarded(function):
 
 
 def _annotation(option: Option):
+    if option.switch:  # --ocr/--no-ocr: True, False, or None when neither is given
+        return Annotated[bool | None, typer.Option(f"{option.flag}/--no-{option.flag[2:]}", help=option.help)]
     kind = StrEnum(option.name.title(), {name: name for name in option.choices}) if option.choices else str
     return Annotated[kind | None, typer.Option(option.flag, help=option.help)]
 

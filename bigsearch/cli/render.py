@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from bigsearch.display import highlighted, marked, shifted, shows_doc_title, title_offset, where
+from bigsearch.display import highlighted, marked, ocr_note, shifted, shows_doc_title, title_offset, where
 from bigsearch.facets import FACETS
 from bigsearch.search.results import Hit, SearchResult
 
@@ -41,6 +41,8 @@ def export_lines(doc: Document, fmt: str) -> Iterator[str]:
                 row.setdefault(facet.key, facet.extract(paragraph, doc))
             # Where the paragraph comes from: the file and the page (PDF) or line (text file).
             row["source"] = {"file": paragraph.source, "page": paragraph.page, "line": paragraph.line}
+            row["ocr"] = paragraph.ocr  # read by OCR from a scan, with the page's mean word confidence
+            row["ocr_confidence"] = paragraph.ocr_confidence
             yield json.dumps(row, ensure_ascii=False)
             continue
         meta = " · ".join(
@@ -140,7 +142,7 @@ def print_paragraph(hit: Hit, out, neighbours: list[Hit] | None = None) -> None:
     from rich.text import Text
 
     out.print(hit_heading(hit))
-    details = [("Källa", hit.source), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
+    details = [("Källa", f"{hit.source} {ocr_note(hit)}".strip()), ("Typ", hit.doc_type), ("Enhet", hit.unit or ""),
                ("Personer", ", ".join(hit.persons)), ("Platser", ", ".join(hit.places))]
     for label, value in details:
         if value:

@@ -131,6 +131,7 @@ def mappings() -> dict:
     properties["position"] = {"type": "integer"}
     properties["page"] = {"type": "integer"}  # where in the original, for citations
     properties["line"] = {"type": "integer"}
+    properties["ocr_confidence"] = {"type": "integer"}
     properties["paragraphs"] = {"type": "integer"}
     properties["first"] = {"type": "boolean"}
     properties["text"] = _original_text()

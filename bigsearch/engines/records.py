@@ -55,6 +55,7 @@ def paragraph_records(doc: Document, source_key: str) -> list[dict]:
             "title": doc.title,
             "page": paragraph.page,
             "line": paragraph.line,
+            "ocr_confidence": paragraph.ocr_confidence,  # the page's mean word confidence, when read by OCR
             "first": number == 0,
         }
         for facet in facets:

@@ -48,6 +48,7 @@ def make_schema() -> Schema:
         order=STORED(),  # the same, returned with the paragraph
         page=STORED(),  # where in the original, for citations: a PDF's page, a text file's line
         line=STORED(),
+        ocr_confidence=STORED(),  # a page read by OCR: its mean word confidence
         section_prefix=STORED(),
         # The document's title with its dnr, and who attended: searchable on every paragraph.
         title=STORED(),
@@ -82,6 +83,7 @@ def paragraph_document(record: dict) -> dict:
         "order": record["position"],
         "page": record.get("page"),
         "line": record.get("line"),
+        "ocr_confidence": record.get("ocr_confidence"),
         "section_prefix": record.get("section_prefix"),
         "title": record.get("title") or "",
         "doc_title": record.get("title") or "",

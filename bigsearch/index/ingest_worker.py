@@ -20,25 +20,27 @@ def _start(parent: int, lock_fds: tuple[int, ...]) -> None:
     processes.close_inherited_locks(lock_fds)
 
 
-def _ingest_one(path: str):
+def _ingest_one(job: tuple):
     from bigsearch.errors import ReadError
     from bigsearch.ingest.pipeline import ingest_file
 
+    path, ocr = job
     try:
-        return ingest_file(Path(path)), None
+        return ingest_file(Path(path), ocr), None
     except ReadError as exc:
         return None, str(exc)
 
 
-def ingested(paths: list[Path]) -> Iterator[tuple[Path, object, str | None]]:
-    """(path, Document or None, error or None) in order."""
+def ingested(paths: list[Path], ocr=None) -> Iterator[tuple[Path, object, str | None]]:
+    """(path, Document or None, error or None) in order. `ocr`: the run's OcrOptions (scanned pages are
+    read by OCR helpers that the worker starts and owns; they exit when it dies)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     with processes.ctrl_c_held():
         pool = context.Pool(1, initializer=_start, initargs=(os.getpid(), tuple(processes.HELD_LOCK_FDS)))
     try:
-        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [str(p) for p in paths], chunksize=4),
+        for path, (doc, error) in zip(paths, pool.imap(_ingest_one, [(str(p), ocr) for p in paths], chunksize=4),
                                       strict=True):
             yield path, doc, error
     finally:

@@ -34,6 +34,7 @@ from bigsearch.errors import (
 )
 from bigsearch.index import ingest_worker
 from bigsearch.ingest import limits
+from bigsearch.ingest.ocr import OcrOptions, options_for_index
 from bigsearch.ingest.pipeline import (
     LimitedWarnings,
     discover,
@@ -62,6 +63,8 @@ class SyncReport:
     removed_sources: list[str] = field(default_factory=list)  # source keys: printable already
     warned: list[tuple[str, str]] = field(default_factory=list)  # indexed, with a warning
     ignored: list[tuple[str, str]] = field(default_factory=list)  # unknown type, link out of the folder
+    ocr_read: int = 0  # scanned pages read by OCR in this run
+    ocr_cached: int = 0  # scanned pages whose OCR text came from the cache (read by an earlier run)
 
     def summary(self) -> str:
         extra = ""
@@ -71,9 +74,13 @@ class SyncReport:
             extra += f", {len({name for name, _ in self.warned})} with a warning"
         if self.ignored:
             extra += f", {len(self.ignored)} not protocols (unknown type or link out of the folder)"
+        ocr = ""
+        if self.ocr_read or self.ocr_cached:
+            ocr = (f"; {self.ocr_read + self.ocr_cached} scanned pages: {self.ocr_read} read by OCR, "
+                   f"{self.ocr_cached} from the OCR cache")
         return (
             f"{self.added} added, {self.updated} updated, {self.removed} removed, "
-            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed"
+            f"{self.unchanged} unchanged, {len(self.failed)} failed{extra}; {self.paragraphs} paragraphs indexed{ocr}"
         )
 
 
@@ -117,13 +124,15 @@ def sync(
     engine: str | None = None,
     settings: dict | None = None,
     body: str | None = None,
+    ocr: str = "auto",
 ) -> SyncReport:
     """Bring the index at `index_dir` in line with the protocol files under `paths`.
 
     `engine` (see engines/registry.py) is the one the index was built with unless given;
     `settings` are an engine's connection details (opensearch: url, index_name); `body` names the
     body that met for every document under `paths` (a folder that is one body's archive), and is
-    kept for them in later runs.
+    kept for them in later runs. `ocr` (auto, never, force) says how scanned pages are read; their
+    text is cached in <index>/ocr-cache.
 
     New and changed files are ingested. Documents of other files stay, except those of files
     gone from a folder among `paths`; `prune` (and `rebuild`) also drop every source not under
@@ -141,7 +150,8 @@ def sync(
     opened = entry.open(Path(index_dir), {**engine_settings(index_dir), **given}, warn)
     try:
         report = sync_engine(opened, paths, rebuild=rebuild, warn=warn, progress=progress, prune=prune, body=body,
-                             ingest_in_worker=entry.ingest_worker, where=Path(index_dir))
+                             ingest_in_worker=entry.ingest_worker, where=Path(index_dir),
+                             ocr=options_for_index(Path(index_dir), ocr))
     finally:
         opened.close()
     remembered = {"engine": built_with, **engine_settings(index_dir)}
@@ -153,9 +163,10 @@ def sync(
 
 def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = None, progress: Progress = None,
                 prune: bool = False, body: str | None = None, ingest_in_worker: bool = True,
-                where: Path | None = None) -> SyncReport:
+                where: Path | None = None, ocr: OcrOptions | None = None) -> SyncReport:
     """The sync itself, on an engine at hand (see `sync`); `where` names the index in messages."""
     report = SyncReport()
+    ocr = ocr or options_for_index(getattr(engine, "index_dir", None))
     files, roots = discovered(paths, report, warn)
     where = where or Path(getattr(engine, "index_dir", "") or ".")
     with engine.write_lock():
@@ -166,7 +177,7 @@ def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = N
         parallel = len(plan.changed) >= PARALLEL_FROM
         try:
             writer = engine.writer(rebuild=rebuild, parallel=parallel)
-            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker)
+            apply(writer, plan, manifest, rebuild, report, warn, progress, parallel and ingest_in_worker, ocr)
         except OSError as exc:
             raise write_error(exc, where, not manifest.existed) from exc
         report_refused(writer, report, warn)
@@ -271,20 +282,20 @@ def changes(current: dict[str, Path], manifest: Manifest, rebuild: bool, body: s
             yield Change(key, path, digest, stat, known, named)
 
 
-def ingested(paths: list[Path], in_worker: bool):
+def ingested(paths: list[Path], in_worker: bool, ocr: OcrOptions | None = None):
     """(path, Document or None, error or None) in order: in a worker process, or here one at a time."""
     if in_worker and processes.supported():
-        yield from ingest_worker.ingested(paths)
+        yield from ingest_worker.ingested(paths, ocr)
         return
     for path in paths:
         try:
-            yield path, ingest_file(path), None
+            yield path, ingest_file(path, ocr), None
         except ReadError as exc:
             yield path, None, str(exc)
 
 
 def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncReport, warn: Warn, progress: Progress,
-          ingest_in_worker: bool) -> None:
+          ingest_in_worker: bool, ocr: OcrOptions | None = None) -> None:
     """The plan, written through `writer` and committed once: removals, then each changed file replaced as one unit."""
     taken = {} if rebuild else {p: k for k, p in manifest.prefixes.items() if k not in set(plan.removed)}
     try:
@@ -293,7 +304,7 @@ def apply(writer, plan: Plan, manifest: Manifest, rebuild: bool, report: SyncRep
             report.removed += 1
             report.removed_sources.append(key)
         changed = {change.path: change for change in plan.changed}
-        for number, (path, doc, error) in enumerate(ingested(list(changed), ingest_in_worker), start=1):
+        for number, (path, doc, error) in enumerate(ingested(list(changed), ingest_in_worker, ocr), start=1):
             change = changed[path]
             if progress:
                 progress(number, len(changed), path.name)
@@ -323,6 +334,8 @@ def write_document(writer, doc, change: Change, report: SyncReport, warn: Warn) 
     source = records.source_record(doc, change.key, change.digest, change.stat, named_body=change.body)
     writer.replace_source(source, records.paragraph_records(doc, change.key))
     report.paragraphs += len(doc.paragraphs)
+    report.ocr_read += doc.ocr.read
+    report.ocr_cached += doc.ocr.cached
     if change.known:
         report.updated += 1
     else:

@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class OcrTally:
+    """Pages of a file read by OCR: by this run, and taken from the OCR cache."""
+
+    read: int = 0
+    cached: int = 0
+
+
+@dataclass
 class RawText:
     """What a reader returns: the file's text as lines, before any cleaning."""
 
@@ -19,6 +27,10 @@ class RawText:
     pages: list[str] = field(default_factory=list)
     # Things the reader had to leave out or guess ("only the first 1,000 of 20,000 pages read").
     warnings: list[str] = field(default_factory=list)
+    # Per page (as `pages`): the mean word confidence (0-100) of a page read by OCR, None for a
+    # page read from its text layer. Empty when no page was read by OCR.
+    page_confidence: list[int | None] = field(default_factory=list)
+    ocr: OcrTally = field(default_factory=OcrTally)
 
 
 @dataclass
@@ -57,6 +69,9 @@ class Paragraph:
     page: int | None = None
     # The line of the original text the paragraph starts on (1-based); None for PDFs and office files.
     line: int | None = None
+    # Read by OCR from a scanned page, with that page's mean word confidence (0-100).
+    ocr: bool = False
+    ocr_confidence: int | None = None
 
     EXPORT_KEYS = (
         "id", "source", "doc_type", "date", "year", "section", "section_title",
@@ -84,3 +99,4 @@ class Document:
     kind: str = "txt"
     # The body that met, as the header names it ("Socialnämnden", "Kommunfullmäktige"); None if not named.
     body: str | None = None
+    ocr: OcrTally = field(default_factory=OcrTally)

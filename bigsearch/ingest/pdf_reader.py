@@ -2,7 +2,8 @@
 
 Lines are rebuilt from the text layer with their vertical positions, so a larger gap between
 two lines (a paragraph break in the original) becomes a blank line, and a paragraph running
-across a page break continues without one.
+across a page break continues without one. A page without a usable text layer (a scan) is read
+by OCR when it is installed (ingest/ocr); the other pages keep their text layer.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections import Counter
 
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits
-from bigsearch.ingest.model import RawText
+from bigsearch.ingest.model import OcrTally, RawText
+from bigsearch.ingest.ocr import OcrOptions
 
 EDGE_LINES = 4  # how many lines at the top and bottom of a page may be furniture
 _DIGITS = re.compile(r"\d+")
 
 
-def pdf_text(source: str, data: bytes) -> RawText:
+def pdf_text(source: str, data: bytes, ocr: OcrOptions | None = None) -> RawText:
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
@@ -43,8 +45,58 @@ def pdf_text(source: str, data: bytes) -> RawText:
         raise
     except (PdfReadError, Exception) as exc:  # pypdf raises many kinds for broken files
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})"[:200]) from exc
+    confidences: list[int | None] = [None] * len(pages)
+    tally = OcrTally()
+    scanned = _pages_to_ocr(pages, (ocr or OcrOptions()).mode)
+    if scanned:
+        tally = _read_scanned(data, pages, confidences, scanned, ocr or OcrOptions(), warnings)
     if not any(line.strip() for page in pages for line in page):
-        raise ReadError("no text layer — scanned? Run OCR on it first")
+        raise ReadError("no text layer, and OCR found no text" + (f" ({warnings[-1]})" if warnings else "")
+                        if scanned else "no text layer")
+    return pages_text(source, "pdf", pages, confidences if tally.read or tally.cached else [], warnings, tally)
+
+
+def _pages_to_ocr(pages: list[list[str]], mode: str) -> list[int]:
+    from bigsearch.ingest.ocr import layer
+
+    if mode == "force":
+        return list(range(len(pages)))
+    return [index for index, page in enumerate(pages) if layer.needs_ocr("\n".join(page))]
+
+
+def _read_scanned(data: bytes, pages: list[list[str]], confidences: list[int | None], scanned: list[int],
+                  ocr: OcrOptions, warnings: list[str]) -> OcrTally:
+    """OCR's text in place of the scanned pages' (none, or garbage). Without OCR a PDF of scans only
+    is refused with the reason; a mixed one keeps its text pages, with a warning naming the others."""
+    from bigsearch.ingest.ocr import available
+    from bigsearch.ingest.ocr import pages as ocr_pages
+
+    status = available.ocr_status()
+    if ocr.mode == "never" or not status.available:
+        why = "OCR is off (--ocr never)" if ocr.mode == "never" else available.SCAN_NEEDS_OCR
+        if len(scanned) == len(pages) and not any(line.strip() for page in pages for line in page):
+            raise ReadError(f"no text layer — a scan; {why}")
+        warnings.append(f"{_page_list(scanned)} without a usable text layer (scanned) — not read: {why}")
+        return OcrTally()
+    result = ocr_pages.read_pages("pdf", data, scanned, ocr)
+    for index, page in result.pages.items():
+        pages[index] = page.lines
+        confidences[index] = page.confidence
+    warnings.extend(result.warnings)
+    return OcrTally(result.ran, result.cached)
+
+
+def _page_list(indexes: list[int]) -> str:
+    numbers = [str(index + 1) for index in indexes]
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    shown = ", ".join(numbers[:10]) + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+    return f"pages {shown}"
+
+
+def pages_text(source: str, kind: str, pages: list[list[str]], confidences: list[int | None], warnings: list[str],
+               tally: OcrTally | None = None) -> RawText:
+    """Pages of lines as one RawText: repeated edge lines are furniture, each page's text kept for page numbers."""
     furniture = _repeated_edge_lines(pages)
     lines: list[str] = []
     page_texts: list[str] = []
@@ -57,8 +109,8 @@ def pdf_text(source: str, data: bytes) -> RawText:
             kept.pop()
         lines.extend(kept)
         page_texts.append("\n".join(kept))
-    return RawText(source=source, text="\n".join(lines), furniture=frozenset(furniture), kind="pdf",
-                   pages=page_texts, warnings=warnings)
+    return RawText(source=source, text="\n".join(lines), furniture=frozenset(furniture), kind=kind,
+                   pages=page_texts, warnings=warnings, page_confidence=confidences, ocr=tally or OcrTally())
 
 
 def _furniture_key(line: str) -> str:

@@ -16,6 +16,7 @@ from bigsearch.ingest import clean
 from bigsearch.ingest.header import parse_header
 from bigsearch.ingest.model import Document, Paragraph, RawText
 from bigsearch.ingest.names import PersonResolver, full_names_in, looks_like_name, split_names
+from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.readers import SUPPORTED_SUFFIXES, read_bytes, read_path
 from bigsearch.ingest.segment import Chunk, segment
 from bigsearch.textsafe import safe_name
@@ -56,6 +57,7 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
         warnings=list(raw.warnings) + header.warnings,
         kind=raw.kind,
         body=header.body,
+        ocr=raw.ocr,
     )
     if header_as_body:
         doc.warnings.append("no text apart from the header was found — the header is indexed as text")
@@ -74,6 +76,8 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
     for position, (chunk, paragraph_text) in enumerate(zip(chunks, texts, strict=True)):
         label = f"s{chunk.section}" if chunk.section else f"h{chunk.heading_index}"
         counters[label] = counters.get(label, 0) + 1
+        page = pages.page_of(paragraph_text)
+        confidence = raw.page_confidence[page - 1] if page and page <= len(raw.page_confidence) else None
         doc.paragraphs.append(
             Paragraph(
                 id=f"{doc.id_prefix}-{label}-p{counters[label]}",
@@ -90,8 +94,10 @@ def parse(raw: RawText, registry: Registry | None = None) -> Document:
                 text=paragraph_text,
                 position=position,
                 section_prefix=chunk.prefix,
-                page=pages.page_of(paragraph_text),
+                page=page,
                 line=source_lines.line_of(paragraph_text),
+                ocr=confidence is not None,
+                ocr_confidence=confidence,
             )
         )
     if _mostly_furniture(text, doc):
@@ -290,14 +296,14 @@ def _parsed(raw: RawText) -> Document:
         raise ReadError("too deeply nested to read") from exc
 
 
-def ingest_file(path: Path) -> Document:
-    """One protocol file as a Document; ReadError when it cannot be read."""
-    return _parsed(read_path(path))
+def ingest_file(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """One protocol file as a Document; ReadError when it cannot be read. `ocr`: how scanned pages are read."""
+    return _parsed(read_path(path, ocr=ocr))
 
 
-def ingest_bytes(name: str, data: bytes, suffix: str) -> Document:
+def ingest_bytes(name: str, data: bytes, suffix: str, ocr: OcrOptions | None = None) -> Document:
     """A protocol already read into memory as a Document; ReadError when it cannot be read."""
-    return _parsed(read_bytes(safe_name(name), data, suffix))
+    return _parsed(read_bytes(safe_name(name), data, suffix, ocr))
 
 
 def document_warnings(doc: Document, path: Path | str) -> list[str]:
@@ -306,7 +312,8 @@ def document_warnings(doc: Document, path: Path | str) -> list[str]:
 
 
 def ingest_paths(
-    paths: Iterable[Path], report: IngestReport | None = None, warn: Callable[[str], None] | None = None
+    paths: Iterable[Path], report: IngestReport | None = None, warn: Callable[[str], None] | None = None,
+    ocr: OcrOptions | None = None,
 ) -> Iterator[Document]:
     """Documents for every readable file; an unreadable one is reported through `warn` and skipped."""
     report = report if report is not None else IngestReport()
@@ -318,7 +325,7 @@ def ingest_paths(
     taken: dict[str, str] = {}
     for path in discover(paths, on_skip=limited.wrap(skip_unknown)):
         try:
-            doc = ingest_file(path)
+            doc = ingest_file(path, ocr)
         except ReadError as exc:
             report.skipped.append((str(path), str(exc)))
             if warn:

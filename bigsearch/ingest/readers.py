@@ -16,27 +16,38 @@ from pathlib import Path
 from bigsearch.errors import ReadError
 from bigsearch.ingest import limits
 from bigsearch.ingest.model import RawText
+from bigsearch.ingest.ocr import OcrOptions
 from bigsearch.ingest.zipsafe import member_names
 
 SUPPORTED_SUFFIXES = (
     ".txt", ".text", ".docx", ".docm", ".dotx", ".doc", ".dot", ".odt", ".ott", ".rtf", ".html", ".htm", ".pdf",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff",  # scans: read by OCR (bigsearch[ocr])
 )
+IMAGE_KINDS = ("png", "jpeg", "tiff")
 # Named by extension for the "named .x but is not …" checks.
 _EXPECTED = {
     ".pdf": ("pdf",), ".docx": ("docx",), ".docm": ("docx",), ".dotx": ("docx",),
     ".odt": ("odt",), ".ott": ("odt",),
+    **{suffix: IMAGE_KINDS for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
 }
-_KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document", "odt": "an OpenDocument text", "doc": "a Word document"}
+_KIND_NAMES = {"pdf": "a PDF", "docx": "a Word document", "odt": "an OpenDocument text", "doc": "a Word document",
+               "png": "an image"}
 
 Reader = Callable[[str, bytes], RawText]
 _READ_CHUNK = 1024 * 1024
 
 
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"))
+
+
 def sniff_format(data: bytes) -> str:
-    """'pdf', 'docx', 'odt', 'doc', 'zip', 'rtf', 'html' or 'txt' from the content."""
+    """'pdf', 'docx', 'odt', 'doc', 'zip', 'rtf', 'html', 'png', 'jpeg', 'tiff' or 'txt' from the content."""
     head = data[:1024]
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-"):
         return "pdf"
+    for magic, kind in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return kind
     if data.startswith(b"PK\x03\x04"):
         names = member_names(data)
         if "word/document.xml" in names:
@@ -135,10 +146,16 @@ def read_html(source: str, data: bytes) -> RawText:
     return RawText(source=source, text=html_text(decode_text(data)))
 
 
-def read_pdf(source: str, data: bytes) -> RawText:
+def read_pdf(source: str, data: bytes, ocr: OcrOptions | None = None) -> RawText:
     from bigsearch.ingest.pdf_reader import pdf_text
 
-    return pdf_text(source, data)
+    return pdf_text(source, data, ocr or OcrOptions())
+
+
+def read_image(source: str, data: bytes, ocr: OcrOptions | None = None) -> RawText:
+    from bigsearch.ingest.image_reader import image_text
+
+    return image_text(source, data, sniff_format(data), ocr or OcrOptions())
 
 
 def read_zip(source: str, data: bytes) -> RawText:
@@ -149,9 +166,13 @@ READERS: dict[str, Reader] = {
     "txt": read_txt, "docx": read_docx, "pdf": read_pdf, "odt": read_odt, "doc": read_doc,
     "rtf": read_rtf, "html": read_html, "zip": read_zip,
 }
+# Readers of files that may be scans: they take the run's OCR options.
+SCAN_READERS: dict[str, Callable[[str, bytes, OcrOptions | None], RawText]] = {
+    "pdf": read_pdf, **{kind: read_image for kind in IMAGE_KINDS},
+}
 
 
-def read_bytes(source: str, data: bytes, suffix: str = "") -> RawText:
+def read_bytes(source: str, data: bytes, suffix: str = "", ocr: OcrOptions | None = None) -> RawText:
     if not data.strip():
         raise ReadError("empty file")
     if len(data) > limits.MAX_FILE_BYTES:
@@ -163,7 +184,7 @@ def read_bytes(source: str, data: bytes, suffix: str = "") -> RawText:
         what = _KIND_NAMES[expected[0]]
         detail = " (not a zip)" if expected[0] in ("docx", "odt") and kind != "zip" else ""
         raise ReadError(f"named {suffix} but is not {what}{detail}")
-    raw = READERS[kind](source, data)
+    raw = SCAN_READERS[kind](source, data, ocr) if kind in SCAN_READERS else READERS[kind](source, data)
     raw.kind = kind
     if not raw.text.strip():
         raise ReadError("no text in the file")
@@ -207,7 +228,7 @@ def _read_chunk(fd: int, size: int) -> bytes:
     return os.read(fd, size)
 
 
-def read_path(path: Path, source: str | None = None) -> RawText:
+def read_path(path: Path, source: str | None = None, ocr: OcrOptions | None = None) -> RawText:
     from bigsearch.textsafe import safe_name
 
-    return read_bytes(source or safe_name(path.name), read_file_bytes(path), path.suffix)
+    return read_bytes(source or safe_name(path.name), read_file_bytes(path), path.suffix, ocr)

@@ -28,6 +28,8 @@ class Hit:
     body: str | None = None  # the body that met (BIG, Kommunstyrelsen …), when known
     page: int | None = None  # where in the original: a PDF's page …
     line: int | None = None  # … or a text file's line
+    ocr: bool = False  # read by OCR from a scanned page …
+    ocr_confidence: int | None = None  # … whose mean word confidence (0-100) this is
     snippet: str = ""
     # Character offsets into `text` of the words the query matched, as written (inflected).
     highlights: list[tuple[int, int]] = field(default_factory=list)

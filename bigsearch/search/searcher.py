@@ -18,7 +18,7 @@ from bigsearch.engines.interface import Engine
 from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS, UNDATED, year_value
 from bigsearch.search import filters as filters_mod
-from bigsearch.search.expand import Budget, closest_term
+from bigsearch.search.expand import Budget, closest_term, within_edits
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
 from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.results import Filters, Hit, SearchResult
@@ -103,6 +103,8 @@ def hit_from_record(record: dict, score: float = 0.0) -> Hit:
         section_prefix=record.get("section_prefix") or None,
         page=record.get("page") or None,
         line=record.get("line") or None,
+        ocr=record.get("ocr") == "ja",  # the ocr facet's value (bigsearch/facets.py)
+        ocr_confidence=record.get("ocr_confidence"),
         source_key=record.get("source_key") or "",
         extra={facet.key: record.get(facet.key) for facet in FACETS if facet.key not in _HIT_FIELDS},
     )
@@ -216,16 +218,22 @@ class Searcher:
         """Did you mean: each unknown word replaced by the closest word of the index's own vocabulary.
 
         Candidates come from the stemmed vocabulary under a fixed scan bound (expand.MAX_SCAN);
-        the suggestion is shown as the word is written in a paragraph that holds it.
+        the suggestion is shown as the word is written in a paragraph that holds it. When that
+        paragraph was read by OCR, the suggestion is the word with its edits allowed
+        ("Andersberg~1"): OCR misreads a word in many ways, and one misreading finds only itself.
         """
         pieces = re.split(r"(\w+)", text)
         closest = with_lookahead(self.engine.lexicon(), lambda lexicon: self._closest_terms(pieces, lexicon))
         changed = False
         out = []
         for number, piece in enumerate(pieces):
-            surface = self._surface_form(closest[number]) if number in closest else None
+            surface, read_by_ocr = self._surface_form(closest[number]) if number in closest else (None, False)
             if surface is None:
                 out.append(piece)
+                continue
+            if read_by_ocr:
+                out.append(f"{piece}~{1 if within_edits(stem(piece.lower()), closest[number], 1) else 2}")
+                changed = True
                 continue
             if piece[:1].isupper():
                 surface = surface[:1].upper() + surface[1:]
@@ -247,14 +255,14 @@ class Searcher:
                 found[number] = closest
         return found
 
-    def _surface_form(self, stemmed: str) -> str | None:
-        """The word as written in the first paragraph holding the stem."""
+    def _surface_form(self, stemmed: str) -> tuple[str | None, bool]:
+        """The word as written in the first paragraph holding the stem, and whether OCR read that paragraph."""
         result = self.engine.search(q.Term("text", stemmed), limit=1)
         for hit in result.hits:
             for word in re.findall(r"\w+", hit.record.get("text", "")):
                 if stem(word.lower()) == stemmed:
-                    return word
-        return None
+                    return word, hit.record.get("ocr") == "ja"
+        return None, False
 
     # -- documents ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import typer
 from bigsearch.cli.output import emit
 from bigsearch.cli.params import AsJson, CorpusDir, IndexDir, open_searcher, printable, warn
 from bigsearch.engines.registry import ENGINES
+from bigsearch.ingest.ocr import MODES as OCR_MODES
 
 
 class ExportFormat(StrEnum):
@@ -21,6 +22,7 @@ class ExportFormat(StrEnum):
 
 
 EngineChoice = StrEnum("EngineChoice", {name: name for name in ENGINES})
+OcrMode = StrEnum("OcrMode", {name: name for name in OCR_MODES})
 ENGINE_HELP = "; ".join(f"{entry.name}: {entry.help}" for entry in ENGINES.values()) + " (default whoosh; remembered by the index)."
 
 
@@ -42,6 +44,9 @@ def index(
                     "(a folder that is one body's archive): kept for them in later runs.")] = None,
     watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
                             "searches (bigsearch watch).")] = False,
+    ocr: Annotated[OcrMode, typer.Option("--ocr", help="Scanned pages: auto (OCR pages without a usable text "
+                   "layer, and images), never, or force (OCR every page, for PDFs with a bad text layer). "
+                   "Needs bigsearch[ocr]; OCR text is cached in <index>/ocr-cache.")] = OcrMode("auto"),
     index_dir: IndexDir = None,
     corpus: CorpusDir = None,
 ) -> None:
@@ -54,7 +59,7 @@ def index(
 
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
-    options = {"engine": engine.value if engine else None,
+    options = {"engine": engine.value if engine else None, "ocr": ocr.value,
                "settings": {"url": url, "index_name": index_name, "shards": shards, "replicas": replicas}}
     if sys.stderr.isatty():
         from rich.progress import Progress
@@ -138,4 +143,25 @@ def evaluate(
     emit(as_json, data, lambda out: render.print_evaluation(evaluation, out))
 
 
-COMMANDS = {"index": index, "export": export, "stats": stats, "eval": evaluate}
+def doctor(as_json: AsJson = False) -> None:
+    """What this installation can do: the version, and whether OCR of scans is available with which language data."""
+    import platform
+
+    from bigsearch import __version__
+    from bigsearch.ingest.ocr.available import describe
+
+    ocr = describe()
+    report = {"bigsearch": __version__, "python": platform.python_version(), "ocr": ocr}
+
+    def show(out) -> None:
+        out.print(f"bigsearch {__version__} (Python {report['python']})", markup=False)
+        if ocr["available"]:
+            out.print(f"OCR: available — Tesseract {ocr['tesseract']} (tesserocr {ocr['tesserocr']}), language "
+                      f"data {ocr['language']} in {ocr['tessdata']}", markup=False)
+        else:
+            out.print(f"OCR: not available — {ocr['reason']}; scanned files are skipped", markup=False)
+
+    emit(as_json, report, show)
+
+
+COMMANDS = {"index": index, "export": export, "stats": stats, "eval": evaluate, "doctor": doctor}

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import settings
 
 from bigsearch.engines.registry import ENGINES as ENGINE_TABLE
+from tests import opensearch_node
+from tests.opensearch_node import LIVE_URL
 
 # Tests write only to temp dirs: no example database in the checkout.
 settings.register_profile("bigsearch", database=None)
@@ -61,31 +63,45 @@ def english(monkeypatch):
     monkeypatch.setenv("BIGSEARCH_LANG", "en")
 
 
-# The embedded engines of the engine table: every test that searches the shared index runs on
-# each (the conformance suite). OpenSearch joins through tests/test_opensearch_conformance.py (an
-# in-memory stand-in) and tests/test_opensearch_live.py (when a cluster is given).
-ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded)
-
-
-def _build(tmp_path_factory, engine: str) -> Path:
-    from bigsearch.index.sync import sync
-
-    index_dir = tmp_path_factory.mktemp(f"index-{engine}")
-    report = sync(index_dir, [CORPUS], engine=engine)
-    assert report.added == 5 and not report.failed
-    return index_dir
-
-
-@pytest.fixture(scope="session", params=ENGINES)
-def built_index(request, tmp_path_factory) -> Path:
-    """The bundled corpus indexed once per engine into a temp dir, shared read-only by the search tests."""
-    return _build(tmp_path_factory, request.param)
+# Every test that searches the shared index runs on each engine of the engine table (the conformance
+# suite): the embedded ones always, opensearch when a live cluster is given (BIGSEARCH_TEST_OPENSEARCH_URL:
+# see tests/opensearch-node/). Offline, tests/test_opensearch_conformance.py runs it on a stand-in.
+ENGINES = tuple(name for name, entry in ENGINE_TABLE.items() if entry.embedded or (name == "opensearch" and LIVE_URL))
 
 
 @pytest.fixture(scope="session")
-def whoosh_index(tmp_path_factory) -> Path:
+def index_of(tmp_path_factory):
+    """engine name -> the bundled corpus indexed by that engine, built once per session, read-only."""
+    from bigsearch.index.sync import sync
+
+    built: dict[str, Path] = {}
+
+    def build(engine: str) -> Path:
+        if engine not in built:
+            index_dir = tmp_path_factory.mktemp(f"index-{engine}")
+            if engine == "opensearch":
+                report = opensearch_node.build_index(index_dir, [CORPUS])
+            else:
+                report = sync(index_dir, [CORPUS], engine=engine)
+            built[engine] = index_dir
+            assert report.added == 5 and not report.failed
+        return built[engine]
+
+    yield build
+    if "opensearch" in built:
+        opensearch_node.drop_index(built["opensearch"])
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def built_index(request, index_of) -> Path:
+    """The bundled corpus indexed once per engine into a temp dir, shared read-only by the search tests."""
+    return index_of(request.param)
+
+
+@pytest.fixture(scope="session")
+def whoosh_index(index_of) -> Path:
     """For the few tests about one engine's files or pictures (browser snapshots)."""
-    return _build(tmp_path_factory, "whoosh")
+    return index_of("whoosh")
 
 
 @pytest.fixture()

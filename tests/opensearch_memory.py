@@ -1,7 +1,7 @@
 """An in-memory stand-in for an OpenSearch cluster, answering the requests the opensearch engine makes.
 
-It evaluates the subset of the Query DSL the engine sends (bool, term, match_phrase, range,
-exists, prefix, constant_score, match_all, match_none), sorts with search_after, terms /
+It evaluates the subset of the Query DSL the engine sends (bool, term, terms, match_phrase, range,
+exists, prefix, constant_score, match_all, match_none), sorts with search_after, _msearch, terms /
 missing / composite aggregations, bulk, aliases and _source excludes, and analyses the
 pre-analysed fields the way the mapping tells OpenSearch to (whitespace split; "|" alternatives
 at one position). Scores are simplified (sums of boosts), so tests compare sets, counts and
@@ -46,6 +46,10 @@ def evaluate(query: dict, doc: dict) -> float | None:
             encoded = (doc.get(ANALYSED) or {}).get(field.split(".", 1)[1]) or ""
             return boost if any(value in group for group in _positions(encoded)) else None
         return boost if value in _values(doc, field) else None
+    if kind == "terms":
+        boost = spec.get("boost", 1.0)
+        (field, values), = ((f, v) for f, v in spec.items() if f != "boost")
+        return next((boost for value in values if evaluate({"term": {field: value}}, doc) is not None), None)
     if kind == "match_phrase":
         (field, body), = spec.items()
         terms = body["query"].split()
@@ -118,22 +122,35 @@ def _source(doc: dict, fields=None) -> dict:
     return out
 
 
+class _Body:
+    def __init__(self, body):
+        self.body = body
+
+
 class MemoryCluster(FakeCluster):
     def __init__(self):
         super().__init__()
         self.indices: dict[str, dict[str, dict]] = {}
         self.aliases: dict[str, set[str]] = {}
+        self.settings: dict[str, dict] = {}  # index -> its index settings, as created
+        self.pits: dict[str, list[dict]] = {}  # point in time id -> the documents it saw
         for method, pattern, handler in (
             ("GET", r"/_alias/([^/]+)", self._get_alias),
+            ("GET", r"/([^/_][^/]*\*)", self._get_indices),
             ("HEAD", r"/([^/_][^/]*)", self._exists),
             ("PUT", r"/([^/_][^/]*)", self._create),
             ("DELETE", r"/([^/_][^/]*)", self._delete),
             ("PUT", r"/([^/]+)/_settings", self._ok),
+            ("GET", r"/([^/]+)/_settings", self._get_settings),
             ("POST", r"/([^/]+)/_refresh", self._ok),
             ("POST", r"/_aliases", self._update_aliases),
             ("POST", r"/_bulk", self._bulk),
+            ("POST", r"/([^/]+)/_search/point_in_time", self._create_pit),
+            ("DELETE", r"/_search/point_in_time", self._delete_pit),
+            ("POST", r"/_search", self._search_pit),
             ("POST", r"/([^/]+)/_search", self._search),
             ("POST", r"/([^/]+)/_count", self._count),
+            ("POST", r"/([^/]+)/_msearch", self._msearch),
             ("POST", r"/([^/]+)/_delete_by_query", self._delete_by_query),
             ("POST", r"/([^/]+)/_update/(.+)", self._update),
             ("GET", r"/([^/]+)/_stats/store", self._stats),
@@ -157,6 +174,8 @@ class MemoryCluster(FakeCluster):
         return []
 
     def _docs(self, name: str):
+        if name in self.pits:
+            return list(self.pits[name])
         names = self._resolve(name)
         if not names:
             return None
@@ -174,13 +193,26 @@ class MemoryCluster(FakeCluster):
             return 404, {"error": f"alias [{name}] missing", "status": 404}
         return 200, {index: {"aliases": {name: {}}} for index in self.aliases[name]}
 
+    def _get_indices(self, request, pattern):
+        import fnmatch
+
+        return 200, {name: {} for name in self.indices if fnmatch.fnmatchcase(name, pattern)}
+
     def _exists(self, request, name):
         return (200, None) if name in self.indices else (404, None)
 
     def _create(self, request, name):
         assert name not in self.indices and name not in self.aliases
         self.indices[name] = {}
+        index = ((request.body or {}).get("settings") or {}).get("index") or {}
+        self.settings[name] = {key: str(value) for key, value in index.items()}
         return 200, {"acknowledged": True, "index": name}
+
+    def _get_settings(self, request, name):
+        names = self._resolve(name)
+        if not names:
+            return self._missing(name)
+        return 200, {index: {"settings": {"index": self.settings.get(index, {})}} for index in names}
 
     def _delete(self, request, name):
         if name not in self.indices:
@@ -252,6 +284,34 @@ class MemoryCluster(FakeCluster):
             answer["aggregations"] = {name: self._aggregate(spec, [doc for _, doc in hits])
                                       for name, spec in body["aggs"].items()}
         return 200, answer
+
+    def _create_pit(self, request, name):
+        docs = self._docs(name)
+        if docs is None:
+            return self._missing(name)
+        pit_id = f"pit-{len(self.pits) + 1}"
+        self.pits[pit_id] = [json.loads(json.dumps(doc)) for doc in docs]
+        return 200, {"pit_id": pit_id}
+
+    def _delete_pit(self, request):
+        for pit_id in request.body["pit_id"]:
+            self.pits.pop(pit_id, None)
+        return 200, {"pits": [{"pit_id": pit_id, "successful": True} for pit_id in request.body["pit_id"]]}
+
+    def _search_pit(self, request):
+        pit_id = request.body["pit"]["id"]
+        body = {key: value for key, value in request.body.items() if key != "pit"}
+        status, answer = self._search(_Body(body), pit_id)
+        answer["pit_id"] = pit_id
+        return status, answer
+
+    def _msearch(self, request, name):
+        lines = request.body
+        answers = []
+        for header, body in zip(lines[0::2], lines[1::2], strict=True):
+            status, answer = self._search(_Body(body), header.get("index", name))
+            answers.append(answer if status == 200 else {**answer, "status": status})
+        return 200, {"responses": answers}
 
     @staticmethod
     def _sort_values(hit, sort):

@@ -107,16 +107,22 @@ def test_date_order_and_pages_agree_with_the_whoosh_engine(searcher, whoosh):
     assert ids == [h.id for h in searcher.search("och", sort="date", limit=35).hits]
 
 
-def test_deep_pages_past_the_result_window_use_search_after(engine, monkeypatch):
+def test_deep_pages_past_the_result_window_use_search_after_in_a_point_in_time(engine, monkeypatch):
     from bigsearch.engines import interface as q
     from bigsearch.engines import opensearch_engine
 
     everything = [h.record["id"] for h in engine.search(q.All(), sort="date", limit=1000).hits]
     monkeypatch.setattr(opensearch_engine, "MAX_WINDOW", 10)
     monkeypatch.setattr(opensearch_engine, "PAGE", 4)
+    opened = []
+    create_pit = engine.client.create_pit
+    monkeypatch.setattr(engine.client, "create_pit", lambda **kw: opened.append(create_pit(**kw)) or opened[-1])
     deep = engine.search(q.All(), sort="date", limit=9, offset=5)
     assert [h.record["id"] for h in deep.hits] == everything[5:14]
     assert deep.total == len(everything)
+    assert len(opened) == 1  # and closed again:
+    with pytest.raises(Exception, match="404|not found|no such"):
+        engine.client.search(body={"pit": {"id": opened[0]["pit_id"]}, "query": {"match_all": {}}})
 
 
 def test_listings_stats_and_documents_agree_with_the_whoosh_engine(searcher, whoosh):
@@ -145,6 +151,15 @@ def test_the_vocabulary_serves_prefixes_in_term_order(engine):
     assert terms == sorted(terms) and terms and all(t.startswith("fritid") for t in terms)
     assert lexicon.df("text", terms[0]) > 0
     assert list(lexicon.prefixed("text", "zzzqx")) == []
+
+
+@pytest.mark.parametrize("text", ["fritids*", "f* s* t*", "Andersbrg~2", "skolorna", "Satra", '"stolt och nykter"',
+                                  "polisen trygghet"])
+def test_a_search_costs_at_most_three_requests(cluster, searcher, text):
+    assert searcher.known("principal")  # the facet values a query resolves against: read once per session
+    before = len(cluster.requests)
+    searcher.search(text)
+    assert len(cluster.requests) - before <= 3, cluster.lines()[before:]
 
 
 def test_an_unchanged_corpus_sends_nothing_and_a_rebuild_swaps_the_alias(cluster, engine, corpus_dir):
@@ -283,3 +298,15 @@ def test_an_index_loaded_from_the_export_is_searchable_and_in_sync(corpus_dir, w
     assert report.unchanged == 5 and report.added == report.updated == 0
     with Searcher(corpus_dir, engine=engine) as searcher:
         assert searcher.search("Andersberg").total == whoosh.search("Andersberg").total == 3
+
+
+def test_a_killed_runs_unfinished_index_is_deleted_by_the_next_run_and_nothing_else(corpus_dir):
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
+    from bigsearch.index.sync import sync_engine as sync
+
+    memory = MemoryCluster()
+    memory.indices["bigsearch-20240101000000123456"] = {"p:x": {"kind": "p"}}  # a build that never got the alias
+    memory.indices["bigsearch-archive"] = {}  # someone else's index with a similar name
+    engine = OpenSearchEngine(URL, "bigsearch", client=memory.client(), clock=lambda: "20250101000000000000")
+    assert sync(engine, [corpus_dir]).added == 5
+    assert sorted(memory.indices) == ["bigsearch-20250101000000000000", "bigsearch-archive"]

@@ -121,3 +121,38 @@ def test_a_compiled_user_query_matches_its_golden_body():
     body = search_body(compiled.query, q.Range("year", 2019, 2022), "relevance", 10, 0, ("year",))
     golden = json.loads((GOLDEN / "prefix_not_year.json").read_text(encoding="utf-8"))
     assert body == golden
+
+
+def _prefix_word(letter: str, words: int) -> q.Q:
+    """What the core makes of `s*`: each expansion in the text and both titles, with the fields' weights."""
+    return q.Or(tuple(q.Term(field, f"{letter}{n}", boost=weight) for field, weight in
+                      (("text", 1.0), ("section_title", 0.5), ("doc_title", 0.3)) for n in range(words)))
+
+
+def _leaves(body) -> int:
+    """Clauses as Lucene counts them: each term, each phrase word; a terms query is one."""
+    if isinstance(body, list):
+        return sum(_leaves(item) for item in body)
+    if not isinstance(body, dict):
+        return 0
+    if "term" in body or "terms" in body or "range" in body or "exists" in body:
+        return 1
+    if "match_phrase" in body:
+        return len(next(iter(body["match_phrase"].values()))["query"].split())
+    return sum(_leaves(value) for value in body.values())
+
+
+def test_a_query_under_the_clause_limit_scores_every_term_on_its_own():
+    body = paragraph_query(q.And((_prefix_word("s", 128), _prefix_word("f", 128))))
+    assert "terms" not in json.dumps(body) and _leaves(body) == 3 * 256 + 1
+
+
+@pytest.mark.parametrize("prefixes", [3, 20, 64])
+def test_a_query_over_the_clause_limit_sends_one_terms_query_per_field_and_weight(prefixes):
+    tree = q.And(tuple(_prefix_word(f"w{n}-", 128) for n in range(prefixes)))
+    body = paragraph_query(tree, q.Term("principal", "Polisen"))
+    assert _leaves(body) == 3 * prefixes + 2  # the kind and principal filters
+    first = body["bool"]["must"][0]["bool"]["must"][0]["bool"]["should"]
+    assert sorted((field, len(values), clause["terms"].get("boost", 1.0)) for clause in first
+                  for field, values in clause["terms"].items() if field != "boost") == [
+        ("analysed.doc_title", 128, 0.3), ("analysed.section_title", 128, 0.5), ("analysed.text", 128, 1.0)]

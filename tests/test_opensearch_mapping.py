@@ -40,24 +40,29 @@ def test_analysed_fields_take_our_terms_and_keep_alternatives_at_one_position(bo
         assert spec["analyzer"] == "bigsearch_preanalysed" and spec["search_analyzer"] == "bigsearch_terms"
     analysis = body["settings"]["analysis"]
     assert analysis["analyzer"]["bigsearch_preanalysed"] == {
-        "type": "custom", "tokenizer": "whitespace", "filter": ["bigsearch_alternatives"]}
+        "type": "custom", "tokenizer": "bigsearch_groups", "filter": ["bigsearch_alternatives"]}
+    # A group of alternatives is never cut in two (the whitespace tokenizer's default cuts at 255).
+    assert analysis["tokenizer"]["bigsearch_groups"] == {"type": "whitespace", "max_token_length": 1024 * 1024}
     assert analysis["filter"]["bigsearch_alternatives"] == {
         "type": "pattern_capture", "preserve_original": False, "patterns": ["([^|]+)"]}
     assert analysis["analyzer"]["bigsearch_terms"]["filter"] == []
     assert body["mappings"]["_source"]["excludes"][0] == "analysed"
 
 
-def test_the_swedish_chain_uses_snowball_swedish_a_decompounder_and_folding(body):
+def test_lucenes_swedish_chain_is_in_sub_fields_named_for_it(body):
     analysis = body["settings"]["analysis"]
-    assert analysis["filter"]["bigsearch_swedish_snowball"] == {"type": "snowball", "language": "Swedish"}
+    assert analysis["filter"]["lucene_swedish_snowball"] == {"type": "snowball", "language": "Swedish"}
     assert analysis["filter"]["bigsearch_decompound"]["type"] == "dictionary_decompounder"
     assert analysis["filter"]["bigsearch_decompound"]["word_list"] == ["våld", "brott", "förebyggande"]
-    assert analysis["analyzer"]["bigsearch_swedish_folded"]["filter"] == [
-        "lowercase", "asciifolding", "bigsearch_swedish_snowball"]
-    text = body["mappings"]["properties"]["text"]
-    assert text["analyzer"] == "bigsearch_swedish" and text["index_options"] == "offsets"
-    assert set(text["fields"]) == {"parts", "folded"}
-    assert body["settings"]["index"] == {"number_of_shards": 3, "number_of_replicas": 2}
+    assert analysis["analyzer"]["lucene_swedish_folded"]["filter"] == [
+        "lowercase", "asciifolding", "lucene_swedish_snowball"]
+    for name in ("text", "section_title", "title"):
+        original = body["mappings"]["properties"][name]
+        assert original["index"] is False  # kept as written; searched only through its analyses
+        assert set(original["fields"]) == {"lucene_swedish", "lucene_swedish_parts", "lucene_swedish_folded"}
+        assert original["fields"]["lucene_swedish"] == {
+            "type": "text", "analyzer": "lucene_swedish", "index_options": "offsets"}
+    assert body["settings"]["index"] == {"number_of_shards": 3, "number_of_replicas": 2, "max_result_window": 25_000}
 
 
 def test_the_decompounder_word_list_comes_from_our_compound_data():
@@ -154,7 +159,7 @@ def test_mapping_command_prints_the_body(corpus_dir):
     result = CliRunner().invoke(app, ["opensearch", "mapping", "--shards", "4", "--replicas", "0"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert body["settings"]["index"] == {"number_of_shards": 4, "number_of_replicas": 0}
+    assert body["settings"]["index"] == {"number_of_shards": 4, "number_of_replicas": 0, "max_result_window": 25_000}
     assert body["mappings"] == mappings()
 
 

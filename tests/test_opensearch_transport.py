@@ -96,7 +96,10 @@ OLD = {"bigsearch-20240101000000": {"aliases": {"bigsearch": {}}}}
 def swap_cluster(alias_answer) -> FakeCluster:
     return (FakeCluster()
             .on("GET", "/_alias/bigsearch", alias_answer)
+            .on("GET", r"/bigsearch-\*", (200, {"bigsearch-20240101000000": {}}))
             .on("HEAD", "/bigsearch", (404, None))
+            .on("GET", "/bigsearch-20240101000000/_settings", (200, {"bigsearch-20240101000000": {"settings": {
+                "index": {"number_of_shards": "3", "number_of_replicas": "2"}}}}))
             .on("PUT", "/bigsearch-T1", (200, {"acknowledged": True}))
             .on("POST", "/_bulk", bulk_answer)
             .on("PUT", "/bigsearch-T1/_settings", (200, {"acknowledged": True}))
@@ -125,6 +128,8 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
     writer.commit()
     assert cluster.lines() == [
         "GET /_alias/bigsearch",
+        "GET /bigsearch-*",
+        "GET /bigsearch-20240101000000/_settings",
         "PUT /bigsearch-T1",
         "POST /_bulk",
         "PUT /bigsearch-T1/_settings",
@@ -132,15 +137,17 @@ def test_rebuild_builds_a_new_index_and_moves_the_alias_atomically(helper_sleeps
         "POST /_aliases",
         "DELETE /bigsearch-20240101000000",
     ]
-    created = cluster.requests[1].body
+    created = cluster.requests[3].body
     assert created["settings"]["index"]["refresh_interval"] == "-1"  # no refreshes while building
+    # The old index's layout is kept; replicas come after the build.
+    assert (created["settings"]["index"]["number_of_shards"], created["settings"]["index"]["number_of_replicas"]) == (3, 0)
     assert created["mappings"]["dynamic"] == "strict"
-    assert cluster.requests[3].body == {"index": {"number_of_replicas": 1, "refresh_interval": None}}
-    assert cluster.requests[5].body == {"actions": [
+    assert cluster.requests[5].body == {"index": {"number_of_replicas": 2, "refresh_interval": None}}
+    assert cluster.requests[7].body == {"actions": [
         {"remove": {"index": "bigsearch-20240101000000", "alias": "bigsearch"}},
         {"add": {"index": "bigsearch-T1", "alias": "bigsearch"}},
     ]}
-    sent = cluster.requests[2].body
+    sent = cluster.requests[4].body
     assert {line["index"]["_index"] for line in sent[0::2]} == {"bigsearch-T1"}
     assert sent[-1]["kind"] == "f"  # the manifest entry last
 
@@ -150,7 +157,7 @@ def test_the_first_build_adds_the_alias_without_removing_anything(helper_sleeps)
     writer = engine_on(cluster).writer()
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.commit()
-    assert cluster.lines()[:3] == ["GET /_alias/bigsearch", "HEAD /bigsearch", "PUT /bigsearch-T1"]
+    assert cluster.lines()[:4] == ["GET /_alias/bigsearch", "HEAD /bigsearch", "GET /bigsearch-*", "PUT /bigsearch-T1"]
     assert cluster.requests[-1].line == "POST /_aliases"
     assert cluster.requests[-1].body == {"actions": [{"add": {"index": "bigsearch-T1", "alias": "bigsearch"}}]}
 
@@ -160,7 +167,8 @@ def test_a_cancelled_rebuild_deletes_its_index_and_leaves_the_alias(helper_sleep
     writer = engine_on(cluster).writer(rebuild=True)
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.cancel()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "PUT /bigsearch-T1", "DELETE /bigsearch-T1"]
+    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-*", "GET /bigsearch-20240101000000/_settings", "PUT /bigsearch-T1",
+                               "DELETE /bigsearch-T1"]
 
 
 def test_a_failing_swap_leaves_the_old_index_behind_the_alias(helper_sleeps):
@@ -187,10 +195,12 @@ def incremental_cluster(existing_ids: list[str], bulk=bulk_answer) -> FakeCluste
     hits = [{"_source": {"doc_key": d}, "sort": [d]} for d in existing_ids]
     return (FakeCluster()
             .on("GET", "/_alias/bigsearch", (200, OLD))
+            .on("GET", r"/bigsearch-\*", (200, {"bigsearch-20240101000000": {}}))
             .on("POST", "/bigsearch/_search", (200, {"hits": {"total": {"value": len(hits)}, "hits": hits}}))
             .on("POST", "/_bulk", bulk)
             .on("POST", "/bigsearch/_update/.*", (200, {"result": "updated"}))
-            .on("POST", "/bigsearch/_delete_by_query", (200, {"deleted": 3}))
+            .on("POST", "/bigsearch/_delete_by_query", (200, {"deleted": 3, "version_conflicts": 0, "failures": []}))
+            .on("POST", "/bigsearch/_count", (200, {"count": 0}))
             .on("POST", "/bigsearch/_refresh", (200, {})))
 
 
@@ -204,15 +214,56 @@ def test_a_changed_source_overwrites_its_paragraphs_and_deletes_the_stale_ones(h
     writer.replace_source(SOURCE, [PARAGRAPH])
     writer.remove_source("/archive/gone.txt")
     writer.commit()
-    assert cluster.lines() == ["GET /_alias/bigsearch", "POST /bigsearch/_search", "POST /_bulk",
-                               "POST /bigsearch/_delete_by_query", "POST /bigsearch/_refresh"]
-    lines = cluster.requests[2].body
+    assert cluster.lines() == ["GET /_alias/bigsearch", "GET /bigsearch-*", "POST /bigsearch/_search", "POST /bigsearch/_search",
+                               "POST /_bulk", "POST /bigsearch/_refresh", "POST /bigsearch/_delete_by_query",
+                               "POST /bigsearch/_count", "POST /bigsearch/_refresh"]
+    lines = cluster.requests[4].body
     ops = [(next(iter(line)), next(iter(line.values()))["_id"]) for line in lines if next(iter(line)) in ("index", "delete")
            and "_id" in next(iter(line.values()))]
     assert ops[0] == ("index", kept)
     assert ("delete", stale) in ops and ("delete", kept) not in ops
     assert ops.index(("delete", stale)) < len(ops) - 1 and ops[-1][1].startswith("f:")  # stale go before the manifest
-    assert cluster.requests[3].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[6].body == {"query": {"term": {"source_key": "/archive/gone.txt"}}}
+    assert cluster.requests[6].params["refresh"] in ("true", b"true")
+
+
+def test_a_delete_that_leaves_documents_is_run_again_and_then_an_error(helper_sleeps):
+    conflicted = (200, {"deleted": 1, "version_conflicts": 2, "failures": []})
+    cluster = incremental_cluster([])
+    cluster.routes = [r for r in cluster.routes if r[1].pattern not in ("/bigsearch/_delete_by_query", "/bigsearch/_count")]
+    cluster.on("POST", "/bigsearch/_delete_by_query", conflicted, (200, {"deleted": 2, "version_conflicts": 0}))
+    cluster.on("POST", "/bigsearch/_count", (200, {"count": 2}), (200, {"count": 0}))
+    writer = engine_on(cluster).writer()
+    writer.remove_source("/archive/gone.txt")  # the second attempt removes the rest
+    assert cluster.lines().count("POST /bigsearch/_delete_by_query") == 2 and helper_sleeps == [1.0]
+
+    stuck = incremental_cluster([])
+    stuck.routes = [r for r in stuck.routes if r[1].pattern != "/bigsearch/_count"]
+    stuck.on("POST", "/bigsearch/_count", (200, {"count": 2}))
+    writer = engine_on(stuck).writer()
+    with pytest.raises(OpenSearchError, match=r"could not remove /archive/gone.txt: 2 documents remain after 4 attempts"):
+        writer.remove_source("/archive/gone.txt")
+
+
+def test_searches_and_counts_a_busy_cluster_refused_are_asked_again_with_growing_waits(helper_sleeps):
+    from bigsearch.engines import interface as q
+
+    busy = (429, {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}, "status": 429})
+    cluster = (FakeCluster()
+               .on("POST", "/bigsearch/_count", busy, busy, (200, {"count": 7}))
+               .on("POST", "/bigsearch/_msearch", (200, {"responses": [
+                   {"status": 429, "error": {"type": "es_rejected_execution_exception"}},
+                   {"hits": {"total": {"value": 3}, "hits": []}}]}),
+                   (200, {"responses": [{"hits": {"total": {"value": 5}, "hits": []}}]})))
+    engine = engine_on(cluster)
+    assert engine.count(q.All()) == 7
+    assert helper_sleeps == [1.0, 2.0]
+    counts = engine.term_counts([("text", "a"), ("text", "b")])
+    assert counts == {("text", "a"): 5, ("text", "b"): 3}  # only the refused one was sent again
+    assert len(cluster.requests[-1].body) == 2
+    always = FakeCluster().on("POST", "/bigsearch/_count", busy)
+    with pytest.raises(OpenSearchError, match="too busy"):
+        engine_on(always).count(q.All())
 
 
 def test_a_source_with_a_refused_paragraph_is_marked_to_be_sent_again(helper_sleeps):
@@ -332,3 +383,16 @@ def test_invalid_index_names_are_refused_before_any_request():
     for name in ("BigSearch", "_x", "a b", "a/b", ""):
         with pytest.raises(ConfigError, match="index name"):
             OpenSearchEngine(URL, name, client=object())
+
+
+def test_credentials_over_plain_http_are_refused_unless_insecure_and_then_warned():
+    from bigsearch.engines.opensearch_client import make_client
+
+    environ = {"BIGSEARCH_OPENSEARCH_USER": "admin", "BIGSEARCH_OPENSEARCH_PASSWORD": "s3cret-pw"}
+    with pytest.raises(ConfigError, match=r"in clear over http:// — use https://") as refused:
+        make_client("http://search.example.org:9200", environ=environ)
+    assert "s3cret-pw" not in str(refused.value)
+    assert make_client("https://search.example.org:9200", environ=environ)  # TLS: fine
+    assert make_client("http://search.example.org:9200", environ={})  # no credentials: nothing to leak
+    with pytest.warns(UserWarning, match="in clear over http"):
+        make_client("http://search.example.org:9200", environ={**environ, "BIGSEARCH_OPENSEARCH_INSECURE": "1"})

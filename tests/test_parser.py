@@ -70,6 +70,8 @@ def test_fuzzy_edits_are_capped_with_a_note():
         ("a~2*", 1, "not both"),
         ("principal:", 1, "principal:polisen"),
         ("year:[2019 TO", 6, "[2019 TO 2022]"),
+        ("date:2020-13-45", 6, "date:2020-01-01"),
+        ("Bomhus datum:2020-02-30..2020-06-30", 14, "datum:2020-01-01"),
     ],
 )
 def test_errors_say_where_and_what_to_type(text, position, hint):

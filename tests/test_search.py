@@ -154,7 +154,9 @@ def test_document_sets_leave_out_deleted_paragraphs(tmp_path, corpus_dir):
 
 def test_stats_report_the_schema_version_of_the_engine_in_use(searcher):
     from bigsearch.engines import tantivy_schema, version
+    from bigsearch.engines.opensearch_engine import OpenSearchEngine
 
     stats = searcher.stats()
     assert stats.engine == searcher.engine.name
-    assert stats.schema_version == {"whoosh": version.SCHEMA_VERSION, "tantivy": tantivy_schema.SCHEMA_VERSION}[stats.engine]
+    assert stats.schema_version == {"whoosh": version.SCHEMA_VERSION, "tantivy": tantivy_schema.SCHEMA_VERSION,
+                                    "opensearch": OpenSearchEngine.schema_version}[stats.engine]

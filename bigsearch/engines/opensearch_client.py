@@ -3,7 +3,8 @@
 Credentials come from the environment (BIGSEARCH_OPENSEARCH_USER, BIGSEARCH_OPENSEARCH_PASSWORD)
 or from a netrc file (~/.netrc, or the file named by NETRC) with a `machine HOST` entry; never
 from the command line, the URL or engine.json. TLS certificates are verified unless
-BIGSEARCH_OPENSEARCH_INSECURE=1; BIGSEARCH_OPENSEARCH_CA_CERTS names a CA bundle.
+BIGSEARCH_OPENSEARCH_INSECURE=1; BIGSEARCH_OPENSEARCH_CA_CERTS names a CA bundle. Credentials are
+never sent over plain http:// unless BIGSEARCH_OPENSEARCH_INSECURE=1 (and then with a warning).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import netrc
 import os
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -100,6 +102,14 @@ def make_client(url: str, environ: dict | None = None, netrc_file: Path | None =
         options["ca_certs"] = ca
     auth = credentials(url, environ, netrc_file)
     if auth:
+        if urlsplit(url).scheme == "http":
+            if environ.get(INSECURE_ENV) != "1":
+                raise ConfigError(
+                    f"credentials for {redact(url)} would cross the network in clear over http:// — use https://, "
+                    f"or set {INSECURE_ENV}=1 to send them anyway (a cluster on this machine, a local try)"
+                )
+            warnings.warn(f"{INSECURE_ENV}=1: sending the credentials for {urlsplit(url).hostname} in clear over "
+                          "http:// — anyone on the network path can read them", UserWarning, stacklevel=2)
         options["http_auth"] = auth
     options.update(overrides)
     return OpenSearch(**options)

@@ -55,6 +55,9 @@ def encode_tokens(tokens: Iterable[tuple[str, int, int, int]]) -> str:
     return " ".join(SEPARATOR.join(terms) for _, terms in sorted(groups.items()))
 
 
+ANALYSED_FROM = ("text", "section_title", "title", "attendees", "first")  # the record keys analysed_terms reads
+
+
 def analysed_terms(record: dict) -> dict[str, list[tuple[str, int, int, int]]]:
     """Each analysed field's tokens, from the record's text as the whoosh engine indexes it."""
     text = record.get("text") or ""

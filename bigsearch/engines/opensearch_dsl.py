@@ -4,8 +4,10 @@ Terms arrive already analysed, so text terms go to the pre-analysed `analysed.*`
 `term` queries (no analysis at query time) and phrases as `match_phrase` under a bare
 whitespace search analyzer. prefix* and fuzzy~ never reach the cluster as prefix or fuzzy
 queries: the search core expands them into terms itself, within its bounds, from the index's
-vocabulary (Lexicon.prefixed), exactly as for the embedded engines. Every paragraph query is wrapped in a filter on kind "p": the
-index also holds the sync manifest (kind "f") and the vocabulary (kind "v").
+vocabulary (Lexicon.prefixed), exactly as for the embedded engines; a query that would pass the
+cluster's clause limit sends them as `terms` queries (paragraph_query). Every paragraph query is
+wrapped in a filter on kind "p": the index also holds the sync manifest (kind "f") and the
+vocabulary (kind "v").
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from bigsearch.engines import interface as i
 from bigsearch.engines.opensearch_mapping import KIND_PARAGRAPH, analysed_field
 
 FACET_SIZE = 1000  # values per facet returned (the most frequent first)
+# indices.query.bool.max_clause_count's default: Lucene 9 counts the leaf clauses of the whole query
+# tree against it (a phrase counts its words), and the cluster refuses a query over it.
+MAX_CLAUSES = 1024
 MISSING_YEAR = "year__missing"
 PARAGRAPHS_ONLY = {"term": {"kind": KIND_PARAGRAPH}}
 
@@ -32,10 +37,46 @@ def _boosted(body: dict, boost: float) -> dict:
     return body
 
 
-def to_dsl(node: i.Q) -> dict:
+def leaf_clauses(node: i.Q) -> int:
+    """The clauses Lucene counts against max_clause_count for the query tree."""
+    if isinstance(node, (i.And, i.Or)):
+        return sum(leaf_clauses(child) for child in node.children)
+    if isinstance(node, (i.Not, i.Constant)):
+        return leaf_clauses(node.child)
+    if isinstance(node, i.Phrase):
+        return len(node.terms)
+    return 1
+
+
+def _value(node: i.Term):
+    return int(node.value) if node.field == "year" else node.value
+
+
+def _grouped(children: tuple[i.Q, ...], compact: bool) -> list[dict]:
+    """An Or's children as clauses; when compact, the terms of one field and weight become one `terms` query.
+
+    A `terms` query is one clause however many terms it holds: a query of many prefix* words stays
+    under the clause limit, each word's expansions weighted alike (not by their frequency).
+    """
+    if not compact:
+        return [to_dsl(child) for child in children]
+    groups: dict[tuple[str, float], list[i.Term]] = {}
+    for child in children:
+        if isinstance(child, i.Term):
+            groups.setdefault((child.field, child.boost), []).append(child)
+    out = [to_dsl(child, compact) for child in children if not isinstance(child, i.Term)]
+    for (name, boost), terms in groups.items():
+        if len(terms) == 1:
+            out.append(to_dsl(terms[0]))
+        else:
+            out.append({"terms": _boosted({field_name(name): [_value(term) for term in terms]}, boost)})
+    return out
+
+
+def to_dsl(node: i.Q, compact: bool = False) -> dict:
+    """The query tree as Query DSL; `compact` folds an Or's terms into `terms` queries (see paragraph_query)."""
     if isinstance(node, i.Term):
-        value = int(node.value) if node.field == "year" else node.value
-        return {"term": {field_name(node.field): _boosted({"value": value}, node.boost)}}
+        return {"term": {field_name(node.field): _boosted({"value": _value(node)}, node.boost)}}
     if isinstance(node, i.Phrase):
         return {"match_phrase": {field_name(node.field): _boosted({"query": " ".join(node.terms)}, node.boost)}}
     if isinstance(node, i.Range):
@@ -48,8 +89,8 @@ def to_dsl(node: i.Q) -> dict:
             return {"exists": {"field": field_name(node.field)}}
         return {"range": {field_name(node.field): bounds}}
     if isinstance(node, i.And):
-        must = [to_dsl(c) for c in node.children if not isinstance(c, i.Not)]
-        must_not = [to_dsl(c.child) for c in node.children if isinstance(c, i.Not)]
+        must = [to_dsl(c, compact) for c in node.children if not isinstance(c, i.Not)]
+        must_not = [to_dsl(c.child, compact) for c in node.children if isinstance(c, i.Not)]
         body: dict = {}
         if must:
             body["must"] = must
@@ -57,11 +98,11 @@ def to_dsl(node: i.Q) -> dict:
             body["must_not"] = must_not
         return {"bool": body}
     if isinstance(node, i.Or):
-        return {"bool": _boosted({"should": [to_dsl(c) for c in node.children], "minimum_should_match": 1}, node.boost)}
+        return {"bool": _boosted({"should": _grouped(node.children, compact), "minimum_should_match": 1}, node.boost)}
     if isinstance(node, i.Not):  # the core sends Not only inside And; alone it means "all but"
-        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.child)]}}
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [to_dsl(node.child, compact)]}}
     if isinstance(node, i.Constant):
-        return {"constant_score": {"filter": to_dsl(node.child), "boost": node.score}}
+        return {"constant_score": {"filter": to_dsl(node.child, compact), "boost": node.score}}
     if isinstance(node, i.All):
         return {"match_all": {}}
     if isinstance(node, i.Nothing):
@@ -70,11 +111,17 @@ def to_dsl(node: i.Q) -> dict:
 
 
 def paragraph_query(query: i.Q, filter: i.Q | None = None) -> dict:
-    """The query scored, the filter and the kind restriction unscored."""
+    """The query scored, the filter and the kind restriction unscored.
+
+    Every term is its own scored clause while the whole query stays under the cluster's clause
+    limit; past it, each Or's terms of one field and weight become one `terms` query.
+    """
+    clauses = 1 + leaf_clauses(query) + (leaf_clauses(filter) if filter is not None else 0)
+    compact = clauses > MAX_CLAUSES
     filters = [PARAGRAPHS_ONLY]
     if filter is not None:
-        filters.append(to_dsl(filter))
-    return {"bool": {"must": [to_dsl(query)], "filter": filters}}
+        filters.append(to_dsl(filter, compact))
+    return {"bool": {"must": [to_dsl(query, compact)], "filter": filters}}
 
 
 def sort_clause(sort: str) -> list:

@@ -8,33 +8,51 @@ writes through the alias, source by source (see OpenSearchWriter).
 The index holds three kinds of documents (field `kind`): paragraphs "p", the sync manifest "f"
 (one per source file, as in the embedded engines) and the vocabulary "v" (one per analysed term).
 
-Lexicon (what prefix*, fuzzy~ and did-you-mean read, in the search core): `prefixed` pages
-through the vocabulary documents in term order (a prefix filter on a keyword, search_after), and
-`df` counts the paragraphs a term query matches. Why not the alternatives: a terms aggregation
-with an `include` regex needs fielddata on a text field (heap the size of the vocabulary on
-every node), `_terms_enum` exists in Elasticsearch but not in OpenSearch, and the term suggester
-answers "words within N edits", not the ordered prefix listing the core's bounded expansions
-need. The cost: one small document per distinct term, written once per run.
+Lexicon (what prefix*, fuzzy~ and did-you-mean read, in the search core): `prefixed` lists the
+vocabulary documents in term order (a prefix filter on a keyword), and `df` counts the
+paragraphs a term query matches; both are batched into one `_msearch` per lookahead round
+(search/lookahead.py), so a search costs at most three requests. Why not the alternatives: a
+terms aggregation with an `include` regex needs fielddata on a text field (heap the size of the
+vocabulary on every node), `_terms_enum` exists in Elasticsearch but not in OpenSearch, and the
+term suggester answers "words within N edits", not the ordered prefix listing the core's
+bounded expansions need. The cost: one small document per distinct term, written once per run
+and pruned when no paragraph holds the term any more.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import re
 import time
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from bigsearch.engines import interface as i
 from bigsearch.engines import opensearch_dsl as dsl
 from bigsearch.engines.opensearch_bulk import BulkReport, Failure, send
 from bigsearch.engines.opensearch_client import check_index_name, check_url, make_client, redact
-from bigsearch.engines.opensearch_docs import SeenTerms, source_actions, source_doc_id
-from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, index_body
+from bigsearch.engines.opensearch_docs import (
+    ANALYSED_FROM,
+    SeenTerms,
+    analysed_terms,
+    source_actions,
+    source_doc_id,
+    vocabulary_doc_id,
+)
+from bigsearch.engines.opensearch_mapping import KIND_SOURCE, KIND_VOCABULARY, analysed_field, index_body
 from bigsearch.errors import BigsearchError, ConfigError, IndexMissingError, QueryError
 
 DEFAULT_INDEX_NAME = "bigsearch"
 PAGE = 1000  # documents per request when reading many (search_after paging)
+LISTING_PAGE = 1_000  # vocabulary terms read per listing (a prefix needs 129)
+WIDE_LISTING = 20_001  # a one-letter listing, read whole: what fuzzy~ and did-you-mean scan (expand.MAX_SCAN + 1)
+LOOKUP_ROUNDS = 3  # dry runs (and so _msearch requests) before a query's remaining lookups go one by one
+COUNTS_PER_REQUEST = 2_000  # term counts per _msearch when pruning the vocabulary
+PIT_KEEP_ALIVE = "2m"  # how long a point in time outlives each page request
+BUSY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0)  # seconds between asking a busy (429) cluster again
+DELETE_ATTEMPTS = 4  # a delete_by_query that leaves documents behind is run again this often
+DEFAULT_LAYOUT = (1, 1)  # shards, replicas of a first index
 MAX_WINDOW = 10_000  # OpenSearch's default index.max_result_window: deeper pages use search_after
 FLUSH_ACTIONS = 5_000  # a writer sends its buffered actions in bulk once it holds this many
 _INTERNAL = ("doc_key", "undated")
@@ -54,15 +72,16 @@ def _timestamp() -> str:
 
 class OpenSearchEngine:
     name = "opensearch"
-    schema_version = 1  # of the mapping (opensearch_mapping.py): bump it when the mapping changes
+    schema_version = 2  # of the mapping (opensearch_mapping.py): bump it when the mapping changes
 
     def __init__(self, url: str, index_name: str, client=None, clock: Callable[[], str] = _timestamp,
-                 shards: int = 1, replicas: int = 1, word_list: list[str] | None = None):
+                 shards: int | None = None, replicas: int | None = None, word_list: list[str] | None = None):
         self.url = check_url(url)
         self.alias = check_index_name(index_name)
         self._own_client = client is None
         self.client = client if client is not None else make_client(url)
         self.clock = clock
+        # None: as the index the alias points at (a rebuild keeps its layout), else DEFAULT_LAYOUT.
         self.shards, self.replicas = shards, replicas
         self.word_list = word_list
 
@@ -81,7 +100,8 @@ class OpenSearchEngine:
         if not settings.get("url"):
             raise ConfigError(f"no OpenSearch cluster is known for {index_dir} — run "
                               "`bigsearch index --engine opensearch --url URL --index-name NAME`")
-        return cls(settings["url"], settings.get("index_name") or DEFAULT_INDEX_NAME)
+        return cls(settings["url"], settings.get("index_name") or DEFAULT_INDEX_NAME,
+                   shards=settings.get("shards"), replicas=settings.get("replicas"))
 
     def settings(self) -> dict:
         return {"url": self.url, "index_name": self.alias}
@@ -91,30 +111,40 @@ class OpenSearchEngine:
     def _call(self, what: str, function, *args, missing_ok: bool = False, **kwargs):
         """A client call whose failure becomes a one-line error naming the cluster (never its credentials).
 
-        With missing_ok, a 404 answers None (the caller handles "not there").
+        A busy cluster (429) is asked again, waiting longer each time (BUSY_WAITS); with
+        missing_ok, a 404 answers None (the caller handles "not there").
         """
         from opensearchpy.exceptions import NotFoundError, OpenSearchException, TransportError
 
-        try:
-            return function(*args, **kwargs)
-        except NotFoundError as exc:
-            if missing_ok:
-                return None
-            raise IndexMissingError(
-                f"no index {self.alias!r} at {redact(self.url)} — run `bigsearch index --engine opensearch`"
-            ) from exc
-        except TransportError as exc:
-            status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
-            where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(_reason(exc))})"
-            if status == 400 and what in ("search", "count"):
-                raise QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)") from exc
-            if status in (401, 403):
-                raise OpenSearchError(
-                    f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
-                    "and the user's permissions on the index") from exc
-            raise OpenSearchError(f"{where} — check that the cluster is up and reachable") from exc
-        except OpenSearchException as exc:
-            raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
+        for attempt in range(len(BUSY_WAITS) + 1):
+            try:
+                return function(*args, **kwargs)
+            except NotFoundError as exc:
+                if missing_ok:
+                    return None
+                raise IndexMissingError(
+                    f"no index {self.alias!r} at {redact(self.url)} — run `bigsearch index --engine opensearch`"
+                ) from exc
+            except TransportError as exc:
+                status = exc.status_code if isinstance(exc.status_code, int) else "no answer"
+                if status == 429 and attempt < len(BUSY_WAITS):
+                    time.sleep(BUSY_WAITS[attempt])
+                    continue
+                raise self._failure(what, status, _reason(exc)) from exc
+            except OpenSearchException as exc:
+                raise OpenSearchError(f"OpenSearch at {redact(self.url)} failed to {what} ({type(exc).__name__})") from exc
+
+    def _failure(self, what: str, status, reason: str) -> BigsearchError:
+        where = f"OpenSearch at {redact(self.url)} failed to {what} ({status}: {_short(reason)})"
+        if "maxClauseCount" in reason or (status == 400 and what in ("search", "count")):
+            return QueryError(f"{where} — simplify the query (fewer prefix* or fuzzy~ words)")
+        if status in (401, 403):
+            return OpenSearchError(
+                f"{where} — check BIGSEARCH_OPENSEARCH_USER/BIGSEARCH_OPENSEARCH_PASSWORD or ~/.netrc "
+                "and the user's permissions on the index")
+        if status == 429:
+            return OpenSearchError(f"{where} — the cluster is too busy; try again later")
+        return OpenSearchError(f"{where} — check that the cluster is up and reachable")
 
     def close(self) -> None:
         if self._own_client:
@@ -131,6 +161,13 @@ class OpenSearchEngine:
                 )
             return []
         return sorted(found)
+
+    def unfinished_indices(self, current: list[str]) -> list[str]:
+        """Indices `<alias>-<timestamp>` that the alias does not point at: builds of runs that were killed."""
+        pattern = re.compile(re.escape(self.alias) + r"-\d{20}")
+        found = self._call("list the indices", self.client.indices.get, index=f"{self.alias}-*",
+                           expand_wildcards="open,closed", ignore_unavailable=True, allow_no_indices=True)
+        return sorted(name for name in found or {} if pattern.fullmatch(name) and name not in current)
 
     def _search(self, body: dict) -> dict:
         return self._call("search", self.client.search, index=self.alias, body=body)
@@ -157,17 +194,18 @@ class OpenSearchEngine:
         """The cluster counts facets exactly (facet_sample is not needed there)."""
         if sort not in i.SORTS:
             raise QueryError(f"--sort {sort!r}: use one of {', '.join(i.SORTS)}")
-        deep = offset + limit > MAX_WINDOW
-        body = dsl.search_body(query, filter, sort, 0 if deep else limit, 0 if deep else offset, facets, facet_limit)
-        answer = self._search(body)
+        if offset + limit > MAX_WINDOW:
+            return self._deep_search(query, filter, sort, limit, offset, facets, facet_limit)
+        answer = self._search(dsl.search_body(query, filter, sort, limit, offset, facets, facet_limit))
+        hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
+        return self._result(answer, hits, sort, facets)
+
+    def _result(self, answer: dict, hits: list[tuple[dict, float | None]], sort: str,
+                facets: tuple[str, ...]) -> i.EngineResult:
         total = answer["hits"]["total"]["value"]
         aggregations = answer.get("aggregations", {})
         counts = dsl.read_facets(aggregations, facets) if facets else {}
         scored = sort == "relevance"
-        if deep:
-            hits = self._deep_hits(body, offset, limit)
-        else:
-            hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
         return i.EngineResult(
             total,
             [i.EngineHit(_record(source), round(float(score or 0.0), 4) if scored else 0.0) for source, score in hits],
@@ -175,23 +213,89 @@ class OpenSearchEngine:
             dsl.facets_other(aggregations, facets),
         )
 
-    def _deep_hits(self, body: dict, offset: int, limit: int) -> list[tuple[dict, float | None]]:
-        page = {key: value for key, value in body.items() if key not in ("aggs", "from")}
-        page["size"] = PAGE
-        page["track_total_hits"] = False
-        out: list[tuple[dict, float | None]] = []
-        skipped = 0
-        while len(out) < limit:
-            hits = self._search(page)["hits"]["hits"]
-            for hit in hits:
-                if skipped < offset:
-                    skipped += 1
-                elif len(out) < limit:
-                    out.append((hit["_source"], hit.get("_score")))
-            if len(hits) < PAGE:
+    def _deep_search(self, query: i.Q, filter: i.Q | None, sort: str, limit: int, offset: int,
+                     facets: tuple[str, ...], facet_limit: int | None = None) -> i.EngineResult:
+        """Past the first window: search_after pages over one point in time (PIT), so that writes
+        meanwhile, and replicas refreshed at other moments, neither shift nor repeat hits."""
+        pit = self._call("open a point in time", self.client.create_pit, index=self.alias, keep_alive=PIT_KEEP_ALIVE)
+        pit_id = pit["pit_id"]
+        try:
+            body = dsl.search_body(query, filter, sort, PAGE, 0, facets, facet_limit)
+            first: dict | None = None
+            out: list[tuple[dict, float | None]] = []
+            seen = 0
+            while len(out) < limit:
+                body["pit"] = {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE}
+                answer = self._call("search", self.client.search, body=body)
+                pit_id = answer.get("pit_id", pit_id)
+                if first is None:  # total and facets from the same point in time, with the first page
+                    first = answer
+                    body = {key: value for key, value in body.items() if key not in ("aggs", "from")}
+                    body["track_total_hits"] = False
+                hits = answer["hits"]["hits"]
+                for hit in hits:
+                    if offset <= seen < offset + limit:
+                        out.append((hit["_source"], hit.get("_score")))
+                    seen += 1
+                if len(hits) < PAGE:
+                    break
+                body["search_after"] = hits[-1]["sort"]
+        finally:
+            self._call("close the point in time", self.client.delete_pit, body={"pit_id": [pit_id]}, missing_ok=True)
+        return self._result(first, out, sort, facets)
+
+    def msearch(self, searches: list[dict]) -> list[dict]:
+        """Several searches in one request; their answers in order. A search the cluster was too busy
+        for (429) is sent again with the back-off of _call; any other refusal raises."""
+        answers: list[dict | None] = [None] * len(searches)
+        pending = list(range(len(searches)))
+        for attempt in range(len(BUSY_WAITS) + 1):
+            if not pending:
                 break
-            page["search_after"] = hits[-1]["sort"]
-        return out
+            if attempt:
+                time.sleep(BUSY_WAITS[attempt - 1])
+            body: list[dict] = []
+            for number in pending:
+                body += [{}, searches[number]]
+            got = self._call("search", self.client.msearch, index=self.alias, body=body)["responses"]
+            busy = []
+            for number, answer in zip(pending, got, strict=True):
+                if "error" not in answer:
+                    answers[number] = answer
+                elif answer.get("status") == 429 and attempt < len(BUSY_WAITS):
+                    busy.append(number)
+                elif "max_result_window" in _error_reason(answer["error"]):
+                    raise ConfigError(f"the index {self.alias!r} was made by an older bigsearch (its result window is "
+                                      "too small for vocabulary listings) — run `bigsearch index --rebuild`")
+                else:
+                    raise self._failure("search", answer.get("status"), _error_reason(answer["error"]))
+            pending = busy
+        return answers
+
+    def delete_matching(self, query: dict, what: str) -> int:
+        """Deletes every document the query matches and checks that none is left.
+
+        A delete that meets a write it conflicts with (version_conflicts), or shards that failed,
+        is run again; documents that still remain make it an error — never a silent success.
+        """
+        left, problems = 0, ""
+        for attempt in range(DELETE_ATTEMPTS):
+            if attempt:
+                time.sleep(BUSY_WAITS[min(attempt - 1, len(BUSY_WAITS) - 1)])
+            # What this run wrote must be searchable, or the delete (a search, then deletes) misses it.
+            self._call("refresh", self.client.indices.refresh, index=self.alias)
+            answer = self._call(what, self.client.delete_by_query, index=self.alias, body={"query": query},
+                                conflicts="proceed", refresh=True)
+            conflicts, failures = answer.get("version_conflicts", 0), answer.get("failures") or []
+            left = int(self._call("count", self.client.count, index=self.alias, body={"query": query})["count"])
+            if not left:
+                return int(answer.get("deleted", 0))
+            problems = f"{conflicts} version conflicts, {len(failures)} failures" + (
+                f": {_short(_error_reason(failures[0].get('cause') or failures[0]))}" if failures else "")
+        raise OpenSearchError(
+            f"OpenSearch at {redact(self.url)} could not {what}: {left} documents remain after {DELETE_ATTEMPTS} "
+            f"attempts ({problems}) — run `bigsearch index` again when nothing else writes to {self.alias!r}"
+        )
 
     def count(self, query: i.Q) -> int:
         answer = self._call("count", self.client.count, index=self.alias, body={"query": dsl.paragraph_query(query)})
@@ -230,9 +334,22 @@ class OpenSearchEngine:
         query = {"term": {"kind": KIND_SOURCE}}
         return [{k: v for k, v in s.items() if k not in ("kind", "doc_key")} for s in self._scan(query, [{"doc_key": "asc"}])]
 
-    def paragraph_doc_ids(self, source_key: str) -> set[str]:
+    def indexed_paragraphs(self, source_key: str) -> list[dict]:
+        """A source's paragraphs as indexed: their ids and what their terms were analysed from."""
         query = {"bool": {"filter": [dsl.PARAGRAPHS_ONLY, {"term": {"source_key": source_key}}]}}
-        return {s["doc_key"] for s in self._scan_fields(query, ["doc_key"])}
+        return list(self._scan_fields(query, ["doc_key", *ANALYSED_FROM]))
+
+    def term_counts(self, terms: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """(field, term) -> the paragraphs holding it, a few thousand per `_msearch`."""
+        lexicon = OpenSearchLexicon(self)
+        batch: list[tuple[str, str]] = []
+        for key in terms:
+            batch.append(key)
+            if len(batch) == COUNTS_PER_REQUEST:
+                lexicon.fetch(batch, [])
+                batch = []
+        lexicon.fetch(batch, [])
+        return lexicon.counts
 
     def _scan_fields(self, query: dict, fields: list[str]) -> Iterator[dict]:
         after = None
@@ -259,10 +376,20 @@ class OpenSearchEngine:
     def writer(self, rebuild: bool = False, parallel: bool = False) -> OpenSearchWriter:
         return OpenSearchWriter(self, rebuild)
 
-    def create_index(self, name: str) -> None:
-        body = index_body(self.shards, self.replicas, self.word_list)
-        # Built without replicas and refreshes; both are restored before the alias moves to it.
-        body["settings"]["index"].update({"number_of_replicas": 0, "refresh_interval": "-1"})
+    def layout(self, previous: list[str]) -> tuple[int, int]:
+        """(shards, replicas) for a new index: as given, else as the current index's, else the default."""
+        shards, replicas = self.shards, self.replicas
+        if previous and (shards is None or replicas is None):
+            answer = self._call("read the index settings", self.client.indices.get_settings, index=previous[0])
+            current = answer[previous[0]]["settings"]["index"]
+            shards = int(current["number_of_shards"]) if shards is None else shards
+            replicas = int(current["number_of_replicas"]) if replicas is None else replicas
+        default_shards, default_replicas = DEFAULT_LAYOUT
+        return (default_shards if shards is None else shards), (default_replicas if replicas is None else replicas)
+
+    def create_index(self, name: str, shards: int, replicas: int) -> None:
+        body = index_body(shards, replicas, self.word_list)
+        body["settings"]["index"]["refresh_interval"] = "-1"  # restored before the alias moves to it
         self._call("create the index", self.client.indices.create, index=name, body=body)
 
 
@@ -271,10 +398,16 @@ def _reason(exc) -> str:
     info = exc.info if isinstance(getattr(exc, "info", None), dict) else {}
     error = info.get("error")
     if isinstance(error, dict):
-        causes = error.get("root_cause") or []
-        cause = causes[0] if causes and isinstance(causes[0], dict) else error
-        return str(cause.get("reason") or cause.get("type") or exc.error)
+        return _error_reason(error) or str(exc.error)
     return str(exc.error)
+
+
+def _error_reason(error) -> str:
+    if not isinstance(error, dict):
+        return str(error)
+    causes = error.get("root_cause") or []
+    cause = causes[0] if causes and isinstance(causes[0], dict) else error
+    return str(cause.get("reason") or cause.get("type") or "")
 
 
 def _short(error) -> str:
@@ -283,20 +416,108 @@ def _short(error) -> str:
 
 
 class OpenSearchLexicon:
-    """The vocabulary of an analysed field, read from the vocabulary documents; df by counting."""
+    """The vocabulary of the analysed fields: listings from the vocabulary documents, df by counting.
+
+    Every answer is kept for the lexicon's life (one search). Asked directly, each missing answer
+    costs a request; in `rounds()` (search/lookahead.py) the core's dry runs note what they lack
+    and each round fetches all of it in one `_msearch` — a query's lookups take two round trips
+    (words and listings, then the counts of a prefix's or fuzzy word's expansions).
+    """
 
     def __init__(self, engine: OpenSearchEngine):
         self.engine = engine
-        self.df = lru_cache(maxsize=50_000)(self._df)
+        self.counts: dict[tuple[str, str], int] = {}
+        self.listings: dict[tuple[str, str], _Listing] = {}
 
-    def _df(self, field: str, term: str) -> int:
-        return self.engine.count(i.Term(field, term))
+    def df(self, field: str, term: str) -> int:
+        key = (field, term)
+        if key not in self.counts:
+            self.fetch([key], [])
+        return self.counts[key]
 
     def prefixed(self, field: str, prefix: str) -> Iterator[str]:
-        query = {"bool": {"filter": [{"term": {"kind": KIND_VOCABULARY}}, {"term": {"vocab_field": field}},
-                                     {"prefix": {"vocab_term": prefix}}]}}
-        for doc in self.engine._scan(query, [{"vocab_term": "asc"}], size=PAGE):
-            yield doc["vocab_term"]
+        key = (field, prefix)
+        position = 0
+        while True:
+            listing = self.listings.get(key)
+            if listing is None or (position == len(listing.terms) and not listing.complete):
+                self.fetch([], [key])
+                listing = self.listings[key]
+            while position < len(listing.terms):
+                yield listing.terms[position]
+                position += 1
+            if listing.complete:
+                return
+
+    def rounds(self, limit: int = LOOKUP_ROUNDS) -> Iterator[_Plan]:
+        """Dry-run lexicons; after each, what it lacked is fetched in one request (at most `limit` rounds)."""
+        for _ in range(limit):
+            plan = _Plan(self)
+            yield plan
+            if not (plan.counts or plan.listings):
+                return
+            self.fetch(list(plan.counts), list(plan.listings))
+
+    def fetch(self, counts: list[tuple[str, str]], listings: list[tuple[str, str]]) -> None:
+        """Counts and (more of) listings, all in one `_msearch`."""
+        searches: list[dict] = []
+        for field, term in counts:
+            searches.append({"size": 0, "track_total_hits": True, "query": {"term": {analysed_field(field): term}}})
+        for key in listings:
+            searches.append(self._listing_search(key))
+        answers = self.engine.msearch(searches)
+        for key, answer in zip(counts, answers, strict=False):
+            self.counts[key] = int(answer["hits"]["total"]["value"])
+        for key, answer, search in zip(listings, answers[len(counts):], searches[len(counts):], strict=True):
+            listing = self.listings.setdefault(key, _Listing())
+            hits = answer["hits"]["hits"]
+            listing.terms.extend(str(hit["sort"][0]) for hit in hits)
+            listing.complete = len(hits) < search["size"]
+
+    def _listing_search(self, key: tuple[str, str]) -> dict:
+        field, prefix = key
+        listing = self.listings.get(key)
+        have = len(listing.terms) if listing else 0
+        # A one-letter listing is what fuzzy matching and suggestions scan: read it whole at once.
+        size = WIDE_LISTING - have if len(prefix) <= 1 else LISTING_PAGE
+        search = {
+            "size": max(size, LISTING_PAGE), "_source": False, "track_total_hits": False,
+            "sort": [{"vocab_term": "asc"}],
+            "query": {"bool": {"filter": [{"term": {"kind": KIND_VOCABULARY}}, {"term": {"vocab_field": field}},
+                                          {"prefix": {"vocab_term": prefix}}]}},
+        }
+        if have:
+            search["search_after"] = [listing.terms[-1]]
+        return search
+
+
+@dataclasses.dataclass
+class _Listing:
+    terms: list[str] = dataclasses.field(default_factory=list)
+    complete: bool = False
+
+
+class _Plan:
+    """A dry-run lexicon: answers from what the lexicon holds, notes the rest (an unknown count is 0)."""
+
+    def __init__(self, lexicon: OpenSearchLexicon):
+        self.lexicon = lexicon
+        self.counts: dict[tuple[str, str], None] = {}
+        self.listings: dict[tuple[str, str], None] = {}
+
+    def df(self, field: str, term: str) -> int:
+        known = self.lexicon.counts.get((field, term))
+        if known is None:
+            self.counts[(field, term)] = None
+            return 0
+        return known
+
+    def prefixed(self, field: str, prefix: str) -> Iterator[str]:
+        listing = self.lexicon.listings.get((field, prefix))
+        if listing is not None:
+            yield from listing.terms
+        if listing is None or not listing.complete:  # reached only when the caller wanted more
+            self.listings[(field, prefix)] = None
 
 
 class OpenSearchWriter:
@@ -306,7 +527,10 @@ class OpenSearchWriter:
     deleted, its vocabulary added, and its manifest document written last. A source with any
     failed document gets its manifest hash cleared at commit, so the next run sends it again.
     commit: with rebuild (or when the alias does not exist yet) the new index gets its replicas and
-    a refresh, then the alias moves to it in one request and the old index is deleted.
+    a refresh, then the alias moves to it in one request and the old index is deleted. An
+    incremental run then prunes the vocabulary: each term that a replaced or removed paragraph
+    held and no paragraph holds any more loses its vocabulary document (prefix* and fuzzy~ would
+    otherwise spend their expansions on words that find nothing).
     """
 
     def __init__(self, engine: OpenSearchEngine, rebuild: bool, send_actions=send):
@@ -317,8 +541,12 @@ class OpenSearchWriter:
         self._pending: list[dict] = []
         self._owner: dict[str, str] = {}  # doc id -> source_key, to map failures to sources
         self._seen = SeenTerms()
+        self._maybe_dead: set[tuple[str, str]] = set()  # (field, term) of paragraphs replaced or removed
         self._closed = False
         self.previous = engine.concrete_indices()
+        # One run per index at a time (README): an index no alias points at is a killed run's unfinished build.
+        for unfinished in engine.unfinished_indices(self.previous):
+            engine._call("delete an unfinished index", engine.client.indices.delete, index=unfinished, missing_ok=True)
         self.swap = rebuild or not self.previous
         if not self.swap and len(self.previous) > 1:
             raise ConfigError(
@@ -327,13 +555,14 @@ class OpenSearchWriter:
             )
         if self.swap:
             self.target = f"{engine.alias}-{engine.clock()}"
-            engine.create_index(self.target)
+            self.shards, self.replicas = engine.layout(self.previous)
+            engine.create_index(self.target, self.shards, 0)
         else:
             self.target = engine.alias
 
     def replace_source(self, source: dict, paragraphs: list[dict]) -> None:
         key = source["source_key"]
-        stale = set() if self.swap else self.engine.paragraph_doc_ids(key)
+        stale = set() if self.swap else self._forget(key)
         for action in source_actions(source, paragraphs, self._seen, self.target):
             self._owner[action["_id"]] = key
             stale.discard(action["_id"])
@@ -345,13 +574,22 @@ class OpenSearchWriter:
         if len(self._pending) >= FLUSH_ACTIONS:
             self.flush()
 
+    def _forget(self, source_key: str) -> set[str]:
+        """The ids of a source's indexed paragraphs; their terms become candidates for pruning."""
+        ids = set()
+        for record in self.engine.indexed_paragraphs(source_key):
+            ids.add(record["doc_key"])
+            for field, tokens in analysed_terms(record).items():
+                self._maybe_dead.update((field, token[0]) for token in tokens)
+        return ids
+
     def remove_source(self, source_key: str) -> None:
         if self.swap:
             return  # the new index never held it
+        self._forget(source_key)
         self.flush()
-        query = {"term": {"source_key": source_key}}  # its paragraphs and its manifest entry
-        self.engine._call("remove a source", self.engine.client.delete_by_query, index=self.target,
-                          body={"query": query}, conflicts="proceed", refresh=False)
+        # Its paragraphs and its manifest entry; a partial delete raises, so the run fails, not succeeds.
+        self.engine.delete_matching({"term": {"source_key": source_key}}, f"remove {source_key}")
 
     def flush(self) -> None:
         if not self._pending:
@@ -372,10 +610,21 @@ class OpenSearchWriter:
                 self._swap()
             else:
                 self.engine._call("refresh", self.engine.client.indices.refresh, index=self.target)
+                self._prune_vocabulary()
         except BaseException:
             self.cancel()
             raise
         self._closed = True
+
+    def _prune_vocabulary(self) -> None:
+        counts = self.engine.term_counts(sorted(self._maybe_dead))
+        dead = [{"_op_type": "delete", "_id": vocabulary_doc_id(field, term), "_index": self.target}
+                for (field, term), count in counts.items() if count == 0]
+        self._maybe_dead.clear()
+        if dead:
+            report = self.send_actions(self.engine.client, dead)
+            self.report.add(report)  # a vocabulary document that stays only costs an expansion: counted, not fatal
+            self.engine._call("refresh", self.engine.client.indices.refresh, index=self.target)
 
     def _reopen_failed(self) -> None:
         """A source with a failed document must not look up to date: its manifest hash is cleared."""
@@ -388,7 +637,7 @@ class OpenSearchWriter:
 
     def _swap(self) -> None:
         client, alias = self.engine.client, self.engine.alias
-        settings = {"index": {"number_of_replicas": self.engine.replicas, "refresh_interval": None}}
+        settings = {"index": {"number_of_replicas": self.replicas, "refresh_interval": None}}
         self.engine._call("configure the new index", client.indices.put_settings, index=self.target, body=settings)
         self.engine._call("refresh", client.indices.refresh, index=self.target)
         actions = [{"remove": {"index": old, "alias": alias}} for old in self.previous]

@@ -9,12 +9,16 @@ Two kinds of text fields, on purpose:
   core's terms — Snowball stems, our compound parts, our folding, coordinated compounds — match
   exactly as in the embedded engines, phrases included. The search analyzer is a bare whitespace
   split: the core's terms are looked up as they are. These fields are left out of _source.
-- `text`, `section_title`, `title` hold the original text with OpenSearch's own Swedish chain
-  (standard tokenizer, lowercase, Snowball Swedish — the same algorithm as ours), a
-  `.parts` sub-field with a dictionary decompounder whose word list comes from our compound data,
-  a `.folded` sub-field with asciifolding, and offsets stored (index_options: offsets) for
-  OpenSearch's highlighter. They serve people who query the cluster with their own tools
-  (Dashboards, the REST API); bigsearch's own highlights are computed from the stored text by the
+- `text`, `section_title`, `title` keep the original text (in _source, not indexed as such) and
+  are analysed by Lucene's own Swedish chain in sub-fields named for it, for people who query
+  the cluster with their own tools (Dashboards, the REST API): `.lucene_swedish` (standard
+  tokenizer, lowercase, Lucene's Snowball Swedish, offsets for OpenSearch's highlighter),
+  `.lucene_swedish_parts` (a dictionary decompounder whose word list comes from our compound
+  data) and `.lucene_swedish_folded` (asciifolding). They are secondary: Lucene's Snowball
+  Swedish is generated from an older Snowball that lacks two rules of ours (-et/-ets: "huset"
+  stays "huset", ours gives "hus"; -öst: "avlöste" gives "avlöst", ours "avlös"), so they stem
+  553 of the 30,738 words of Snowball's Swedish reference vocabulary differently. bigsearch
+  searches only the `analysed.*` fields; its highlights are computed from the stored text by the
   search core, the same for every engine.
 
 Facets are keyword fields (doc values) named after the registry's record keys.
@@ -30,6 +34,8 @@ from bigsearch.facets import FACETS
 
 ANALYSED = "analysed"  # object holding the pre-analysed fields
 KIND_VOCABULARY = "v"  # besides records' KIND_PARAGRAPH and KIND_SOURCE
+MAX_RESULT_WINDOW = 25_000
+MAX_GROUP_CHARS = 1024 * 1024  # Lucene's limit for a tokenizer's max_token_length
 SEPARATOR = "|"  # between terms at one position; never inside a term (terms are \w+)
 
 # Keyword (exact) fields: everything a query or filter names exactly, plus the facets.
@@ -62,7 +68,7 @@ def analysis_settings(word_list: list[str]) -> dict:
 
     return {
         "filter": {
-            "bigsearch_swedish_snowball": {"type": "snowball", "language": "Swedish"},
+            "lucene_swedish_snowball": {"type": "snowball", "language": "Swedish"},
             "bigsearch_decompound": {
                 "type": "dictionary_decompounder",
                 "word_list": word_list,
@@ -76,36 +82,42 @@ def analysis_settings(word_list: list[str]) -> dict:
                 "patterns": [f"([^{SEPARATOR}]+)"],
             },
         },
+        "tokenizer": {
+            # One position's alternatives ("drog|drogförebygg") are one whitespace token: it must never be
+            # cut (the default cuts at 255 characters), so the limit is Lucene's largest.
+            "bigsearch_groups": {"type": "whitespace", "max_token_length": MAX_GROUP_CHARS},
+        },
         "analyzer": {
             # Our own analysis, sent pre-analysed (see the module docstring).
             "bigsearch_preanalysed": {
-                "type": "custom", "tokenizer": "whitespace", "filter": ["bigsearch_alternatives"],
+                "type": "custom", "tokenizer": "bigsearch_groups", "filter": ["bigsearch_alternatives"],
             },
-            "bigsearch_terms": {"type": "custom", "tokenizer": "whitespace", "filter": []},
-            # OpenSearch's own Swedish chain over the original text.
-            "bigsearch_swedish": {
-                "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "bigsearch_swedish_snowball"],
+            "bigsearch_terms": {"type": "custom", "tokenizer": "bigsearch_groups", "filter": []},
+            # Lucene's own Swedish chain over the original text (secondary: see the module docstring).
+            "lucene_swedish": {
+                "type": "custom", "tokenizer": "standard", "filter": ["lowercase", "lucene_swedish_snowball"],
             },
-            "bigsearch_swedish_parts": {
+            "lucene_swedish_parts": {
                 "type": "custom", "tokenizer": "standard",
-                "filter": ["lowercase", "bigsearch_decompound", "bigsearch_swedish_snowball"],
+                "filter": ["lowercase", "bigsearch_decompound", "lucene_swedish_snowball"],
             },
-            "bigsearch_swedish_folded": {
+            "lucene_swedish_folded": {
                 "type": "custom", "tokenizer": "standard",
-                "filter": ["lowercase", "asciifolding", "bigsearch_swedish_snowball"],
+                "filter": ["lowercase", "asciifolding", "lucene_swedish_snowball"],
             },
         },
     }
 
 
-def _swedish_text() -> dict:
+def _original_text() -> dict:
+    """The original text, kept in _source; Lucene's Swedish analyses of it in sub-fields named for them."""
     return {
         "type": "text",
-        "analyzer": "bigsearch_swedish",
-        "index_options": "offsets",
+        "index": False,
         "fields": {
-            "parts": {"type": "text", "analyzer": "bigsearch_swedish_parts"},
-            "folded": {"type": "text", "analyzer": "bigsearch_swedish_folded"},
+            "lucene_swedish": {"type": "text", "analyzer": "lucene_swedish", "index_options": "offsets"},
+            "lucene_swedish_parts": {"type": "text", "analyzer": "lucene_swedish_parts"},
+            "lucene_swedish_folded": {"type": "text", "analyzer": "lucene_swedish_folded"},
         },
     }
 
@@ -122,9 +134,9 @@ def mappings() -> dict:
     properties["ocr_confidence"] = {"type": "integer"}
     properties["paragraphs"] = {"type": "integer"}
     properties["first"] = {"type": "boolean"}
-    properties["text"] = _swedish_text()
-    properties["section_title"] = _swedish_text()
-    properties["title"] = _swedish_text()
+    properties["text"] = _original_text()
+    properties["section_title"] = _original_text()
+    properties["title"] = _original_text()
     # Kept in _source only: never searched, never aggregated.
     for name in ("source_stat", "attendee_records", "named_body"):
         properties[name] = {"type": "keyword", "index": False, "doc_values": False}
@@ -152,7 +164,8 @@ def index_body(shards: int = 1, replicas: int = 1, word_list: list[str] | None =
     """The body of PUT /<index>: settings and mappings."""
     return {
         "settings": {
-            "index": {"number_of_shards": shards, "number_of_replicas": replicas},
+            # The window lets one request list a one-letter prefix's vocabulary (20,001 terms: fuzzy~, did-you-mean).
+            "index": {"number_of_shards": shards, "number_of_replicas": replicas, "max_result_window": MAX_RESULT_WINDOW},
             "analysis": analysis_settings(decompound_words() if word_list is None else word_list),
         },
         "mappings": mappings(),

@@ -185,7 +185,7 @@ def sync(
     if engine and built_with and engine != built_with and not rebuild and state is not IndexState.MISSING:
         raise ConfigError(f"the index at {index_dir} was built with {built_with} — add --rebuild to rebuild it with "
                           f"{engine}, or choose another --index-dir")
-    given = {k: v for k, v in (settings or {}).items() if v}
+    given = {k: v for k, v in (settings or {}).items() if v not in (None, "")}  # --replicas 0 is given
     previous = None
     if state is IndexState.MISSING and notify:
         unfinished = f" (an earlier {built_with} build did not finish: its files go)" if built_with else ""

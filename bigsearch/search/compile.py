@@ -216,7 +216,7 @@ class Compiler:
             self.matched.phrases.setdefault("text", []).append(stems)
             self.matched.phrases.setdefault("section_title", []).append(stems)
         if "folded" in fields and not _DIACRITICS.search(" ".join(tokens)):
-            if any(not self.lexicon.df("text", s) for s in stems):
+            if not all([self.lexicon.df("text", s) for s in stems]):  # every word looked up: one batch
                 folded = [stem(fold(t)) for t in tokens]
                 clauses.append(q.Phrase("folded", tuple(folded), boost=WEIGHTS["folded"]))
                 if self.positive:

@@ -14,6 +14,7 @@ from bigsearch.errors import QueryError
 from bigsearch.facets import FACETS
 from bigsearch.messages import t
 from bigsearch.search.compile import Compiled, Compiler
+from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.parser import parse
 from bigsearch.search.results import Filters
 
@@ -45,7 +46,8 @@ def names_principal(text: str, known: KnownValues) -> str | None:
 def parse_query(text: str, lexicon, known: KnownValues) -> tuple[Compiled, list[str]]:
     """The query compiled for the index, and the notes to show the user (capped fuzziness, long prefixes)."""
     parsed = parse(text)
-    compiled = Compiler(lexicon, known, lambda words: names_principal(words, known)).compile(parsed.tree)
+    compiled = with_lookahead(
+        lexicon, lambda words: Compiler(words, known, lambda text: names_principal(text, known)).compile(parsed.tree))
     return compiled, parsed.notes + compiled.budget.notes
 
 

@@ -12,6 +12,7 @@ MAX_EDITS are capped, with a note, since more edits match almost anything.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -271,6 +272,15 @@ def _boost_value(text: str | None, pos: int) -> float | None:
     return value
 
 
+def _is_date(value: str) -> bool:
+    """A day of the calendar (2020-13-45 and 2020-02-30 are not)."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _range(text: str, field: str, raw: str, pos: int) -> ast.Node:
     pattern = r"\d{4}" if field == "year" else r"\d{4}-\d{2}-\d{2}"
     low, sep, high = text.partition("..")
@@ -278,7 +288,7 @@ def _range(text: str, field: str, raw: str, pos: int) -> ast.Node:
         low, sep, high = text, "", text
     low, high = low.strip() or None, high.strip() or None
     for value in (low, high):
-        if value is not None and not re.fullmatch(pattern, value):
+        if value is not None and not (re.fullmatch(pattern, value) and (field == "year" or _is_date(value))):
             raise _error("not_a_" + field, pos, raw=raw, text=text)
     if low is None and high is None:
         raise _error("no_bounds", pos, raw=raw, example=_example(field))

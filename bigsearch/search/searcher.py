@@ -22,6 +22,7 @@ from bigsearch.search import filters as filters_mod
 from bigsearch.search.compile import ranked, unranked_score
 from bigsearch.search.expand import Budget, closest_term, within_edits
 from bigsearch.search.highlight import MatchedTerms, match_spans, snippet
+from bigsearch.search.lookahead import with_lookahead
 from bigsearch.search.results import Filters, Hit, SearchResult
 
 SORTS = q.SORTS
@@ -264,22 +265,17 @@ class Searcher:
         paragraph was read by OCR, the suggestion is the word with its edits allowed
         ("Andersberg~1"): OCR misreads a word in many ways, and one misreading finds only itself.
         """
-        lexicon = self.engine.lexicon()
-        budget = Budget()
+        pieces = re.split(r"(\w+)", text)
+        closest = with_lookahead(self.engine.lexicon(), lambda lexicon: self._closest_terms(pieces, lexicon))
         changed = False
         out = []
-        for piece in re.split(r"(\w+)", text):
-            word = piece.lower()
-            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
-                out.append(piece)
-                continue
-            closest = closest_term(lexicon, "text", stem(word), budget)
-            surface, read_by_ocr = self._surface_form(closest) if closest else (None, False)
+        for number, piece in enumerate(pieces):
+            surface, read_by_ocr = self._surface_form(closest[number]) if number in closest else (None, False)
             if surface is None:
                 out.append(piece)
                 continue
             if read_by_ocr:
-                out.append(f"{piece}~{1 if within_edits(stem(word), closest, 1) else 2}")
+                out.append(f"{piece}~{1 if within_edits(stem(piece.lower()), closest[number], 1) else 2}")
                 changed = True
                 continue
             if piece[:1].isupper():
@@ -287,6 +283,20 @@ class Searcher:
             out.append(surface)
             changed = True
         return "".join(out) if changed else None
+
+    @staticmethod
+    def _closest_terms(pieces: list[str], lexicon) -> dict[int, str]:
+        """Piece number -> the closest vocabulary term, for each word the index does not hold."""
+        budget = Budget()
+        found = {}
+        for number, piece in enumerate(pieces):
+            word = piece.lower()
+            if not re.fullmatch(r"\w{3,}", piece) or piece in ("AND", "OR", "NOT") or lexicon.df("text", stem(word)):
+                continue
+            closest = closest_term(lexicon, "text", stem(word), budget)
+            if closest:
+                found[number] = closest
+        return found
 
     def _surface_form(self, stemmed: str) -> tuple[str | None, bool]:
         """The word as written in the first paragraph holding the stem, and whether OCR read that paragraph."""

@@ -37,6 +37,10 @@ def index(
     url: Annotated[str | None, typer.Option("--url", help="opensearch: the cluster, https://host:9200 (credentials "
                    "from BIGSEARCH_OPENSEARCH_USER/_PASSWORD or ~/.netrc).")] = None,
     index_name: Annotated[str | None, typer.Option("--index-name", help="opensearch: the index (alias) name.")] = None,
+    shards: Annotated[int | None, typer.Option("--shards", min=1, help="opensearch: primary shards of a new index "
+                      "(default: those of the index it replaces, else 1).")] = None,
+    replicas: Annotated[int | None, typer.Option("--replicas", min=0, help="opensearch: replicas of each shard of a "
+                        "new index (default: as the index it replaces, else 1).")] = None,
     body: Annotated[str | None, typer.Option("--body", help="The body that met, for every document under PATHS "
                     "(a folder that is one body's archive): kept for them in later runs.")] = None,
     watch_report: Annotated[bool, typer.Option("--watch-report", help="Then show what is new for the saved "
@@ -62,7 +66,7 @@ def index(
     target = resolve_index(index_dir)
     sources = paths or [resolve_corpus(corpus)]
     options = {"engine": engine.value if engine else None, "ocr": ocr.value,
-               "settings": {"url": url, "index_name": index_name} if (url or index_name) else None,
+               "settings": {"url": url, "index_name": index_name, "shards": shards, "replicas": replicas},
                "notify": _say}
     asking = sys.stdin.isatty() and sys.stderr.isatty()
     if sys.stderr.isatty():

@@ -40,11 +40,26 @@ def engine_query(node):
 
 
 def assert_same(mine, theirs, label):
+    """The same matches, and the same hits in the same order with the same scores — except among
+    hits whose scores tie to 1e-9 (numpy and Whoosh add a paragraph's term scores in different
+    orders, so a tie may differ in its last bit and the two order it differently)."""
     (matched, hits), (their_matched, their_hits) = mine, theirs
     assert (matched == their_matched).all(), label
-    assert [h.record["id"] for h in hits] == [h.record["id"] for h in their_hits], label
     assert [h.score for h in hits] == pytest.approx([h.score for h in their_hits], abs=1e-4), label
-    assert [h.record for h in hits] == [h.record for h in their_hits], label
+
+    def runs(found):  # the hits in runs of (nearly) equal score: within a run the order is free
+        out: list[set] = []
+        for number, hit in enumerate(found):
+            if number and abs(hit.score - found[number - 1].score) <= 1e-9:
+                out[-1].add(hit.record["id"])
+            else:
+                out.append({hit.record["id"]})
+        return out
+
+    ours, theirs_runs = runs(hits), runs(their_hits)
+    assert ours[:-1] == theirs_runs[:-1], label  # the last run may be cut at the limit differently
+    records = {h.record["id"]: h.record for h in their_hits}
+    assert all(h.record == records[h.record["id"]] for h in hits if h.record["id"] in records), label
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=repr)

@@ -145,7 +145,8 @@ def facet_aggregations(facets: tuple[str, ...], limit: int | None = None) -> dic
     FACET_SIZE); the cluster orders ties by value and sums up the rest (sum_other_doc_count)."""
     aggs: dict = {}
     for name in facets:
-        size = FACET_SIZE if limit is None or name == "year" else limit
+        # The cluster refuses size 0: a limit of 0 asks for one value, which read_facets leaves out.
+        size = FACET_SIZE if limit is None or name == "year" else max(limit, 1)
         aggs[name] = {"terms": {"field": i.FACET_KEYS[name], "size": size}}
         if name == "year":
             aggs[MISSING_YEAR] = {"missing": {"field": "year"}}
@@ -169,7 +170,7 @@ def search_body(query: i.Q, filter: i.Q | None, sort: str, size: int, offset: in
     return body
 
 
-def read_facets(aggregations: dict, facets: tuple[str, ...]) -> dict[str, dict]:
+def read_facets(aggregations: dict, facets: tuple[str, ...], limit: int | None = None) -> dict[str, dict]:
     """Aggregation buckets as the interface's counts: year keys are ints, undated counted under None
     (the counts of the values left out: facets_other)."""
     counts: dict[str, dict] = {}
@@ -187,10 +188,17 @@ def read_facets(aggregations: dict, facets: tuple[str, ...]) -> dict[str, dict]:
             missing = aggregations.get(MISSING_YEAR, {}).get("doc_count", 0)
             if missing:
                 values[None] = missing
-        counts[name] = values
+        counts[name] = {} if limit == 0 and name != "year" else values
     return counts
 
 
-def facets_other(aggregations: dict, facets: tuple[str, ...]) -> dict[str, int]:
-    """What each facet's aggregation left out: the sum of the counts of the values not returned."""
-    return {name: int(aggregations.get(name, {}).get("sum_other_doc_count", 0)) for name in facets}
+def facets_other(aggregations: dict, facets: tuple[str, ...], limit: int | None = None) -> dict[str, int]:
+    """What each facet's aggregation left out: the sum of the counts of the values not returned
+    (with a limit of 0, the one value asked for too: see facet_aggregations)."""
+    other = {}
+    for name in facets:
+        aggregation = aggregations.get(name, {})
+        other[name] = int(aggregation.get("sum_other_doc_count", 0))
+        if limit == 0 and name != "year":
+            other[name] += sum(bucket["doc_count"] for bucket in aggregation.get("buckets", []))
+    return other

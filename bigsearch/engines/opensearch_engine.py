@@ -198,19 +198,19 @@ class OpenSearchEngine:
             return self._deep_search(query, filter, sort, limit, offset, facets, facet_limit)
         answer = self._search(dsl.search_body(query, filter, sort, limit, offset, facets, facet_limit))
         hits = [(hit["_source"], hit.get("_score")) for hit in answer["hits"]["hits"]]
-        return self._result(answer, hits, sort, facets)
+        return self._result(answer, hits, sort, facets, facet_limit)
 
     def _result(self, answer: dict, hits: list[tuple[dict, float | None]], sort: str,
-                facets: tuple[str, ...]) -> i.EngineResult:
+                facets: tuple[str, ...], facet_limit: int | None = None) -> i.EngineResult:
         total = answer["hits"]["total"]["value"]
         aggregations = answer.get("aggregations", {})
-        counts = dsl.read_facets(aggregations, facets) if facets else {}
+        counts = dsl.read_facets(aggregations, facets, facet_limit) if facets else {}
         scored = sort == "relevance"
         return i.EngineResult(
             total,
             [i.EngineHit(_record(source), round(float(score or 0.0), 4) if scored else 0.0) for source, score in hits],
             counts,
-            dsl.facets_other(aggregations, facets),
+            dsl.facets_other(aggregations, facets, facet_limit),
         )
 
     def _deep_search(self, query: i.Q, filter: i.Q | None, sort: str, limit: int, offset: int,
@@ -242,7 +242,7 @@ class OpenSearchEngine:
                 body["search_after"] = hits[-1]["sort"]
         finally:
             self._call("close the point in time", self.client.delete_pit, body={"pit_id": [pit_id]}, missing_ok=True)
-        return self._result(first, out, sort, facets)
+        return self._result(first, out, sort, facets, facet_limit)
 
     def msearch(self, searches: list[dict]) -> list[dict]:
         """Several searches in one request; their answers in order. A search the cluster was too busy

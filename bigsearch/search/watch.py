@@ -112,3 +112,20 @@ class Watches:
                     self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", [(watch.name, h.id) for h in new])
                     self.db.execute("UPDATE watch SET shown = ? WHERE name = ?", (time.time(), watch.name))
         return reports
+
+
+def saved_searches(index_dir: Path) -> list[Watch]:
+    """The saved searches, read without writing anything (no file yet: none): for readers that
+    must never change them, such as the web page's feeds, which mark no hit as seen."""
+    path = watch_file(index_dir)
+    if not path.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT name, query, filters, created, shown FROM watch ORDER BY created").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise ConfigError(f"cannot read the saved searches at {path} ({exc}) — check the file's permissions") from exc
+    return [Watch(name, query, json.loads(filters), created, shown) for name, query, filters, created, shown in rows]

@@ -57,7 +57,7 @@ Ordföranden öppnade mötet. Zyxwvut {SCRIPT} och {BREAKER} samt [länk]({JS_LI
 
 Polisen rapporterade om Zyxwvut i Sätra: {JS_LINK} &amp; &lt;b&gt;fet&lt;/b&gt; ]]> <!-- kommentar -->
 """
-PAYLOADS = ("<script>alert", "<img src=x", "onerror=alert", "' onmouseover='", "<a href=\"javascript:")
+PAYLOADS = ("<script>alert", "<img src=x", '"><img', "' onmouseover='", '<a href="javascript:')
 
 
 class PageParts(HTMLParser):

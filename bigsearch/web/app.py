@@ -35,7 +35,7 @@ from bigsearch.errors import BigsearchError, QueryError
 from bigsearch.web.holder import IndexHolder
 from bigsearch.web.originals import OriginalRefused
 from bigsearch.web.pages import NotFound, Site
-from bigsearch.web.security import BasicAuth, SecurityHeaders
+from bigsearch.web.security import HEADERS, BasicAuth, SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bigsearch.web")
@@ -67,8 +67,12 @@ def create_app(index_dir: Path, opened: Index | None = None, auth: tuple[str, st
         return response
 
     def server_error(request: Request, exc: Exception):
-        log.exception("%s %s failed", request.method, request.url.path)
-        return site.error(request, 500, "Något gick fel i servern; felet står i dess logg.", "Internt fel")
+        # Starlette raises the exception again once this page is sent: the server logs it, with its traceback.
+        response = site.error(request, 500, "Något gick fel i servern; felet står i dess logg.", "Internt fel")
+        # Starlette answers a failure outside every middleware: the headers are set here.
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     routes = [
         Route("/", site.home),

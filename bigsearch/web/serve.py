@@ -31,6 +31,16 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def exposure_warning(host: str, port: int, auth: bool) -> str | None:
+    """What to say when the page can be reached from other machines (None on loopback)."""
+    from bigsearch.web.security import is_loopback
+
+    if is_loopback(host):
+        return None
+    return (f"serving on {host}, not only this machine: anyone who can reach {url_of(host, port)} can read the index"
+            + ("" if auth else " — add --auth USER:PASSWORD on a shared network"))
+
+
 def serve(index_dir: Path | None = None, corpus: Path | None = None, host: str = DEFAULT_HOST,
           port: int = DEFAULT_PORT, open_browser: bool = False, auth: str | None = None,
           notify: Callable[[str], None] = print, warn: Callable[[str], None] = print) -> None:
@@ -47,9 +57,9 @@ def serve(index_dir: Path | None = None, corpus: Path | None = None, host: str =
         raise ConfigError(f"--port {port}: give a port from 1 to 65535")
     index = open_index(index_dir, corpus, notify=notify)
     loopback = is_loopback(host)
-    if not loopback:
-        warn(f"serving on {host}, not only this machine: anyone who can reach {url_of(host, port)} can read "
-             "the index" + ("" if credentials else " — add --auth USER:PASSWORD on a shared network"))
+    warning = exposure_warning(host, port, credentials is not None)
+    if warning:
+        warn(warning)
     allowed = [*(f"[{name}]" if ":" in name else name for name in LOOPBACK_NAMES),
                f"[{host}]" if ":" in host else host] if loopback else None
     app = create_app(index.index_dir, opened=index, auth=credentials, allowed_hosts=allowed)

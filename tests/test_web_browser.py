@@ -1,10 +1,11 @@
 """The web page in a real browser: `bigsearch serve` started as a command on a free loopback port
 over a copy of the bundled corpus's index (with one saved search), driven by Playwright through
 Debian's Chromium. Type "Andersberg", pick a facet (updated in place by htmx) and drop it again,
-open a hit's meeting, follow a permalink to the hit in its context, download the CSV; a bad query
-typed into the box; the Atom feeds a search and a saved search link to; then the page at 320 px
-and by keyboard alone. A screenshot is saved for each step (to a temp dir, or to
-$BIGSEARCH_WEB_SCREENSHOTS). Skipped, with the reason, without the web extra, playwright or Chromium.
+open a hit's meeting, an attendee's and a principal's page, follow a permalink to the hit in its
+context, download the CSV; a bad query typed into the box; the Atom feeds a search and a saved
+search link to; then the page at 320 px and by keyboard alone. A screenshot is saved for each step
+(to a temp dir, or to $BIGSEARCH_WEB_SCREENSHOTS). Skipped, with the reason, without the web
+extra, playwright or Chromium.
 """
 
 from __future__ import annotations
@@ -177,6 +178,24 @@ def test_search_facet_meeting_permalink_and_csv_in_a_browser(server, browser_pag
     assert page.locator(".paragraph.matched").count() == len(matched)
     assert page.locator(".attendees li").count() == len(meeting.attendees)
     snap(page, shots / "3-meeting.png")
+
+    # From the meeting to an attendee's page and to a principal's page, and back.
+    meeting_url = page.url
+    attendee = meeting.attendees[0]
+    page.locator(".attendees").get_by_role("link", name=attendee.name, exact=True).click()
+    page.wait_for_url(re.compile(r"/person/"))
+    person = api.reports().person(attendee.name)
+    assert page.locator("h1").inner_text() == person["name"]
+    assert page.locator("section.person-meeting").count() == len(person["meetings"])
+    page.goto(meeting_url)
+    principal = meeting.principals[0]
+    page.get_by_role("region", name="Huvudmän som rapporterade").get_by_role("link", name=principal).click()
+    page.wait_for_url(re.compile(r"/principal/"))
+    canonical, grouped = api.searcher.principal_report(principal)
+    assert page.locator("h1").inner_text() == canonical
+    assert page.locator("section.principal-meeting").count() == len(grouped)
+    snap(page, shots / "3b-principal.png")
+    page.goto(meeting_url)
 
     # The hit in its context: its section in full with the hit marked, paragraphs before and after.
     page.locator(f"[id='{hit.id}'] .pid a").click()

@@ -137,7 +137,7 @@ def test_search_finds_andersberg_in_the_scan_and_cites_it_as_ocr(scan_index):
     assert every.total == 6
     assert scanned.total == 3 and all(h.ocr and h.source.endswith("scan.pdf") for h in scanned.hits)
     assert typed.total == 3 and not any(h.ocr for h in typed.hits)
-    from bigsearch.cli.cite import location
+    from bigsearch.cite import location
 
     hit = scanned.hits[0]
     assert location(hit) == f"mixed-corpus/big-2024-02-09-scan.pdf (OCR, s. {hit.page}, {hit.ocr_confidence}%)"

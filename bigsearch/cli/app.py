@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bigsearch.cli.commands import browse, index, opensearch, reports, search, watch
+from bigsearch.cli.commands import browse, index, opensearch, reports, search, serve, watch
 from bigsearch.cli.params import command, describe_defaults, printable
 
 
@@ -55,7 +55,7 @@ def make_app() -> typer.Typer:
     app = App(name="bigsearch", help="Search the minutes of BIG – Brottsförebyggarna i Gävle.",
               no_args_is_help=True, add_completion=True, pretty_exceptions_enable=False, rich_markup_mode=None)
     app.callback()(_root)
-    for group in (search, reports, browse, index):
+    for group in (search, reports, browse, index, serve):
         for name, function in group.COMMANDS.items():
             command(app, name, function)
     app.add_typer(watch.group(), name="watch")

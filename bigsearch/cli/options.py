@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from bigsearch.engines.interface import SORTS
 from bigsearch.facets import FACETS, Option
+from bigsearch.search.results import MAX_LIMIT
 
 FORMATS = ("text", "md", "csv", "json")
 COLORS = ("auto", "always", "never")
 DEFAULT_LIMIT = 10
-MAX_LIMIT = 10_000
 __all__ = ["COLORS", "DEFAULT_LIMIT", "FORMATS", "MAX_LIMIT", "SORTS", "filter_flags", "period_options"]
 
 

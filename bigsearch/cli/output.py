@@ -16,7 +16,7 @@ def plain(data):
     from bigsearch.search.results import Hit, SearchResult
 
     if isinstance(data, Hit):
-        from bigsearch.cli.cite import hit_json
+        from bigsearch.cite import hit_json
 
         return hit_json(data)
     if isinstance(data, SearchResult):

@@ -93,7 +93,7 @@ def render_search(args: SearchArgs, result, contexts: dict) -> str:
                 hit["context_after"] = plain(after)
         return to_json(data)
     if args.fmt != "text":
-        from bigsearch.cli import cite
+        from bigsearch import cite
 
         return {"md": cite.markdown, "csv": cite.csv_text, "json": cite.json_lines}[args.fmt](result)
     from bigsearch.cli.render import format_search

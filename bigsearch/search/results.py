@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 
 from bigsearch.facets import FACETS
 
+MAX_LIMIT = 10_000  # the most hits one search shows: the command line's --limit, the web page's window
+
 
 @dataclass
 class Hit:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bigsearch.errors import QueryError, WatchStoreError
+from bigsearch.errors import ConfigError, QueryError, WatchStoreError
 from bigsearch.messages import t
 from bigsearch.search.results import Filters, Hit
 from bigsearch.search.searcher import Searcher
@@ -174,3 +174,20 @@ class Watches:
             self.mark_shown(report)
             delivered.append(report)
         return delivered
+
+
+def saved_searches(index_dir: Path) -> list[Watch]:
+    """The saved searches, read without writing anything (no file yet: none): for readers that
+    must never change them, such as the web page's feeds, which mark no hit as seen."""
+    path = watch_file(index_dir)
+    if not path.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT name, query, filters, created, shown FROM watch ORDER BY created").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise ConfigError(f"cannot read the saved searches at {path} ({exc}) — check the file's permissions") from exc
+    return [Watch(name, query, json.loads(filters), created, shown) for name, query, filters, created, shown in rows]

@@ -1,7 +1,8 @@
-"""Search hits as citations: Markdown ready to paste into a report, CSV, JSON lines or plain text.
+"""Search hits as citations: Markdown ready to paste into a report, plain text, CSV or JSON lines.
 
 Each hit carries date, body, § number and title, principal, paragraph id, the quote with the
-match marked, and the source file with page (PDF) or line.
+match marked, and the source file with page (PDF) or line. One serialisation for every front
+end: the command line's `--format` and the web page's citation buttons and downloads.
 """
 
 from __future__ import annotations
@@ -44,14 +45,27 @@ def reference(hit: Hit) -> str:
     return head
 
 
+def markdown_hit(hit: Hit) -> str:
+    """One hit as a Markdown quotation: the quote with the match in bold, then where it is from."""
+    quote = marked(hit.snippet, hit.snippet_highlights, "**", "**").replace("\n", " ")
+    return f"> {quote}\n>\n> — {reference(hit)}. {t('cite.source', where=location(hit))}. Id: `{hit.id}`\n"
+
+
+def plain_hit(hit: Hit) -> str:
+    """One hit as a plain-text quotation (for a mail or a document without Markdown)."""
+    quote = hit.snippet.replace("\n", " ")
+    return f"”{quote}”\n— {reference(hit)}. {t('cite.source', where=location(hit))}. Id: {hit.id}\n"
+
+
 def markdown(result: SearchResult) -> str:
     lines = [f"**{t('cite.heading', n=result.total)}** `{result.query}`", ""]
-    for hit in result.hits:
-        quote = marked(hit.snippet, hit.snippet_highlights, "**", "**").replace("\n", " ")
-        lines.append(f"> {quote}")
-        lines.append(">")
-        lines.append(f"> — {reference(hit)}. {t('cite.source', where=location(hit))}. Id: `{hit.id}`")
-        lines.append("")
+    lines.extend(markdown_hit(hit) for hit in result.hits)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plain(result: SearchResult) -> str:
+    lines = [f"{t('cite.heading', n=result.total)} ”{result.query}”", ""]
+    lines.extend(plain_hit(hit) for hit in result.hits)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -159,10 +159,11 @@ def test_a_bad_query_is_a_400_page_with_the_command_lines_message(web, api, quer
     ({"q": "a", "limit": str(MAX_LIMIT + 1)}, "limit=10001: give a whole number from 1 to 10,000"),
     ({"q": "a", "page": "501"}, "lies past the first 10,000 hits"),
     ({"q": "a", "sort": "best"}, "sort=&#39;best&#39;: use one of relevance, date, -date"),
-    ({"q": "a", "type": "brev"}, "type=&#39;brev&#39;: use one of protokoll, yttrande, dokument"),
+    ({"q": "a", "type": "brev"}, "type=&#39;brev&#39;: use one of protokoll, minnesanteckningar, kallelse"),
     ({"q": "a", "format": "xml"}, "format=&#39;xml&#39;: use one of html, md, plain, csv, json"),
     ({"q": "a", "year": "20x"}, "--year &#39;20x&#39;"),
 ])
+@pytest.mark.usefixtures("english")  # the API's messages, read in English
 def test_the_result_window_and_every_parameter_are_bounded(web, params, message):
     page = web.get("/search", params=params)
     assert page.status_code == 400 and message in page.text
@@ -277,6 +278,7 @@ def test_a_principal_page_lists_what_it_reported(web, api):
     ("/p/2099-01-01-000000-s1-p1", "no paragraph with id"), ("/m/1999-01-01", "no meeting"),
     ("/person/Nobody%20Atall", "no person"), ("/principal/nobody", "unknown principal"),
     ("/feed/saved/none", "no saved search"), ("/nowhere", "ingen sida")])
+@pytest.mark.usefixtures("english")  # the API's messages, read in English
 def test_what_the_index_does_not_hold_is_a_404_page(web, url, message):
     page = web.get(url)
     assert page.status_code == 404 and message in page.text and "<form" in page.text

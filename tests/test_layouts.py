@@ -350,3 +350,31 @@ def test_every_file_says_what_was_not_found_whatever_its_type(text, doc_type, mi
 def test_a_file_with_items_date_and_attendees_has_no_warning():
     d = doc(HEAD + "Närvarande:\nAnna Ek\tPolisen\n\n§ 1 Lägesbild\n\nLugnt i stan.\n")
     assert d.warnings == []
+
+
+def test_a_page_counter_after_a_number_on_the_line_before_keeps_the_lines():
+    """A flattened transcript's "2 2(15)" page line after a line ending in a number: the number
+    stays on its line, the marker goes, and no line is lost (a page counter taken across the line
+    break crashed the furniture stripping)."""
+    from bigsearch.ingest import furniture
+
+    lines = ["1 Protokoll Kl. 13:00 Konferensrum 1, Krondikesvägen 60", "", "2 2(15) Plats och tid Konferensrum 1",
+             "", "3 3(15) Utses att justera Eva Ek", "", "4 4(15) Ärendelista 1 Kulturstrategi"]
+    stripped = furniture.strip(lines, flat=True)
+    assert len(stripped) == len(lines)
+    assert stripped[0].endswith("Krondikesvägen 60")
+    assert not any("(15)" in line for line in stripped)
+
+
+def test_a_layout_the_ingester_fails_on_skips_that_file_with_the_reason(monkeypatch, tmp_path):
+    from bigsearch.errors import ReadError
+    from bigsearch.ingest import pipeline
+
+    def broken(*args, **kwargs):
+        raise ValueError("zip() argument 2 is shorter than argument 1")
+
+    monkeypatch.setattr(pipeline, "parse", broken)
+    path = tmp_path / "odd.txt"
+    path.write_text("Protokoll 2020-01-01\n\n§ 1 Öppnande\n\nText.\n", "utf-8")
+    with pytest.raises(ReadError, match=r"the ingester failed on its layout \(ValueError: zip"):
+        pipeline.ingest_file(path)

@@ -169,7 +169,9 @@ def pattern_lines(lines: list[str], reader_furniture: frozenset[str] = frozenset
     return found
 
 
-_NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(?:(?P<counter>\d{1,4})\s+)?(\d{1,4})\s?\(\s?(\d{1,4})\s?\)(?![\w)])")
+# The counter before a marker stands on the marker's own line ("2 2(15)"); a number on the line
+# before is text ("Krondikesvägen 60").
+_NUMBER_OF_PAGES = re.compile(r"(?<![\w(])(?:(?P<counter>\d{1,4})[ \t]+)?(\d{1,4})[ \t]?\([ \t]?(\d{1,4})[ \t]?\)(?![\w)])")
 
 
 def page_totals(text: str) -> Counter:
@@ -182,9 +184,10 @@ def _page_marker_sub(match: re.Match, totals: Counter) -> str:
     counter = match["counter"]
     if page > total or not (totals[total] >= 2 or match.start() == 0):
         return match.group(0)
+    breaks = "\n" * match.group(0).count("\n")  # the number of lines stays
     if counter is not None and counter != match[2]:
-        return counter + " "  # a number before the marker that is not its page counter stays
-    return " "
+        return counter + (breaks or " ")  # a number before the marker that is not its page counter stays
+    return breaks or " "
 
 
 # -- text that lost its line breaks: one line per page ---------------------------------------------
@@ -256,6 +259,8 @@ def strip(lines: list[str], reader_furniture: frozenset[str] = frozenset(), flat
     inside = strip_inline_text(text, page_totals(text) if flat else None)
     if inside is not text:
         stripped = inside.split("\n")
+        if len(stripped) != len(lines):  # a pattern took a line break: strip line by line instead
+            stripped = [strip_inline_text(line).replace("\n", " ") for line in lines]
         # A line that was nothing but form labels ("Justerandes sign  Utdragsbestyrkande") goes whole.
         drop |= {i for i, (was, now) in enumerate(zip(lines, stripped, strict=True)) if was.strip() and not now.strip(" .:-")}
         lines = stripped

@@ -347,6 +347,11 @@ def _parsed(raw: RawText) -> Document:
         return parse(raw)
     except RecursionError as exc:  # pathological input is a bad file, not a crash
         raise ReadError("too deeply nested to read") from exc
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        # A layout the ingester's parts did not expect: this file is skipped with the reason (its
+        # text was read, so the failure is bigsearch's), the run goes on with the others.
+        raise ReadError(f"the ingester failed on its layout ({type(exc).__name__}: {exc}) — a bug in bigsearch: "
+                        "please report it with the file") from exc
 
 
 def ingest_file(path: Path, ocr: OcrOptions | None = None) -> Document:

@@ -378,3 +378,15 @@ def test_a_layout_the_ingester_fails_on_skips_that_file_with_the_reason(monkeypa
     path.write_text("Protokoll 2020-01-01\n\n§ 1 Öppnande\n\nText.\n", "utf-8")
     with pytest.raises(ReadError, match=r"the ingester failed on its layout \(ValueError: zip"):
         pipeline.ingest_file(path)
+
+
+@pytest.mark.parametrize(("notice", "date"), [
+    ("Justeringen av nämndens protokoll från den 26 februari 2020 har tillkännagivits.", None),  # another day
+    ("Justeringen av nämndens protokoll från den 26 februari 2019 har tillkännagivits.", "2019-02-26"),
+])
+def test_a_notice_that_restates_the_meeting_day_must_agree_with_it(notice, date):
+    """No date beats a wrong date: when the justering notice names another meeting day than the
+    header, the minutes have no date."""
+    text = ("Protokoll\n\nPlats och tid Konferensrum 1, den 26 februari 2019 kl. 13:00-16:00\n\n"
+            f"Utses att justera Eva Ek\n\n{notice}\n\n§ 1 Kulturstrategi\n\nNämnden beslutar att godkänna.\n")
+    assert doc(text).date == date

@@ -168,9 +168,17 @@ def _label_date_kind(label, signing: bool) -> str | None:
     return None
 
 
+# "… protokoll från (sammanträdet) den 26 februari 2020" in a justering or anslag notice restates
+# the meeting's date: never the date itself, but a date the evidence must agree with.
+_RESTATED = re.compile(r"\b(?:protokoll(?:et)?|sammanträde(?:t)?|möte(?:t)?)\s+(?:från|hållet|den)\s+"
+                       r"(?:(?:sammanträdet|mötet)\s+)?(?:den\s+)?$", re.IGNORECASE)
+
+
 def _kind(text: str, offset: int, field_kind: str | None, signing: bool, seen_label: bool,
           after_title: bool) -> str:
     before = text[:offset]
+    if _RESTATED.search(before[-80:]):
+        return "restated"
     if names_another_day(before) or field_kind in ("justify", "notice", "absent"):
         return "other"
     if field_kind == "meeting_date":
@@ -203,6 +211,9 @@ NO_DATE = "no-date"
 def decide(mentions: list[Mention]) -> tuple[dt.date | None, str | None]:
     """(the meeting date, None) when the evidence agrees; (None, why) when it disagrees or is missing."""
     evidence = sorted({m.date for m in mentions if m.kind in ("label", "title", "field", "weekday")})
+    restated = {m.date for m in mentions if m.kind == "restated"}
+    if len(evidence) == 1 and restated - set(evidence):  # the notice names another meeting day
+        return None, t("ingest.date_unclear", dates=", ".join(d.isoformat() for d in sorted(restated | set(evidence))))
     if len(evidence) == 1:
         return evidence[0], None
     if len(evidence) > 1:

@@ -448,3 +448,16 @@ def test_a_failed_update_says_the_previous_index_is_kept(tmp_path, corpus_dir, e
     result = _run("index", str(docs), "--index-dir", str(index_dir))
     assert result.exit_code == 2 and "the previous index is kept" in result.stderr, result.output
     assert "no index was written" not in result.stderr
+
+
+@pytest.mark.parametrize("engine", EMBEDDED)
+def test_an_index_inside_the_indexed_folder_is_never_read_as_protocols(tmp_path, corpus_dir, engine):
+    """`bigsearch index . --index-dir ./ix`: the index's own files are bigsearch's, not protocols
+    to index or to report as unknown types."""
+    docs = make_corpus(tmp_path / "docs", corpus_dir, 2)
+    files = len(list(docs.iterdir()))
+    index_dir = docs / "ix"
+    first = sync(index_dir, [docs], engine=engine)
+    again = sync(index_dir, [docs])
+    assert first.added == files and not first.ignored and not first.failed
+    assert again.unchanged == files and again.added == 0 and not again.ignored and not again.failed

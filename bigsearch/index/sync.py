@@ -246,9 +246,9 @@ def sync_engine(engine, paths: list[Path], rebuild: bool = False, warn: Warn = N
     `previous` reads what the index held before an engine change (its sources are planned from)."""
     report = SyncReport()
     ocr = ocr or options_for_index(getattr(engine, "index_dir", None))
-    files, roots = discovered(paths, report, warn)
-    where = where or Path(getattr(engine, "index_dir", "") or ".")
     folder = _embedded_folder(engine)
+    files, roots = discovered(paths, report, warn, own=(folder,) if folder else ())
+    where = where or Path(getattr(engine, "index_dir", "") or ".")
     with engine.write_lock():  # before the manifest is read: a second run plans from the first one's commit
         if rebuild and folder is not None:
             set_aside_if_damaged(folder, warn)
@@ -307,13 +307,15 @@ def check_removals(plan: Plan, manifest: Manifest, confirm: Confirm) -> None:
 # -- the steps -------------------------------------------------------------------------------------
 
 
-def discovered(paths: list[Path], report: SyncReport, warn: Warn) -> tuple[list[Path], list[Path]]:
-    """The protocol files under `paths`, and the folders among `paths` (as source keys)."""
+def discovered(paths: list[Path], report: SyncReport, warn: Warn,
+               own: tuple[Path, ...] = ()) -> tuple[list[Path], list[Path]]:
+    """The protocol files under `paths` (never those of the index folders `own`), and the folders
+    among `paths` (as source keys)."""
 
     def ignore(path: Path, reason: str) -> None:
         report.ignored.append((str(path), reason))
 
-    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore))
+    files = discover(paths, on_skip=LimitedWarnings(warn).wrap(ignore), own=own)
     return files, [Path(source_key(path)) for path in paths if Path(path).is_dir()]
 
 

@@ -246,8 +246,9 @@ def make_ids_unique(doc: Document, taken: dict[str, str], owner: str | None = No
 Skip = Callable[[Path, str], None]
 
 
-def discover(paths: Iterable[Path], on_skip: Skip | None = None) -> list[Path]:
-    """The protocol files under the given files and directories, sorted for stable ids.
+def discover(paths: Iterable[Path], on_skip: Skip | None = None, own: Iterable[Path] = ()) -> list[Path]:
+    """The protocol files under the given files and directories, sorted for stable ids. Folders in
+    `own` (the index being written, when it lies inside an indexed folder) are bigsearch's, not read.
 
     In a directory, files of other types and links leading out of it are passed to `on_skip`
     with the reason (never silently left out); links are never followed out of the folder.
@@ -260,7 +261,7 @@ def discover(paths: Iterable[Path], on_skip: Skip | None = None) -> list[Path]:
                 f"no such file or directory: {safe_name(path)} — check the path (or set BIGSEARCH_CORPUS)"
             )
         if path.is_dir():
-            found.extend(_walk_folder(path, on_skip))
+            found.extend(_walk_folder(path, on_skip, {Path(folder).resolve() for folder in own}))
         elif path.exists():
             found.append(path)
         elif on_skip:
@@ -268,11 +269,11 @@ def discover(paths: Iterable[Path], on_skip: Skip | None = None) -> list[Path]:
     return sorted(dict.fromkeys(found), key=lambda p: (p.name, str(p)))
 
 
-def _walk_folder(root: Path, on_skip: Skip | None) -> list[Path]:
+def _walk_folder(root: Path, on_skip: Skip | None, own: set[Path] = frozenset()) -> list[Path]:
     found: list[Path] = []
     real_root = root.resolve()
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
+        dirnames[:] = sorted(name for name in dirnames if (Path(folder) / name).resolve() not in own)
         for name in sorted(dirnames):
             link = Path(folder) / name
             if link.is_symlink() and not _inside(link, real_root) and on_skip:

@@ -99,41 +99,15 @@ def _multi_column_reader(self, fieldname, column=None, reverse=False, translate=
     return MultiColumnReader(readers, list(self.doc_offsets))
 
 
+# What a commit does around Whoosh's table of contents: set by whoosh_store (whoosh_commit.commit_toc).
+COMMIT_WORK = []
+
+
 def _stamping_commit_toc(original):
     def commit_toc(self, segments):
-        from pathlib import Path
-
-        from bigsearch.engines import durable, whoosh_arrays
-        from bigsearch.engines import whoosh_integrity as integrity
-        from bigsearch.engines.verified import VerifiedFiles
-        from bigsearch.engines.whoosh_store import INDEX_PREFIX
-
-        folder = getattr(self.storage, "folder", None)
-        if not folder:
-            return original(self, segments)
-        # A file storage: each new segment's facet arrays are written, then checksums of the segment
-        # and its arrays taken before the table of contents names them; the files this commit wrote
-        # and read back for them count as verified. New files reach the disk before the table of
-        # contents names them, and the table of contents and its folder after (durable.py: a power
-        # loss leaves the old or the new index).
-        verified = VerifiedFiles(Path(folder))
-        new: list[Path] = []
-        for segment in segments:
-            beside: tuple[Path, ...] = ()
-            if (segment.is_compound() and str(getattr(segment, "indexname", "")).startswith(INDEX_PREFIX)
-                    and getattr(segment, integrity.BESIDE, None) is None):
-                whoosh_arrays.write(Path(folder), segment, self.storage, self.schema)
-                beside = whoosh_arrays.paths(Path(folder), segment)
-            new += integrity.stamp(Path(folder), segment, verified, beside)
-        for path in new:
-            durable.fsync_file(path)
-        result = original(self, segments)
-        durable.fsync_file(Path(folder) / f"_{self.indexname}_{self.generation}.toc")
-        durable.fsync_folder(Path(folder))
-        verified.save(keep={path.name for segment in segments
-                            for path in (integrity.segment_path(Path(folder), segment),
-                                         *(Path(folder) / name for name in getattr(segment, integrity.BESIDE, None) or {}))})
-        return result
+        if not COMMIT_WORK:  # never a commit without its checksums and facet arrays
+            raise RuntimeError("bigsearch's Whoosh commit work is not registered: import bigsearch.engines.whoosh_store")
+        return COMMIT_WORK[0](self, segments, original)
 
     commit_toc.bigsearch_patched = True
     return commit_toc

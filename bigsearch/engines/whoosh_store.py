@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+from bigsearch.engines import whoosh_commit, whoosh_patches
 from bigsearch.engines import whoosh_integrity as integrity
 from bigsearch.engines.records import KIND_SOURCE
 from bigsearch.engines.run_lock import ensure_writable
@@ -24,7 +25,9 @@ from bigsearch.errors import (
 )
 from bigsearch.facets import FACETS
 
-INDEX_PREFIX = "bigsearch_v"
+INDEX_PREFIX = whoosh_commit.INDEX_PREFIX
+# Every commit of a bigsearch index writes its facet arrays and checksums (whoosh_commit.py).
+whoosh_patches.COMMIT_WORK[:] = [whoosh_commit.commit_toc]
 
 
 def index_name(version: int = SCHEMA_VERSION) -> str:

@@ -76,6 +76,14 @@ def _or(clauses: list[q.Q], boost: float = 1.0) -> q.Q:
     return q.Or(tuple(clauses), boost)
 
 
+def _words(node) -> list[ast.Word]:
+    """The words of a query tree, in order."""
+    if isinstance(node, ast.Word):
+        return [node]
+    children = getattr(node, "children", None) or ([node.child] if getattr(node, "child", None) is not None else [])
+    return [word for child in children for word in _words(child)]
+
+
 class Compiler:
     """`known` gives the values the index holds (facets resolve typed values against them);
     `names_principal` the principal free text names, if any ("polisen" -> Polisen)."""
@@ -89,6 +97,7 @@ class Compiler:
         self.positive = True
 
     def compile(self, tree: ast.Node) -> Compiled:
+        self.budget.share_among(sum(1 for word in _words(tree) if word.prefix or word.fuzzy))
         return Compiled(self.node(tree), self.matched, self.budget)
 
     def node(self, node: ast.Node) -> q.Q:

@@ -48,9 +48,15 @@ class Budget:
     notes: list[str] = field(default_factory=list)
     max_expanded: int = MAX_TOTAL_EXPANSIONS
     max_scanned: int = MAX_TOTAL_SCAN
+    # Terms one prefix or fuzzy word may take: the query's total shared among its expanding words,
+    # so that "s* f* t*" is not all s* and f* with nothing left for t* (share_among sets it).
+    per_word: int = MAX_EXPANSIONS
+
+    def share_among(self, words: int) -> None:
+        self.per_word = max(1, min(MAX_EXPANSIONS, self.max_expanded // max(1, words)))
 
     def expansions_left(self) -> int:
-        return max(0, self.max_expanded - self.expanded)
+        return max(0, min(self.max_expanded - self.expanded, self.per_word))
 
     def scan_left(self) -> int:
         return max(0, self.max_scanned - self.scanned)

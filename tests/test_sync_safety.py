@@ -386,8 +386,8 @@ class _FullDiskWriter:
         pass
 
 
-@pytest.mark.parametrize("engine", EMBEDDED)
-def test_a_failed_first_build_says_no_index_was_written(tmp_path, corpus_dir, engine, monkeypatch):
+def _fill_the_disk(engine: str, monkeypatch) -> None:
+    """The engine's next commit fails as on a full disk (tantivy's writer thread, Whoosh's segment file)."""
     if engine == "tantivy":
         from bigsearch.engines import tantivy_engine
 
@@ -409,6 +409,11 @@ def test_a_failed_first_build_says_no_index_was_written(tmp_path, corpus_dir, en
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         monkeypatch.setattr(Segment, "create_compound_file", failing)
+
+
+@pytest.mark.parametrize("engine", EMBEDDED)
+def test_a_failed_first_build_says_no_index_was_written(tmp_path, corpus_dir, engine, monkeypatch):
+    _fill_the_disk(engine, monkeypatch)
     index_dir = tmp_path / "ix"
     result = _run("index", str(corpus_dir), "--engine", engine, "--index-dir", str(index_dir))
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
@@ -424,27 +429,7 @@ def test_a_failed_first_build_says_no_index_was_written(tmp_path, corpus_dir, en
 def test_a_failed_update_says_the_previous_index_is_kept(tmp_path, corpus_dir, engine, monkeypatch):
     docs, index_dir = _indexed_folder(tmp_path, corpus_dir, engine)
     make_corpus(docs, corpus_dir, 2)
-    if engine == "tantivy":
-        from bigsearch.engines import tantivy_engine
-
-        real = tantivy_engine.TantivyEngine.writer
-
-        def failing(self, rebuild=False, parallel=False):
-            writer = real(self, rebuild, parallel)
-            writer._writer.rollback()
-            writer._writer = _FullDiskWriter()
-            return writer
-
-        monkeypatch.setattr(tantivy_engine.TantivyEngine, "writer", failing)
-    else:
-        import errno
-
-        from whoosh.codec.base import Segment
-
-        def failing(segment, storage):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        monkeypatch.setattr(Segment, "create_compound_file", failing)
+    _fill_the_disk(engine, monkeypatch)
     result = _run("index", str(docs), "--index-dir", str(index_dir))
     assert result.exit_code == 2 and "the previous index is kept" in result.stderr, result.output
     assert "no index was written" not in result.stderr
